@@ -1,0 +1,55 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything they need is set up here.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+UV     := $(BIN)/uv
+# PostgreSQL for the second test run; the run is skipped (with a message) when nothing answers.
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+DEMO_DIR ?= demo-output
+
+export ACCORD_ENVIRONMENT ?= development
+
+.PHONY: install demo test lint types unit test-pg test-slow bench clean
+
+$(STAMP): requirements/bootstrap.txt requirements/build.txt requirements/dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/bootstrap.txt
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements/build.txt -r requirements/dev.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/accord db upgrade
+	$(BIN)/accord demo --out $(DEMO_DIR)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check --quiet src tests bench
+
+types: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest -m "not slow"
+
+# The store-backed tests again, against PostgreSQL, each run in a database of its own.
+test-pg: install
+	@if $(BIN)/python -m accord.store.reachable "$(PG_URL)"; then \
+		ACCORD_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -m "store and not slow"; \
+	else \
+		echo "PostgreSQL is not answering at $(PG_URL): skipping the PostgreSQL run (SQLite run above still counts)"; \
+	fi
+
+test: lint types unit test-pg
+
+test-slow: install
+	$(BIN)/pytest -m slow
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) accord.db accord.db-* accord.duckdb

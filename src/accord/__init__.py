@@ -1,0 +1,3 @@
+"""accord: a case and data-sharing platform whose privacy notice is the behaviour of the software."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,28 @@
+"""The `accord` command. Each domain package contributes a Typer sub-app from its cli.py."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from accord import demo
+from accord.store import cli as store_cli
+
+app = typer.Typer(
+    help="accord: privacy-notice-enforcing casework and data sharing.", no_args_is_help=True
+)
+app.add_typer(store_cli.app, name="db")
+app.command("demo")(demo.run)
+
+# (module, command name): one line per domain that has commands.
+_SUBCOMMANDS: list[tuple[str, str]] = [
+    ("accord.register.cli", "register"),
+]
+
+for _module, _name in _SUBCOMMANDS:
+    app.add_typer(importlib.import_module(_module).app, name=_name)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""The gate: every read or write of personal data passes here (policy decision + audit)."""

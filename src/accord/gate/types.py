@@ -1,0 +1,85 @@
+"""The gate's vocabulary: who asks (Actor), for what (Target, Action, purpose), and the answer.
+
+Every domain service builds a Target for the record it touches and calls
+`accord.gate.service.authorize(...)`; nothing else reads or writes personal data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+
+class Action(StrEnum):
+    READ = "read"
+    LIST = "list"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    DISCLOSE = "disclose"
+    EXPORT = "export"
+
+
+class ReasonCode(StrEnum):
+    ALLOWED = "allowed"
+    ALLOWED_OUTSIDE_CASELOAD = "allowed-outside-caseload"
+    NO_PERMISSION = "no-permission"
+    PURPOSE_NOT_FOR_ROLE = "purpose-not-for-role"
+    PURPOSE_NOT_FOR_RECORD = "purpose-not-for-record"
+    NOT_SHARED_WITH_ORGANISATION = "not-shared-with-organisation"
+    OUTSIDE_CASELOAD = "outside-caseload"
+    NO_CONSENT = "no-consent"
+    RESTRICTED = "restricted"
+    OBJECTION_PENDING = "objection-pending"
+    DISPOSED = "disposed"
+    ANONYMOUS_ONLY = "anonymous-only"
+    UNKNOWN_PURPOSE = "unknown-purpose"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in user, an API token acting for a machine, or the system itself (jobs)."""
+
+    id: uuid.UUID | None
+    kind: Literal["user", "token", "system"]
+    organisation: str  # register organisation id, e.g. "victim-support"
+    roles: frozenset[str]
+    permissions: frozenset[str]
+    teams: frozenset[str] = frozenset()
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The record (or record type, for create/list) an access concerns."""
+
+    register: str  # register id, e.g. "lvws"
+    record_type: str  # register record type id
+    owner_organisation: str
+    record_id: uuid.UUID | None = None
+    service: str | None = None
+    subject_ids: tuple[uuid.UUID, ...] = ()
+    assigned_user: uuid.UUID | None = None
+    team: str | None = None
+    # organisations it was referred or disclosed to, or joint controllers of it
+    shared_with: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: ReasonCode
+    purpose: str
+    # data minimisation: the categories the response may hold (empty when denied)
+    categories: frozenset[str] = field(default_factory=frozenset)
+    audit_id: uuid.UUID | None = None
+
+
+class AccessDenied(Exception):  # noqa: N818 (reads as what happened: raise AccessDenied)
+    """Raised by the gate after it has audited a refusal; the API maps it to 403."""
+
+    def __init__(self, decision: Decision, detail: str = "") -> None:
+        self.decision = decision
+        super().__init__(f"{decision.reason.value}: {detail}" if detail else decision.reason.value)

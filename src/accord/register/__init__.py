@@ -1,0 +1,1 @@
+"""The processing register: the single source of policy (schema, loading, validation, notices)."""

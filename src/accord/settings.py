@@ -1,0 +1,94 @@
+"""Runtime settings, read from ACCORD_* environment variables (or a .env file).
+
+Nothing here is built at import time: call `get_settings()` (cached) or construct
+`Settings(...)` directly in tests.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development-only key material. Anything outside development/test refuses to start with these.
+DEV_MASTER_KEY = base64.b64encode(b"accord-dev-master-key-change-me!").decode()
+DEV_INDEX_KEY = "accord-dev-index-key-change-me"
+DEV_SESSION_SECRET = "accord-dev-session-secret-change-me"  # noqa: S105 (dev only, refused elsewhere)
+
+_INSECURE = {DEV_MASTER_KEY, DEV_INDEX_KEY, DEV_SESSION_SECRET, "changethis", ""}
+
+Environment = Literal["development", "test", "staging", "production"]
+
+
+class InsecureSettingsError(RuntimeError):
+    """Raised when a non-development environment is started with default or missing secrets."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ACCORD_", env_file=".env", extra="ignore")
+
+    environment: Environment = "development"
+    database_url: str = "sqlite:///accord.db"
+    analytics_path: Path = Path("accord.duckdb")
+    registers_dir: Path = Path("registers")
+
+    # Master key wrapping every data subject's data key (base64 of 32 bytes), given directly
+    # or as a path to a file holding it. A KMS-backed keyring can replace this later.
+    master_key: SecretStr | None = SecretStr(DEV_MASTER_KEY)
+    master_key_file: Path | None = None
+    # HMAC key for blind indexes (equality lookups without plaintext in the database).
+    index_key: SecretStr = SecretStr(DEV_INDEX_KEY)
+    # Signs session cookies and CSRF tokens.
+    session_secret: SecretStr = SecretStr(DEV_SESSION_SECRET)
+
+    # OpenID Connect single sign-on; disabled when issuer is unset.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    # "provider-group=role,other-group=role"
+    oidc_group_roles: str = ""
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment in ("development", "test")
+
+    def master_key_bytes(self) -> bytes:
+        if self.master_key_file is not None:
+            raw = self.master_key_file.read_text().strip()
+        elif self.master_key is not None:
+            raw = self.master_key.get_secret_value()
+        else:
+            raise InsecureSettingsError("set ACCORD_MASTER_KEY or ACCORD_MASTER_KEY_FILE")
+        key = base64.b64decode(raw)
+        if len(key) != 32:
+            raise InsecureSettingsError("ACCORD_MASTER_KEY must be base64 of exactly 32 bytes")
+        return key
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.is_development:
+            return self
+        problems = []
+        if self.master_key_file is None and (
+            self.master_key is None or self.master_key.get_secret_value() in _INSECURE
+        ):
+            problems.append("ACCORD_MASTER_KEY (or ACCORD_MASTER_KEY_FILE)")
+        if self.index_key.get_secret_value() in _INSECURE:
+            problems.append("ACCORD_INDEX_KEY")
+        if self.session_secret.get_secret_value() in _INSECURE:
+            problems.append("ACCORD_SESSION_SECRET")
+        if problems:
+            raise InsecureSettingsError(
+                f"environment {self.environment!r} needs its own secrets: set "
+                + ", ".join(problems)
+            )
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

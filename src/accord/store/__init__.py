@@ -1,0 +1,1 @@
+"""Relational store: engine and session factories, the declarative base, migrations."""
