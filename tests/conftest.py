@@ -14,10 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from accord.app import create_app
+from accord.deps import get_session
 from accord.settings import Settings
 from accord.store import migrate
 from accord.store.engine import make_engine
@@ -90,3 +94,21 @@ def settings(tmp_path: Path) -> Settings:
         analytics_path=tmp_path / "analytics.duckdb",
         registers_dir=ROOT / "registers",
     )
+
+
+@pytest.fixture
+def app(session: Session, settings: Settings) -> FastAPI:
+    """The application, its database dependency bound to the test's savepoint session.
+
+    Tests choose who is calling by overriding the current-actor dependency
+    (`app.dependency_overrides[current_actor] = lambda: actor`).
+    """
+    application = create_app(settings)
+    application.dependency_overrides[get_session] = lambda: session
+    return application
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
