@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     # or as a path to a file holding it. A KMS-backed keyring can replace this later.
     master_key: SecretStr | None = SecretStr(DEV_MASTER_KEY)
     master_key_file: Path | None = None
+    # Earlier (or next) master keys, comma-separated files: they unwrap data keys but never
+    # wrap new ones, so a rotation runs without downtime (docs/operations-keys.md).
+    master_key_previous_files: str = ""
+    # The keystore holding wrapped data keys: a database of its own, backed up apart from the
+    # case database with short retention, so destroying a key also defeats older backups.
+    keystore_url: str = "sqlite:///accord-keys.db"
     # HMAC key for blind indexes (equality lookups without plaintext in the database).
     index_key: SecretStr = SecretStr(DEV_INDEX_KEY)
     # Signs session cookies and CSRF tokens.
@@ -49,8 +55,16 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: SecretStr | None = None
-    # "provider-group=role,other-group=role"
+    # "provider-group=register:role,other-group=register:role"
     oidc_group_roles: str = ""
+    # Organisation given to people who first sign in through the provider.
+    oidc_default_organisation: str | None = None
+
+    # Sign-in sessions and throttling.
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    sign_in_max_failures: int = 5
+    sign_in_lockout_minutes: int = 15
 
     @property
     def is_development(self) -> bool:
@@ -67,6 +81,9 @@ class Settings(BaseSettings):
         if len(key) != 32:
             raise InsecureSettingsError("ACCORD_MASTER_KEY must be base64 of exactly 32 bytes")
         return key
+
+    def previous_master_key_paths(self) -> list[Path]:
+        return [Path(p.strip()) for p in self.master_key_previous_files.split(",") if p.strip()]
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

@@ -5,6 +5,10 @@ Add one import line per domain package that defines tables.
 
 from __future__ import annotations
 
+import accord.accounts.models  # noqa: F401
+import accord.consent.models  # noqa: F401
+import accord.disclosures.models  # noqa: F401
+import accord.people.models  # noqa: F401
 import accord.store.models  # noqa: F401
 from accord.store.base import Base
 

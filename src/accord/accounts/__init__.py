@@ -1,0 +1,1 @@
+"""Accounts: people, roles, sign-in (password, TOTP, OIDC), sessions and API tokens."""
