@@ -1,0 +1,175 @@
+"""Turn scored pairs into clusters of records (one cluster = one person).
+
+Edges at or above the threshold are merged strongest first (union-find), so:
+- accepted review decisions (must-link) are merged before any scored edge;
+- rejected ones (cannot-link) are never crossed: a merge that would put two records of a
+  rejected pair in one cluster is refused, whatever path would have joined them;
+- the giant-cluster guard re-clusters any cluster over `max_size` records using only its own
+  edges at a stricter threshold (+`step` match weight each time) until every part fits, so
+  chains of weak links cannot grow one "person" without bound as data grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class ClusterResult:
+    labels: np.ndarray  # cluster label (a representative record index) per record
+    broken: list[int] = field(default_factory=list)  # sizes of clusters the guard broke up
+    conflicts: int = 0  # accepted pairs that contradicted a rejected pair (left unmerged)
+    refused: int = 0  # scored merges refused because of a rejected pair
+
+
+class _UnionFind:
+    def __init__(self, n: int, exclusive: Iterable[int] = ()) -> None:
+        self.parent = list(range(n))
+        self.size = [1] * n
+        self.forbidden: dict[int, set[int]] = {}  # root -> records it may never join
+        # roots holding an exclusive node (an existing person in an incremental run)
+        self.exclusive = {x: True for x in exclusive}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def forbid(self, a: int, b: int) -> None:
+        self.forbidden.setdefault(self.find(a), set()).add(b)
+        self.forbidden.setdefault(self.find(b), set()).add(a)
+
+    def allowed(self, ra: int, rb: int) -> bool:
+        if ra in self.exclusive and rb in self.exclusive:
+            return False
+        for root, other in ((ra, rb), (rb, ra)):
+            if any(self.find(x) == other for x in self.forbidden.get(root, ())):
+                return False
+        return True
+
+    def union(self, ra: int, rb: int) -> None:
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+        if self.exclusive.pop(rb, False):
+            self.exclusive[ra] = True
+        moved = self.forbidden.pop(rb, None)
+        if moved:
+            self.forbidden.setdefault(ra, set()).update(moved)
+
+
+def _greedy(
+    n: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    must: Iterable[tuple[int, int]],
+    cannot: Iterable[tuple[int, int]],
+    result: ClusterResult,
+    exclusive: Iterable[int] = (),
+) -> _UnionFind:
+    uf = _UnionFind(n, exclusive)
+    for a, b in cannot:
+        uf.forbid(a, b)
+    for a, b in must:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            continue
+        if uf.allowed(ra, rb):
+            uf.union(ra, rb)
+        else:
+            result.conflicts += 1
+    checking = bool(uf.forbidden) or bool(uf.exclusive)
+    for a, b in zip(left.tolist(), right.tolist(), strict=True):
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            continue
+        if checking and not uf.allowed(ra, rb):
+            result.refused += 1
+            continue
+        uf.union(ra, rb)
+    return uf
+
+
+def cluster(
+    n: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    weight: np.ndarray,
+    *,
+    threshold: float,
+    must_link: Sequence[tuple[int, int]] = (),
+    cannot_link: Sequence[tuple[int, int]] = (),
+    max_size: int = 50,
+    step: float = 2.0,
+    exclusive: Sequence[int] = (),
+) -> ClusterResult:
+    """Cluster `n` records (0..n-1) from edges (left[i], right[i], weight[i]) in match weight.
+
+    No cluster may hold two of the `exclusive` nodes (incremental runs: existing people).
+    """
+    keep = weight >= threshold
+    order = np.argsort(-weight[keep], kind="stable")
+    left, right, weight = left[keep][order], right[keep][order], weight[keep][order]
+    result = ClusterResult(labels=np.arange(n))
+    uf = _greedy(n, left, right, must_link, cannot_link, result, exclusive)
+    labels = np.fromiter((uf.find(i) for i in range(n)), dtype=np.int64, count=n)
+    result.labels = labels
+    sizes = np.bincount(labels, minlength=n)
+    for root in np.flatnonzero(sizes > max_size).tolist():
+        _break_up(
+            result, root, left, right, weight, must_link, cannot_link, threshold, max_size, step
+        )
+    return result
+
+
+def _break_up(
+    result: ClusterResult,
+    root: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    weight: np.ndarray,
+    must_link: Sequence[tuple[int, int]],
+    cannot_link: Sequence[tuple[int, int]],
+    threshold: float,
+    max_size: int,
+    step: float,
+) -> None:
+    members = np.flatnonzero(result.labels == root)
+    result.broken.append(int(len(members)))
+    local = {int(m): i for i, m in enumerate(members.tolist())}
+    inside = np.isin(left, members) & np.isin(right, members)
+    sub_left = np.array([local[int(x)] for x in left[inside].tolist()], dtype=np.int64)
+    sub_right = np.array([local[int(x)] for x in right[inside].tolist()], dtype=np.int64)
+    sub_weight = weight[inside]
+    must = [(local[a], local[b]) for a, b in must_link if a in local and b in local]
+    cannot = [(local[a], local[b]) for a, b in cannot_link if a in local and b in local]
+    pending = [np.arange(len(members))]
+    current = threshold
+    top = float(sub_weight.max()) if len(sub_weight) else threshold
+    while pending:
+        current += step
+        strict = sub_weight >= current
+        scratch = ClusterResult(labels=np.arange(len(members)))
+        uf = _greedy(len(members), sub_left[strict], sub_right[strict], must, cannot, scratch)
+        labels = np.fromiter((uf.find(i) for i in range(len(members))), np.int64, len(members))
+        still: list[np.ndarray] = []
+        for part in pending:
+            for label in np.unique(labels[part]).tolist():
+                group = part[labels[part] == label]
+                if len(group) > max_size and current <= top:
+                    still.append(group)
+                else:
+                    # a part that cannot be split by weight any more becomes single records
+                    groups = [group] if len(group) <= max_size else [np.array([g]) for g in group]
+                    for chunk in groups:
+                        result.labels[members[chunk]] = int(members[chunk].min())
+        pending = still

@@ -1,0 +1,51 @@
+"""Linkage run configuration (thresholds, review band, guard, engine)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from accord.linkage.engine import EngineName
+
+
+def probability_to_weight(probability: float) -> float:
+    """Match weight (log2 Bayes factor with prior odds 1) for a match probability."""
+    probability = min(max(probability, 1e-12), 1 - 1e-12)
+    return math.log2(probability / (1 - probability))
+
+
+@dataclass(frozen=True)
+class LinkageConfig:
+    engine: EngineName = "duckdb"
+    # pairs at or above this match probability are the same person
+    threshold: float = 0.9
+    # pairs with lower <= probability < threshold go to clerical review
+    review_lower: float = 0.5
+    # no person may hold more records than this; bigger clusters are re-clustered
+    max_cluster_size: int = 50
+    # match weight added per re-clustering pass of the giant-cluster guard
+    guard_step: float = 2.0
+    seed: int = 0
+    # register context for the gate: linkage runs under this purpose and record type
+    register: str = "tvt"
+    purpose: str = "data-matching"
+    record_type: str = "linked-person"
+    owner_organisation: str = "thames-valley-police"
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold < 1:
+            raise ValueError(f"threshold must be a probability in (0, 1), got {self.threshold}")
+        if not 0 < self.review_lower <= self.threshold:
+            raise ValueError(
+                f"review_lower must be in (0, threshold={self.threshold}], got {self.review_lower}"
+            )
+        if self.max_cluster_size < 2:
+            raise ValueError("max_cluster_size must be at least 2")
+
+    @property
+    def threshold_weight(self) -> float:
+        return probability_to_weight(self.threshold)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

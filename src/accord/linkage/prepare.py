@@ -1,0 +1,181 @@
+"""Standardise the identifiers table into the columns the linkage model compares.
+
+Phonetic codes, nickname forms, swapped dates and postcode parts are computed here, once,
+so the comparisons are plain SQL on every engine (DuckDB and Spark alike).
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+import jellyfish
+import pandas as pd
+
+# The identifiers table contract (accord.feeds.identifiers); email and phone may be empty.
+IDENTIFIER_COLUMNS = (
+    "record_id",
+    "partner",
+    "dataset",
+    "first_name",
+    "surname",
+    "dob",
+    "postcode",
+    "address",
+    "phone",
+    "email",
+)
+
+# What prepare() returns: the columns the model, blocking rules and reports use.
+PREPARED_COLUMNS = (
+    "record_id",
+    "source",
+    "first_name",
+    "first_name_canon",
+    "first_name_ph",
+    "surname",
+    "surname_ph",
+    "dob",
+    "dob_swapped",
+    "dob_year",
+    "postcode",
+    "postcode_sector",
+    "postcode_district",
+    "address",
+    "phone",
+    "email",
+)
+
+_UK_POSTCODE = r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])([A-Z]{2})$"
+
+
+class IdentifiersError(ValueError):
+    """The identifiers frame is not in the shape linkage needs; the message says what."""
+
+
+@cache
+def nicknames() -> dict[str, str]:
+    """Variant -> canonical forename (Bob -> robert), from the shipped nicknames.csv."""
+    text = resources.files("accord.linkage").joinpath("data/nicknames.csv").read_text()
+    table: dict[str, str] = {}
+    for row in csv.reader(line for line in text.splitlines() if not line.startswith("#")):
+        if len(row) == 2:
+            canonical, variant = (value.strip().lower() for value in row)
+            table.setdefault(variant, canonical)
+    return table
+
+
+def _clean_name(series: pd.Series) -> pd.Series:
+    cleaned = (
+        series.astype("string")
+        .str.lower()
+        .str.replace(r"[^a-z' -]", "", regex=True)
+        .str.replace(r"[' -]+", " ", regex=True)
+        .str.strip()
+    )
+    return cleaned.where(cleaned.str.len() > 0)
+
+
+def _map_unique(series: pd.Series, fn: object) -> pd.Series:
+    # Names repeat a lot: compute each distinct value once.
+    uniques = series.dropna().unique()
+    mapping = {value: fn(value) for value in uniques}  # type: ignore[operator]
+    return series.map(mapping).astype("string")
+
+
+def _phonetic(name: str) -> str | None:
+    # Metaphone of the first token: compound surnames keep their first part's sound.
+    token = name.split(" ")[0]
+    return jellyfish.metaphone(token) or None
+
+
+def _dates(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """ISO date strings (None when unparseable), the dd/mm-swapped form and the year."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        parsed = series
+    else:
+        text = series.astype("string").str.strip()
+        digits = text.str.replace(r"[^0-9]", "", regex=True)
+        # YYYYMMDD strings (as FEBRL ships them) or ISO / date objects
+        parsed = pd.to_datetime(
+            digits.where(digits.str.len() == 8), format="%Y%m%d", errors="coerce"
+        )
+        iso = pd.to_datetime(text.where(parsed.isna()), errors="coerce", format="mixed")
+        parsed = parsed.fillna(iso)
+    iso_text = parsed.dt.strftime("%Y-%m-%d").astype("string")
+    day, month = parsed.dt.day, parsed.dt.month
+    swappable = parsed.notna() & (day <= 12) & (day != month)
+    swapped = (
+        parsed.dt.year.astype("Int64").astype("string")
+        + "-"
+        + day.astype("Int64").astype("string").str.zfill(2)
+        + "-"
+        + month.astype("Int64").astype("string").str.zfill(2)
+    ).where(swappable)
+    year = parsed.dt.year.astype("Int64").astype("string")
+    return iso_text, swapped.astype("string"), year
+
+
+def _postcodes(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    text = series.astype("string").str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
+    parts = text.str.extract(_UK_POSTCODE)
+    uk = parts[0].notna()
+    full = (parts[0] + " " + parts[1] + parts[2]).where(uk, text)
+    full = full.where(full.str.len() > 0)
+    sector = (parts[0] + " " + parts[1]).where(uk)
+    # non-UK codes (e.g. Australian in FEBRL): treat the code minus its last digit as a district
+    district = parts[0].where(uk, full.str.slice(0, -1))
+    return full.astype("string"), sector.astype("string"), district.astype("string")
+
+
+def _phones(series: pd.Series) -> pd.Series:
+    digits = series.astype("string").str.replace(r"[^0-9]", "", regex=True)
+    digits = digits.str.replace(r"^44", "0", regex=True)
+    return digits.where(digits.str.len() >= 6).astype("string")
+
+
+def _text(series: pd.Series) -> pd.Series:
+    cleaned = series.astype("string").str.lower().str.replace(r"[^a-z0-9@._ -]", " ", regex=True)
+    cleaned = cleaned.str.replace(r"\s+", " ", regex=True).str.strip()
+    return cleaned.where(cleaned.str.len() > 0).astype("string")
+
+
+def check_identifiers(frame: pd.DataFrame) -> None:
+    missing = [column for column in IDENTIFIER_COLUMNS if column not in frame.columns]
+    if missing:
+        raise IdentifiersError(f"identifiers frame lacks column(s): {', '.join(missing)}")
+    ids = frame["record_id"]
+    if ids.isna().any():
+        row = int(ids.isna().to_numpy().nonzero()[0][0])
+        raise IdentifiersError(f"record_id is empty in row {row}")
+    duplicated = ids[ids.duplicated()]
+    if len(duplicated):
+        raise IdentifiersError(
+            f"record_id must be unique: {duplicated.iloc[0]!r} appears more than once"
+        )
+
+
+def prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    """The prepared table (PREPARED_COLUMNS) for an identifiers frame; raises IdentifiersError."""
+    check_identifiers(frame)
+    out = pd.DataFrame(index=frame.index)
+    out["record_id"] = frame["record_id"].astype("string")
+    out["source"] = frame["partner"].astype("string") + "/" + frame["dataset"].astype("string")
+    first = _clean_name(frame["first_name"])
+    out["first_name"] = first
+    table = nicknames()
+    out["first_name_canon"] = _map_unique(first, lambda name: table.get(name, name))
+    out["first_name_ph"] = _map_unique(first, _phonetic)
+    surname = _clean_name(frame["surname"])
+    out["surname"] = surname
+    out["surname_ph"] = _map_unique(surname, _phonetic)
+    out["dob"], out["dob_swapped"], out["dob_year"] = _dates(frame["dob"])
+    out["postcode"], out["postcode_sector"], out["postcode_district"] = _postcodes(
+        frame["postcode"]
+    )
+    out["address"] = _text(frame["address"])
+    out["phone"] = _phones(frame["phone"])
+    email = frame["email"].astype("string").str.strip().str.lower()
+    out["email"] = email.where(email.str.contains("@", regex=False, na=False)).astype("string")
+    return out.reset_index(drop=True)

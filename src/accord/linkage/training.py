@@ -1,0 +1,43 @@
+"""Estimate the model's parameters on every full run, without labels.
+
+u by random sampling of record pairs; m (and the prior λ) by expectation maximisation on
+several separate blocking rules, each leaving different comparisons free to be estimated.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pandas as pd
+from splink import Linker
+
+from accord.linkage import model
+from accord.linkage.engine import Engine
+
+
+def make_linker(engine: Engine, prepared: pd.DataFrame, *, name: str, settings: Any) -> Linker:
+    table = engine.register(prepared, name)
+    return Linker(table, settings, log_level=logging.WARNING)
+
+
+def train(linker: Linker, *, n_records: int, seed: int = 0) -> None:
+    # enough pairs for stable u values without dominating the run time at scale
+    max_pairs = min(5e6, max(1e5, n_records * 5.0))
+    linker.training.estimate_probability_two_random_records_match(
+        [
+            "l.first_name = r.first_name and l.surname = r.surname and l.dob = r.dob",
+            "l.email = r.email",
+        ],
+        recall=0.7,
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    for rule in model.training_blocking_rules():
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+
+
+def trained_model(linker: Linker) -> dict[str, Any]:
+    saved: dict[str, Any] = linker.misc.save_model_to_json()
+    return saved
