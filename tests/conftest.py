@@ -43,6 +43,26 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def crypto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Every test session gets its own keystore (a temp SQLite file, also on PostgreSQL runs)
+    and test keys, in place of the keystore and keys that settings would name."""
+    from accord.keys.blind import BlindIndexer
+    from accord.keys.keyring import LocalKeyring
+    from accord.keys.keystore import Keystore
+    from accord.people.crypto import Crypto, use_crypto
+
+    keystore = Keystore(f"sqlite:///{tmp_path_factory.mktemp('keys') / 'accord-keys.db'}")
+    test_crypto = Crypto(
+        keyring=LocalKeyring(b"accord-test-master-key-32-bytes!"),
+        keystore=keystore,
+        indexer=BlindIndexer(b"accord-test-index-key"),
+    )
+    with use_crypto(test_crypto):
+        yield test_crypto
+    keystore.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = os.environ.get(TEST_DATABASE_ENV)

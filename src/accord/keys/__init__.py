@@ -1,0 +1,1 @@
+"""Key management: master-key keyrings, the separate data-key keystore, keyed blind indexes."""

@@ -1,0 +1,130 @@
+"""The keystore: wrapped data keys, one per data subject, in a database of their own.
+
+Keys live apart from the case database on purpose. Destroying a subject's row here makes
+every copy of their encrypted fields unreadable, including copies in case-database backups
+taken earlier, provided the keystore's own backups are kept on a short retention
+(docs/operations-keys.md). The keystore holds no personal data: subject ids and ciphertext.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    LargeBinary,
+    MetaData,
+    String,
+    Uuid,
+    delete,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from accord.keys.keyring import WrappedKey
+from accord.store.base import NAMING_CONVENTION, utcnow
+from accord.store.engine import make_engine
+
+
+class KeystoreBase(DeclarativeBase):
+    """Separate metadata: these tables never appear in the case database or its migrations."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class DataKey(KeystoreBase):
+    __tablename__ = "data_keys"
+
+    subject_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(64), index=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rewrapped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Keystore:
+    """Wrapped data keys by subject id. Every call commits on its own (no shared transaction
+    with the case database: a destroyed key must stay destroyed whatever happens there)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            engine = make_engine(self.url)
+            KeystoreBase.metadata.create_all(engine)
+            self._engine = engine
+        return self._engine
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def put(self, subject_id: uuid.UUID, wrapped: WrappedKey) -> None:
+        with Session(self.engine) as db, db.begin():
+            db.add(DataKey(subject_id=subject_id, key_id=wrapped.key_id, wrapped=wrapped.blob))
+
+    def get(self, subject_id: uuid.UUID) -> WrappedKey | None:
+        with Session(self.engine) as db:
+            row = db.get(DataKey, subject_id)
+            return None if row is None else WrappedKey(row.key_id, row.wrapped)
+
+    def destroy(self, subject_id: uuid.UUID) -> bool:
+        """Delete the subject's wrapped key; True when there was one."""
+        with Session(self.engine) as db, db.begin():
+            result = db.execute(delete(DataKey).where(DataKey.subject_id == subject_id))
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def replace(self, subject_id: uuid.UUID, old: WrappedKey, new: WrappedKey) -> bool:
+        """Swap in a rewrapped key only if the row still holds `old` (compare-and-swap, so a
+        rotation racing a shred or another rotation never resurrects or clobbers a key)."""
+        with Session(self.engine) as db, db.begin():
+            result = db.execute(
+                update(DataKey)
+                .where(
+                    DataKey.subject_id == subject_id,
+                    DataKey.key_id == old.key_id,
+                    DataKey.wrapped == old.blob,
+                )
+                .values(key_id=new.key_id, wrapped=new.blob, rewrapped_at=utcnow())
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def counts_by_master_key(self) -> dict[str, int]:
+        with Session(self.engine) as db:
+            rows = db.execute(
+                select(DataKey.key_id, func.count())
+                .group_by(DataKey.key_id)
+                .order_by(DataKey.key_id)
+            )
+            return {key_id: count for key_id, count in rows}
+
+    def count_not_under(self, key_id: str) -> int:
+        with Session(self.engine) as db:
+            return db.scalar(select(func.count()).where(DataKey.key_id != key_id)) or 0
+
+    def batches_not_under(
+        self, key_id: str, *, size: int = 500
+    ) -> Iterator[list[tuple[uuid.UUID, WrappedKey]]]:
+        """Keys wrapped under any other master key, in subject-id order (keyset pages, so the
+        scan neither holds a long transaction nor revisits rows it has rewrapped)."""
+        after: uuid.UUID | None = None
+        while True:
+            query = select(DataKey).where(DataKey.key_id != key_id)
+            if after is not None:
+                query = query.where(DataKey.subject_id > after)
+            with Session(self.engine) as db:
+                rows = db.scalars(query.order_by(DataKey.subject_id).limit(size)).all()
+                batch = [(r.subject_id, WrappedKey(r.key_id, r.wrapped)) for r in rows]
+            if not batch:
+                return
+            yield batch
+            after = batch[-1][0]

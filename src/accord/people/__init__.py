@@ -1,0 +1,1 @@
+"""Data subjects: their encrypted fields, blind indexes, erasure and processing flags."""

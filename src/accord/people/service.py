@@ -1,0 +1,246 @@
+"""Data subjects: create, seal and unseal their fields, index and find them, erase them.
+
+These are primitives below the gate: domain services call the gate, then these. Data keys
+are kept in the keystore (a separate database, see accord.keys.keystore), so the case
+database alone never holds anything that decrypts a subject's fields.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from accord.keys.errors import KeysError
+from accord.people.crypto import Crypto, current_crypto
+from accord.people.errors import SealError, SubjectNotFound, SubjectShredded
+from accord.people.models import INDEX_KINDS, Subject, SubjectIndex, SubjectState
+from accord.people.sealing import decode_values, encode_values, open_bytes, seal_bytes
+from accord.store.base import utcnow
+
+__all__ = [
+    "INDEX_KINDS",
+    "SealError",
+    "SubjectNotFound",
+    "SubjectShredded",
+    "create_subject",
+    "erase_subject",
+    "find_subjects",
+    "get_subject",
+    "index_values",
+    "seal",
+    "set_objection",
+    "set_restriction",
+    "shred_subject",
+    "unseal",
+]
+
+
+def _check_id(field: str, value: str) -> None:
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        raise ValueError(f"{field}: expected a register id of 1 to 64 characters")
+
+
+def get_subject(session: Session, subject_id: uuid.UUID) -> Subject:
+    subject = session.get(Subject, subject_id)
+    if subject is None:
+        raise SubjectNotFound(subject_id)
+    return subject
+
+
+def create_subject(session: Session, *, register: str, organisation: str) -> Subject:
+    """A new data subject with a fresh 256-bit data key, wrapped into the keystore."""
+    _check_id("register", register)
+    _check_id("organisation", organisation)
+    crypto = current_crypto()
+    subject = Subject(
+        id=uuid.uuid4(),
+        register=register,
+        organisation=organisation,
+        state=SubjectState.active.value,
+        restricted=False,
+        objection_pending=False,
+        created_at=utcnow(),
+    )
+    data_key = AESGCM.generate_key(bit_length=256)
+    # Key first: if the case transaction then rolls back, an orphaned key is harmless.
+    crypto.keystore.put(subject.id, crypto.keyring.wrap(data_key, subject_id=subject.id))
+    session.add(subject)
+    session.flush()
+    crypto.cache.put(subject.id, data_key)
+    return subject
+
+
+def _data_key(
+    session: Session, crypto: Crypto, subject_id: uuid.UUID, *, sealing: bool = False
+) -> bytes:
+    subject = session.get(Subject, subject_id)
+    if subject is None:
+        # A blob whose subject row and key are both gone belongs to an erased subject; there
+        # is nothing to seal for a subject that does not exist.
+        if not sealing and crypto.keystore.get(subject_id) is None:
+            crypto.cache.drop(subject_id)
+            raise SubjectShredded(subject_id)
+        raise SubjectNotFound(subject_id)
+    if not subject.is_active:
+        crypto.cache.drop(subject_id)
+        raise SubjectShredded(subject_id)
+    cached = crypto.cache.get(subject_id)
+    if cached is not None:
+        return cached
+    wrapped = crypto.keystore.get(subject_id)
+    if wrapped is None:
+        raise SubjectShredded(subject_id)
+    try:
+        data_key = crypto.keyring.unwrap(wrapped, subject_id=subject_id)
+    except KeysError as exc:
+        raise SealError(f"cannot unwrap the data key of subject {subject_id}: {exc}") from None
+    crypto.cache.put(subject_id, data_key)
+    return data_key
+
+
+def seal(session: Session, *, subject_id: uuid.UUID, values: dict[str, Any]) -> bytes:
+    """Encrypt `values` (JSON-serialisable fields) under the subject's data key."""
+    plaintext = encode_values(values)
+    crypto = current_crypto()
+    return seal_bytes(_data_key(session, crypto, subject_id, sealing=True), subject_id, plaintext)
+
+
+def unseal(session: Session, *, subject_id: uuid.UUID, blob: bytes) -> dict[str, Any]:
+    """Decrypt a blob sealed for this subject. Raises SubjectShredded once their key is
+    destroyed, SealError when the blob was tampered with or sealed for someone else."""
+    crypto = current_crypto()
+    return decode_values(open_bytes(_data_key(session, crypto, subject_id), subject_id, blob))
+
+
+def _digests(
+    crypto: Crypto, values: Mapping[str, str | Sequence[str] | None]
+) -> list[tuple[str, bytes]]:
+    digests: list[tuple[str, bytes]] = []
+    for kind, given in values.items():
+        if kind not in INDEX_KINDS:
+            raise ValueError(
+                f"unknown index kind {kind!r} (expected one of {', '.join(INDEX_KINDS)})"
+            )
+        if given is None:
+            continue
+        for value in [given] if isinstance(given, str) else list(given):
+            digests.append((kind, crypto.indexer.digest(kind, value)))
+    return digests
+
+
+def index_values(
+    session: Session,
+    *,
+    subject_id: uuid.UUID,
+    values: Mapping[str, str | Sequence[str] | None],
+    replace: bool = False,
+) -> int:
+    """Add keyed blind indexes for the subject's identifiers (None values are skipped).
+
+    Every value is checked before anything is written. With `replace`, earlier indexes of the
+    kinds given are removed first (e.g. a changed phone number). Returns how many were added.
+    """
+    crypto = current_crypto()
+    digests = _digests(crypto, values)
+    subject = get_subject(session, subject_id)
+    if not subject.is_active:
+        raise SubjectShredded(subject_id)
+    if replace and values:
+        session.execute(
+            delete(SubjectIndex).where(
+                SubjectIndex.subject_id == subject_id, SubjectIndex.kind.in_(list(values))
+            )
+        )
+    existing = {
+        (kind, digest)
+        for kind, digest in session.execute(
+            select(SubjectIndex.kind, SubjectIndex.digest).where(
+                SubjectIndex.subject_id == subject_id
+            )
+        )
+    }
+    added = 0
+    for kind, digest in dict.fromkeys(digests):
+        if (kind, digest) in existing:
+            continue
+        session.add(
+            SubjectIndex(subject_id=subject_id, kind=kind, digest=digest, indexed_at=utcnow())
+        )
+        added += 1
+    session.flush()
+    return added
+
+
+def find_subjects(session: Session, *, register: str, kind: str, value: str) -> list[uuid.UUID]:
+    """Active subjects in `register` with an identifier equal to `value` once normalised."""
+    if kind not in INDEX_KINDS:
+        raise ValueError(f"unknown index kind {kind!r} (expected one of {', '.join(INDEX_KINDS)})")
+    digest = current_crypto().indexer.digest(kind, value)
+    rows = session.scalars(
+        select(Subject.id)
+        .join(SubjectIndex, SubjectIndex.subject_id == Subject.id)
+        .where(
+            SubjectIndex.kind == kind,
+            SubjectIndex.digest == digest,
+            Subject.register == register,
+            Subject.state == SubjectState.active.value,
+        )
+        .distinct()
+        .order_by(Subject.id)
+    )
+    return list(rows)
+
+
+def shred_subject(
+    session: Session, *, subject_id: uuid.UUID, state: SubjectState = SubjectState.erased
+) -> Subject:
+    """Destroy the subject's data key and blind indexes but keep their (empty) subject row,
+    marked erased or anonymised, for records that keep unidentifying data."""
+    if state is SubjectState.active:
+        raise ValueError("state: shredding leaves a subject erased or anonymised")
+    subject = get_subject(session, subject_id)
+    crypto = current_crypto()
+    crypto.keystore.destroy(subject_id)
+    crypto.cache.drop(subject_id)
+    session.execute(delete(SubjectIndex).where(SubjectIndex.subject_id == subject_id))
+    subject.state = state.value
+    subject.erased_at = utcnow()
+    session.flush()
+    return subject
+
+
+def erase_subject(session: Session, *, subject_id: uuid.UUID) -> None:
+    """Destroy the data key, then delete the subject row: every row that references it goes
+    with it (ON DELETE CASCADE). The key goes first and for good: if the case transaction
+    then fails, the subject's fields are already unreadable (fail safe for erasure)."""
+    crypto = current_crypto()
+    subject = session.get(Subject, subject_id)
+    had_key = crypto.keystore.destroy(subject_id)
+    crypto.cache.drop(subject_id)
+    if subject is None:
+        if not had_key:
+            raise SubjectNotFound(subject_id)
+        return
+    session.delete(subject)
+    session.flush()
+
+
+def set_restriction(session: Session, *, subject_id: uuid.UUID, restricted: bool) -> Subject:
+    """Set or lift restriction of processing (the gate refuses all but storage while set)."""
+    subject = get_subject(session, subject_id)
+    subject.restricted = restricted
+    session.flush()
+    return subject
+
+
+def set_objection(session: Session, *, subject_id: uuid.UUID, pending: bool) -> Subject:
+    """Mark an objection received (pending) or decided (cleared)."""
+    subject = get_subject(session, subject_id)
+    subject.objection_pending = pending
+    session.flush()
+    return subject
