@@ -29,6 +29,7 @@ class OrgRole(StrEnum):
     PROCESSOR = "processor"
     COMMISSIONER = "commissioner"  # receives anonymous data only
     RECIPIENT = "recipient"  # a third party that receives data under a sharing rule
+    SOURCE = "source"  # provides data (e.g. referrals, census tables) and receives none
 
 
 class Contact(Model):
@@ -162,6 +163,9 @@ class LawfulBasis(Model):
     art9_schedule1: Schedule1Condition | None = None
     art10: Art10 | None = None
     art10_schedule1: Schedule1Condition | None = None
+    # Further Schedule 1 conditions relied on as well as the main one (e.g. Hounslow names four).
+    art9_schedule1_also: list[Schedule1Condition] = []
+    art10_schedule1_also: list[Schedule1Condition] = []
 
 
 class Purpose(Model):
@@ -257,6 +261,9 @@ class SharingKind(StrEnum):
     ANONYMOUS_STATISTICS = "anonymous_statistics"
     LEGAL_REQUIREMENT = "legal_requirement"
     PROCESSOR = "processor"
+    PARTNER_ROUTING = "partner_routing"  # between providers of one service (e.g. LVWS routing)
+    WITH_CONSENT = "with_consent"  # any other disclosure made only while a consent stands
+    STATUTORY_GATEWAY = "statutory_gateway"  # a power in law, e.g. Crime and Disorder Act s115
 
 
 class SharingRule(Model):
@@ -311,6 +318,8 @@ class Statements(Model):
         "Water Lane, Wilmslow, Cheshire SK9 5AF, telephone 0303 123 1113, ico.org.uk/make-a-complaint."
     )
     updates: str | None = None
+    security: str | None = None  # technical and organisational measures (ROPA, notice)
+    disclosure_policy: str | None = None  # e.g. "decided case by case, only what is necessary"
 
 
 class RightNote(Model):
@@ -336,6 +345,10 @@ class FeedField(Model):
     role: FieldRole = FieldRole.ATTRIBUTE
     categories: list[str] = []
     codes: list[str] = []  # allowed values when type is code
+    # Identifier fields: the matching column they feed (first_name, surname, dob, postcode,
+    # address, phone, email); the partner's own field names differ from system to system.
+    match_as: str | None = None
+    description: str | None = None
 
 
 class Delivery(StrEnum):
@@ -354,6 +367,7 @@ class FeedContract(Model):
     lookback: Period | None = None
     date_field: str | None = None  # the field the lookback window is measured on
     delete_field: str | None = None  # delta rows with this field true are deletions
+    personal_data: bool = True  # e.g. census-area attributes describe places, not people
     fields: list[FeedField]
 
 
