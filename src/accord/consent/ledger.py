@@ -1,0 +1,246 @@
+"""Record consent events and derive the current state from them.
+
+The ledger is append-only: `record_consent` adds an event, nothing edits one. The state of a
+subject's consent for a purpose (and controller) is the latest event; an event whose expiry
+has passed leaves no consent at all (`None`), as if it had never been given.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from accord.consent.models import ConsentEvent
+from accord.gate.catalogue import Permission
+from accord.gate.types import Actor
+from accord.register.registry import current_registry
+from accord.register.schema import Purpose, Register
+from accord.store.base import utcnow
+
+
+class ConsentState(StrEnum):
+    GIVEN = "given"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class Channel(StrEnum):
+    """How the statement reached us (the notice promises several ways to give or withdraw)."""
+
+    PHONE = "phone"
+    WEB_FORM = "web-form"
+    EMAIL = "email"
+    LETTER = "letter"
+    IN_PERSON = "in-person"
+    LIVE_CHAT = "live-chat"
+    POLICE_REFERRAL = "police-referral"  # a police officer recorded it at referral
+    UNSUBSCRIBE_LINK = "unsubscribe-link"
+
+
+class ConsentError(ValueError):
+    """A consent statement that cannot be recorded; the message names the field and why."""
+
+
+class LedgerIsAppendOnly(RuntimeError):  # noqa: N818 (reads as the rule that was broken)
+    """Raised when code tries to edit or delete a consent event through the ORM."""
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """A consent event as callers see it."""
+
+    id: uuid.UUID
+    subject_id: uuid.UUID
+    register: str
+    controller: str
+    purpose: str
+    state: ConsentState
+    channel: str
+    notice_digest: str
+    captured_by: uuid.UUID | None
+    captured_by_kind: str
+    recorded_at: datetime
+    expires_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ConsentEvent) -> ConsentRecord:
+        return cls(
+            id=row.id,
+            subject_id=row.subject_id,
+            register=row.register_id,
+            controller=row.controller,
+            purpose=row.purpose,
+            state=ConsentState(row.state),
+            channel=row.channel,
+            notice_digest=row.notice_digest,
+            captured_by=row.captured_by,
+            captured_by_kind=row.captured_by_kind,
+            recorded_at=_aware(row.recorded_at),
+            expires_at=_aware(row.expires_at) if row.expires_at else None,
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def consent_purpose(register: Register, purpose_id: str) -> Purpose:
+    """The register's purpose, refusing one that does not rest on consent."""
+    try:
+        purpose = register.purpose(purpose_id)
+    except KeyError:
+        raise ConsentError(
+            f"purpose: register {register.id!r} has no purpose {purpose_id!r}"
+        ) from None
+    if purpose.consent is None:
+        raise ConsentError(
+            f"purpose: {purpose_id!r} in register {register.id!r} does not rest on consent "
+            "(it names no consent terms), so there is no consent to record"
+        )
+    return purpose
+
+
+def record_consent(
+    session: Session,
+    *,
+    actor: Actor,
+    subject_id: uuid.UUID,
+    register: str,
+    controller: str,
+    purpose: str,
+    state: ConsentState | str,
+    channel: Channel | str,
+    notice_digest: str,
+    expires_at: datetime | None = None,
+    recorded_at: datetime | None = None,
+) -> ConsentRecord:
+    """Append one consent event after checking it against the register.
+
+    This only records the statement; `accord.consent.withdrawal.withdraw` also applies the
+    register's effect of a withdrawal (delete, exclude, opt-out list).
+    """
+    _require(actor, Permission.CONSENT_RECORD_CREATE)
+    reg = current_registry().get(register)
+    consent_purpose(reg, purpose)
+    try:
+        org = reg.organisation(controller)
+    except KeyError:
+        raise ConsentError(
+            f"controller: register {register!r} has no organisation {controller!r}"
+        ) from None
+    if org.role.value not in ("controller", "joint_controller"):
+        raise ConsentError(f"controller: {controller!r} is a {org.role.value}, not a controller")
+    try:
+        state = ConsentState(state)
+    except ValueError:
+        raise ConsentError(f"state: {state!r} is not one of given, refused, withdrawn") from None
+    channel = str(channel).strip()
+    if channel not in {c.value for c in Channel}:
+        raise ConsentError(
+            f"channel: {channel!r} is not one of " + ", ".join(c.value for c in Channel)
+        )
+    if not notice_digest or len(notice_digest) > 64:
+        raise ConsentError("notice_digest: the digest of the notice shown is required")
+    moment = recorded_at or utcnow()
+    if expires_at is not None:
+        if state is not ConsentState.GIVEN:
+            raise ConsentError("expires_at: only a consent that is given can expire")
+        if _aware(expires_at) <= moment:
+            raise ConsentError("expires_at: the expiry must be after the moment it is recorded")
+    row = ConsentEvent(
+        subject_id=subject_id,
+        register_id=register,
+        controller=controller,
+        purpose=purpose,
+        state=state.value,
+        channel=channel,
+        notice_digest=notice_digest,
+        captured_by=actor.id,
+        captured_by_kind=actor.kind,
+        captured_by_organisation=actor.organisation,
+        recorded_at=moment,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    return ConsentRecord.of(row)
+
+
+def _latest(
+    session: Session, *, subject_id: uuid.UUID, purpose: str, controller: str | None
+) -> ConsentEvent | None:
+    query = select(ConsentEvent).where(
+        ConsentEvent.subject_id == subject_id, ConsentEvent.purpose == purpose
+    )
+    if controller is not None:
+        query = query.where(ConsentEvent.controller == controller)
+    # recorded_at orders the events; the id only breaks exact ties deterministically.
+    query = query.order_by(ConsentEvent.recorded_at.desc(), ConsentEvent.id.desc()).limit(1)
+    return session.scalar(query)
+
+
+def current_record(
+    session: Session,
+    *,
+    subject_id: uuid.UUID,
+    purpose: str,
+    controller: str | None = None,
+    at: datetime | None = None,
+) -> ConsentRecord | None:
+    """The event that decides the current state, or None (never asked, or expired)."""
+    row = _latest(session, subject_id=subject_id, purpose=purpose, controller=controller)
+    if row is None:
+        return None
+    record = ConsentRecord.of(row)
+    if record.expires_at is not None and record.expires_at <= (at or utcnow()):
+        return None
+    return record
+
+
+def current_state(
+    session: Session,
+    *,
+    subject_id: uuid.UUID,
+    purpose: str,
+    controller: str | None = None,
+    at: datetime | None = None,
+) -> ConsentState | None:
+    """given | refused | withdrawn, or None when never asked or the consent has expired."""
+    record = current_record(
+        session, subject_id=subject_id, purpose=purpose, controller=controller, at=at
+    )
+    return record.state if record else None
+
+
+def history(
+    session: Session, *, actor: Actor, subject_id: uuid.UUID, purpose: str | None = None
+) -> list[ConsentRecord]:
+    """Every consent event for a subject, oldest first (for rights requests and review)."""
+    _require(actor, Permission.CONSENT_RECORD_READ)
+    query = select(ConsentEvent).where(ConsentEvent.subject_id == subject_id)
+    if purpose is not None:
+        query = query.where(ConsentEvent.purpose == purpose)
+    rows = session.scalars(query.order_by(ConsentEvent.recorded_at, ConsentEvent.id))
+    return [ConsentRecord.of(row) for row in rows]
+
+
+def _require(actor: Actor, permission: Permission) -> None:
+    from accord.consent.access import require
+
+    require(actor, permission)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_edits(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, ConsentEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise LedgerIsAppendOnly(
+                "consent events are never edited or deleted: record a new event instead"
+            )

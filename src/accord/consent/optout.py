@@ -1,0 +1,126 @@
+"""The opted-out list: people who asked never to be contacted again for a purpose.
+
+Entries are keyed blind indexes of a normalised email or phone number (HMAC under the index
+key, from accord.keys), so " Jane.Doe@Example.ORG " and "jane.doe@example.org" are the same
+entry and the table holds no address. `may_contact` is checked before any contact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.consent.access import require
+from accord.consent.ledger import ConsentError, consent_purpose
+from accord.consent.models import OptOut
+from accord.gate.catalogue import Permission
+from accord.gate.types import Actor
+from accord.people.crypto import current_crypto
+from accord.register.registry import current_registry
+
+KINDS = ("email", "phone")
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    email: str | None = None
+    phone: str | None = None
+
+    def pairs(self) -> list[tuple[str, str]]:
+        out = []
+        for kind in KINDS:
+            value = getattr(self, kind)
+            if value is not None and value.strip():
+                out.append((kind, value))
+        return out
+
+
+def _digest(kind: str, value: str) -> str:
+    try:
+        return current_crypto().indexer.digest(kind, value).hex()
+    except ValueError as exc:
+        raise ConsentError(f"{kind}: {exc}") from None
+
+
+def add_opt_out(
+    session: Session,
+    *,
+    actor: Actor,
+    register: str,
+    purpose: str,
+    email: str | None = None,
+    phone: str | None = None,
+    channel: str,
+) -> int:
+    """Put these contact details on the opted-out list; returns how many entries were new."""
+    require(actor, Permission.CONSENT_RECORD_CREATE)
+    consent_purpose(current_registry().get(register), purpose)
+    pairs = ContactDetails(email=email, phone=phone).pairs()
+    if not pairs:
+        raise ConsentError("email, phone: give at least one contact detail to opt out")
+    added = 0
+    for kind, value in pairs:
+        digest = _digest(kind, value)
+        exists = session.scalar(
+            select(OptOut.id).where(
+                OptOut.register_id == register,
+                OptOut.purpose == purpose,
+                OptOut.kind == kind,
+                OptOut.blind_index == digest,
+            )
+        )
+        if exists is not None:
+            continue
+        session.add(
+            OptOut(
+                register_id=register,
+                purpose=purpose,
+                kind=kind,
+                blind_index=digest,
+                channel=channel,
+                recorded_by_kind=actor.kind,
+            )
+        )
+        added += 1
+    session.flush()
+    return added
+
+
+def may_contact(
+    session: Session,
+    *,
+    register: str,
+    purpose: str,
+    email: str | None = None,
+    phone: str | None = None,
+) -> bool:
+    """False when any of the given contact details is on the opted-out list for the purpose.
+
+    Call it with every detail you are about to use: a person who opted out by email is not
+    contacted at that address whatever else is known about them.
+    """
+    pairs = ContactDetails(email=email, phone=phone).pairs()
+    if not pairs:
+        raise ConsentError("email, phone: name the contact detail you are about to use")
+    for kind, value in pairs:
+        hit = session.scalar(
+            select(OptOut.id).where(
+                OptOut.register_id == register,
+                OptOut.purpose == purpose,
+                OptOut.kind == kind,
+                OptOut.blind_index == _digest(kind, value),
+            )
+        )
+        if hit is not None:
+            return False
+    return True
+
+
+def opted_out_count(session: Session, *, register: str, purpose: str) -> int:
+    """How many entries the list holds (for statistics; it holds no addresses)."""
+    rows = session.scalars(
+        select(OptOut.id).where(OptOut.register_id == register, OptOut.purpose == purpose)
+    )
+    return len(list(rows))

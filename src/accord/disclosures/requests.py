@@ -1,0 +1,268 @@
+"""Sharing without consent where there is a risk of harm: request, approve or refuse, release.
+
+A request records the risk (description and level), the recipient, the exact categories to
+disclose and a necessity and proportionality note. It is not a disclosure: nothing leaves
+until a different user holding the approve permission approves it, and then only the approved
+categories are released (and logged). The free text is sealed under the subject's data key.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.consent.access import require
+from accord.disclosures.models import DisclosureRequest
+from accord.disclosures.service import (
+    DisclosureBasis,
+    DisclosureError,
+    LoggedDisclosure,
+    _aware,
+    check_fields,
+    check_recipient,
+    log_disclosure,
+)
+from accord.gate.catalogue import Permission
+from accord.gate.types import Actor
+from accord.people import service as people
+from accord.register.registry import current_registry
+from accord.register.schema import SharingKind
+from accord.store.base import utcnow
+
+MIN_REASON_CHARS = 20  # a reason a reviewer can weigh, not "risk" or "n/a"
+
+
+class RiskLevel(StrEnum):
+    STANDARD = "standard"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class RequestState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class DisclosureNotApproved(DisclosureError):  # noqa: N818 (reads as the refusal)
+    """Raised when a pending or refused request is released: it is not a disclosure."""
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: uuid.UUID
+    subject_id: uuid.UUID
+    register: str
+    from_organisation: str
+    recipient: str
+    purpose: str
+    fields: tuple[str, ...]
+    risk_level: RiskLevel
+    state: RequestState
+    requested_by: uuid.UUID | None
+    requested_at: datetime
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+    risk: str | None = None  # unsealed only for someone allowed to decide or who asked
+    necessity: str | None = None
+
+    @classmethod
+    def of(cls, row: DisclosureRequest, reasons: Mapping[str, Any] | None = None) -> RequestView:
+        return cls(
+            id=row.id,
+            subject_id=row.subject_id,
+            register=row.register_id,
+            from_organisation=row.from_organisation,
+            recipient=row.recipient,
+            purpose=row.purpose,
+            fields=tuple(row.fields),
+            risk_level=RiskLevel(row.risk_level),
+            state=RequestState(row.state),
+            requested_by=row.requested_by,
+            requested_at=_aware(row.requested_at),
+            decided_by=row.decided_by,
+            decided_at=_aware(row.decided_at) if row.decided_at else None,
+            risk=str(reasons["risk"]) if reasons else None,
+            necessity=str(reasons["necessity"]) if reasons else None,
+        )
+
+
+@dataclass(frozen=True)
+class Release:
+    """What may be sent: only the approved categories, and the log entry that records it."""
+
+    disclosure: LoggedDisclosure
+    values: dict[str, Any]
+
+
+def _risk_purpose(register_id: str, recipient: str) -> str:
+    """The purpose of the register's risk-of-harm sharing rule that names this recipient."""
+    register = current_registry().get(register_id)
+    check_recipient(register, recipient)
+    rules = [r for r in register.sharing if r.kind is SharingKind.DISCLOSURE_RISK_OF_HARM]
+    if not rules:
+        raise DisclosureError(
+            f"register: {register_id!r} has no risk-of-harm sharing rule, so nothing may be "
+            "disclosed without consent"
+        )
+    for rule in rules:
+        if recipient in rule.recipients:
+            return rule.purposes[0] if rule.purposes else "risk-of-harm-disclosure"
+    raise DisclosureError(
+        f"recipient: {recipient!r} is not a recipient of the risk-of-harm sharing rule in "
+        f"register {register_id!r}"
+    )
+
+
+def _reason(text: str, field: str) -> str:
+    cleaned = " ".join(text.split())
+    if len(cleaned) < MIN_REASON_CHARS:
+        raise DisclosureError(
+            f"{field}: give at least {MIN_REASON_CHARS} characters a reviewer can weigh"
+        )
+    return cleaned
+
+
+def request_disclosure(
+    session: Session,
+    *,
+    actor: Actor,
+    subject_id: uuid.UUID,
+    register: str,
+    recipient: str,
+    fields: Iterable[str],
+    risk: str,
+    risk_level: RiskLevel | str,
+    necessity: str,
+    record_type: str | None = None,
+    record_id: uuid.UUID | None = None,
+) -> RequestView:
+    """Record a pending request to disclose without consent. Nothing is released yet."""
+    require(actor, Permission.DISCLOSURE_REQUEST_CREATE)
+    purpose = _risk_purpose(register, recipient)
+    released = check_fields(current_registry().get(register), fields)
+    try:
+        level = RiskLevel(risk_level)
+    except ValueError:
+        raise DisclosureError(
+            f"risk_level: {risk_level!r} is not one of " + ", ".join(r.value for r in RiskLevel)
+        ) from None
+    reasons = {"risk": _reason(risk, "risk"), "necessity": _reason(necessity, "necessity")}
+    row = DisclosureRequest(
+        subject_id=subject_id,
+        register_id=register,
+        from_organisation=actor.organisation,
+        recipient=recipient,
+        purpose=purpose,
+        record_type=record_type,
+        record_id=record_id,
+        fields=list(released),
+        risk_level=level.value,
+        sealed_reasons=people.seal(session, subject_id=subject_id, values=reasons),
+        state=RequestState.PENDING.value,
+        requested_by=actor.id,
+    )
+    session.add(row)
+    session.flush()
+    return RequestView.of(row, reasons)
+
+
+def _load(session: Session, request_id: uuid.UUID) -> DisclosureRequest:
+    row = session.get(DisclosureRequest, request_id)
+    if row is None:
+        raise LookupError(f"request_id: no disclosure request {request_id}")
+    return row
+
+
+def decide(
+    session: Session,
+    *,
+    actor: Actor,
+    request_id: uuid.UUID,
+    approve: bool,
+) -> RequestView:
+    """Approve or refuse a pending request; the approver must be someone else."""
+    require(actor, Permission.DISCLOSURE_REQUEST_APPROVE)
+    row = _load(session, request_id)
+    if row.state != RequestState.PENDING.value:
+        raise DisclosureError(f"request_id: this request was already {row.state}")
+    if actor.kind != "user" or actor.id is None:
+        raise DisclosureError("approver: a named person must decide, not a token or a job")
+    if actor.id == row.requested_by:
+        raise DisclosureError("approver: you cannot approve or refuse your own request")
+    row.state = (RequestState.APPROVED if approve else RequestState.REFUSED).value
+    row.decided_by = actor.id
+    row.decided_at = utcnow()
+    session.flush()
+    return RequestView.of(row)
+
+
+def release(
+    session: Session,
+    *,
+    actor: Actor,
+    request_id: uuid.UUID,
+    values: Mapping[str, Any],
+    method: str | None = None,
+) -> Release:
+    """Release an approved request: log it and return only the approved categories' values.
+
+    `values` is what the caller read from the record through the gate; anything outside the
+    approved categories is dropped here, and an approved category with no value is an error
+    (the recipient was promised it).
+    """
+    require(actor, Permission.DISCLOSURE_REQUEST_CREATE)
+    row = _load(session, request_id)
+    if row.state != RequestState.APPROVED.value:
+        raise DisclosureNotApproved(
+            f"request_id: the request is {row.state}; only an approved request is disclosed"
+        )
+    missing = [f for f in row.fields if f not in values]
+    if missing:
+        raise DisclosureError("values: no value given for approved field(s) " + ", ".join(missing))
+    entry = log_disclosure(
+        session,
+        actor=actor,
+        subject_id=row.subject_id,
+        register=row.register_id,
+        recipient=row.recipient,
+        fields=row.fields,
+        with_consent=False,
+        basis=DisclosureBasis.RISK_OF_HARM,
+        purpose=row.purpose,
+        from_organisation=row.from_organisation,
+        record_type=row.record_type,
+        record_id=row.record_id,
+        approved_by=row.decided_by,
+        request_id=row.id,
+        method=method,
+    )
+    return Release(disclosure=entry, values={f: values[f] for f in row.fields})
+
+
+def get_request(session: Session, *, actor: Actor, request_id: uuid.UUID) -> RequestView:
+    """A request with its sealed reasons, for the person who raised it or can decide it."""
+    row = _load(session, request_id)
+    if actor.id != row.requested_by:
+        require(actor, Permission.DISCLOSURE_REQUEST_APPROVE)
+    reasons = people.unseal(session, subject_id=row.subject_id, blob=row.sealed_reasons)
+    return RequestView.of(row, reasons)
+
+
+def pending_requests(
+    session: Session, *, actor: Actor, register: str | None = None
+) -> list[RequestView]:
+    """Requests awaiting a decision (without their sealed reasons), oldest first."""
+    require(actor, Permission.DISCLOSURE_REQUEST_APPROVE)
+    query = select(DisclosureRequest).where(DisclosureRequest.state == RequestState.PENDING.value)
+    if register is not None:
+        query = query.where(DisclosureRequest.register_id == register)
+    rows = session.scalars(query.order_by(DisclosureRequest.requested_at))
+    return [RequestView.of(row) for row in rows]

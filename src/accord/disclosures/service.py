@@ -1,0 +1,267 @@
+"""The disclosure log: every disclosure, with or without consent, and what it can answer.
+
+`log_disclosure` is called by every service that sends a subject's data elsewhere (referrals
+on, risk-of-harm disclosures, panel sharing). Rights requests read `disclosures_for_subject`;
+a correction is passed on to `recipients_to_notify_of_correction` (Art 19).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.consent.access import require
+from accord.consent.ledger import ConsentState, current_state
+from accord.disclosures.models import DisclosureEntry
+from accord.gate.catalogue import Permission
+from accord.gate.types import Actor
+from accord.register.registry import current_registry
+from accord.register.schema import Register
+from accord.store.base import utcnow
+
+
+class DisclosureBasis(StrEnum):
+    CONSENT = "consent"
+    RISK_OF_HARM = "risk-of-harm"  # without consent: risk recorded and a named approver
+    LEGAL_REQUIREMENT = "legal-requirement"  # a court order or statutory duty
+    JOINT_CONTROLLERS = "joint-controllers"
+    PANEL = "panel"  # shared with partners at a risk panel (MARAC, CRP, IOM) under public task
+
+
+class DisclosureError(ValueError):
+    """A disclosure that cannot be made or logged; the message names the field and why."""
+
+
+@dataclass(frozen=True)
+class LoggedDisclosure:
+    id: uuid.UUID
+    subject_id: uuid.UUID
+    register: str
+    from_organisation: str
+    recipient: str
+    recipient_name: str
+    purpose: str | None
+    fields: tuple[str, ...]
+    with_consent: bool
+    basis: str
+    record_type: str | None
+    record_id: uuid.UUID | None
+    request_id: uuid.UUID | None
+    disclosed_by: uuid.UUID | None
+    approved_by: uuid.UUID | None
+    disclosed_at: datetime
+    method: str | None
+
+    @classmethod
+    def of(cls, row: DisclosureEntry) -> LoggedDisclosure:
+        return cls(
+            id=row.id,
+            subject_id=row.subject_id,
+            register=row.register_id,
+            from_organisation=row.from_organisation,
+            recipient=row.recipient,
+            recipient_name=recipient_name(row.register_id, row.recipient),
+            purpose=row.purpose,
+            fields=tuple(row.fields),
+            with_consent=row.with_consent,
+            basis=row.basis,
+            record_type=row.record_type,
+            record_id=row.record_id,
+            request_id=row.request_id,
+            disclosed_by=row.disclosed_by,
+            approved_by=row.approved_by,
+            disclosed_at=_aware(row.disclosed_at),
+            method=row.method,
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def recipient_name(register_id: str, recipient_id: str) -> str:
+    """The recipient's name from the register (a recipient entry or an organisation)."""
+    try:
+        register = current_registry().get(register_id)
+    except KeyError:
+        return recipient_id
+    for recipient in register.recipients:
+        if recipient.id == recipient_id:
+            return recipient.name
+    for organisation in register.organisations:
+        if organisation.id == recipient_id:
+            return organisation.name
+    return recipient_id
+
+
+def check_recipient(register: Register, recipient: str) -> None:
+    """A recipient must be named in the register (as a recipient or an organisation)."""
+    known = {r.id for r in register.recipients} | {o.id for o in register.organisations}
+    if recipient not in known:
+        raise DisclosureError(
+            f"recipient: {recipient!r} is not a recipient or organisation in register "
+            f"{register.id!r}; add it to the register before disclosing to it"
+        )
+
+
+def check_fields(register: Register, fields: Iterable[str]) -> tuple[str, ...]:
+    """Category ids, each known to the register, without duplicates, in the order given."""
+    out: list[str] = []
+    known = {c.id for c in register.categories}
+    for field in fields:
+        if field not in known:
+            raise DisclosureError(
+                f"fields: {field!r} is not a data category in register {register.id!r}"
+            )
+        if field not in out:
+            out.append(field)
+    if not out:
+        raise DisclosureError("fields: name at least one data category that is disclosed")
+    return tuple(out)
+
+
+def log_disclosure(
+    session: Session,
+    *,
+    actor: Actor,
+    subject_id: uuid.UUID,
+    register: str,
+    recipient: str,
+    fields: Iterable[str],
+    with_consent: bool,
+    basis: DisclosureBasis | str,
+    purpose: str | None = None,
+    from_organisation: str | None = None,
+    record_type: str | None = None,
+    record_id: uuid.UUID | None = None,
+    approved_by: uuid.UUID | None = None,
+    request_id: uuid.UUID | None = None,
+    method: str | None = None,
+    disclosed_at: datetime | None = None,
+) -> LoggedDisclosure:
+    """Write one entry in the disclosure log, refusing an entry the register cannot support.
+
+    With consent, the purpose's consent must currently be given (when the purpose rests on
+    consent). Without consent, a risk-of-harm disclosure needs a named approver other than the
+    person disclosing; `accord.disclosures.requests` is the path that gets one.
+    """
+    reg = current_registry().get(register)
+    check_recipient(reg, recipient)
+    released = check_fields(reg, fields)
+    try:
+        basis = DisclosureBasis(basis)
+    except ValueError:
+        raise DisclosureError(
+            f"basis: {basis!r} is not one of " + ", ".join(b.value for b in DisclosureBasis)
+        ) from None
+    if purpose is not None:
+        try:
+            terms = reg.purpose(purpose).consent
+        except KeyError:
+            raise DisclosureError(
+                f"purpose: register {register!r} has no purpose {purpose!r}"
+            ) from None
+    else:
+        terms = None
+    if with_consent:
+        if basis is not DisclosureBasis.CONSENT:
+            raise DisclosureError("basis: a disclosure made with consent has basis 'consent'")
+        if purpose is None:
+            raise DisclosureError("purpose: name the purpose the subject consented to")
+        if terms is not None:
+            state = current_state(session, subject_id=subject_id, purpose=purpose)
+            if state is not ConsentState.GIVEN:
+                shown = state.value if state else "never given or expired"
+                raise DisclosureError(
+                    f"with_consent: consent to {purpose!r} is {shown}, so nothing may be shared"
+                )
+    elif basis is DisclosureBasis.CONSENT:
+        raise DisclosureError("basis: 'consent' needs with_consent=True")
+    if basis is DisclosureBasis.RISK_OF_HARM:
+        if approved_by is None:
+            raise DisclosureError(
+                "approved_by: a disclosure without consent for a risk of harm needs a named "
+                "approver; raise a disclosure request and have it approved"
+            )
+        if approved_by == actor.id:
+            raise DisclosureError("approved_by: the approver must be someone other than you")
+    entry = DisclosureEntry(
+        subject_id=subject_id,
+        register_id=register,
+        from_organisation=from_organisation or actor.organisation,
+        recipient=recipient,
+        purpose=purpose,
+        fields=list(released),
+        with_consent=with_consent,
+        basis=basis.value,
+        record_type=record_type,
+        record_id=record_id,
+        request_id=request_id,
+        disclosed_by=actor.id,
+        disclosed_by_kind=actor.kind,
+        approved_by=approved_by,
+        method=method,
+        disclosed_at=disclosed_at or utcnow(),
+    )
+    session.add(entry)
+    session.flush()
+    return LoggedDisclosure.of(entry)
+
+
+def disclosures_for_subject(
+    session: Session, *, subject_id: uuid.UUID, actor: Actor | None = None
+) -> list[LoggedDisclosure]:
+    """Every logged disclosure of this subject's data, oldest first.
+
+    Services answering a rights request call this without an actor (they have passed the gate
+    for the subject already); a person asking directly needs the log-read permission.
+    """
+    if actor is not None:
+        require(actor, Permission.DISCLOSURE_LOG_READ)
+    rows = session.scalars(
+        select(DisclosureEntry)
+        .where(DisclosureEntry.subject_id == subject_id)
+        .order_by(DisclosureEntry.disclosed_at, DisclosureEntry.id)
+    )
+    return [LoggedDisclosure.of(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class RecipientToNotify:
+    register: str
+    recipient: str
+    name: str
+    fields: tuple[str, ...]  # the corrected categories this recipient received
+    last_disclosed_at: datetime
+
+
+def recipients_to_notify_of_correction(
+    session: Session, *, subject_id: uuid.UUID, categories: Iterable[str] | None = None
+) -> list[RecipientToNotify]:
+    """Recipients who received any of `categories` (all when None): each must hear of a
+    correction or erasure unless that proves impossible or disproportionate (Art 19)."""
+    wanted = set(categories) if categories is not None else None
+    grouped: dict[tuple[str, str], tuple[set[str], datetime]] = {}
+    for entry in disclosures_for_subject(session, subject_id=subject_id):
+        hit = set(entry.fields) if wanted is None else set(entry.fields) & wanted
+        if not hit:
+            continue
+        key = (entry.register, entry.recipient)
+        fields, last = grouped.get(key, (set(), entry.disclosed_at))
+        grouped[key] = (fields | hit, max(last, entry.disclosed_at))
+    return [
+        RecipientToNotify(
+            register=register,
+            recipient=recipient,
+            name=recipient_name(register, recipient),
+            fields=tuple(sorted(fields)),
+            last_disclosed_at=last,
+        )
+        for (register, recipient), (fields, last) in sorted(grouped.items())
+    ]
