@@ -36,6 +36,8 @@ class ReasonCode(StrEnum):
     DISPOSED = "disposed"
     ANONYMOUS_ONLY = "anonymous-only"
     UNKNOWN_PURPOSE = "unknown-purpose"
+    UNKNOWN_RECORD_TYPE = "unknown-record-type"
+    CATEGORY_NOT_FOR_PURPOSE = "category-not-for-purpose"
 
 
 @dataclass(frozen=True)

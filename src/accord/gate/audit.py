@@ -1,0 +1,256 @@
+"""The audit trail: append-only entries, each hashed over its content and the previous hash.
+
+Appending locks the single head row (an UPDATE, so PostgreSQL holds a row lock and SQLite the
+write lock until commit): sequence numbers are gap-free and the chain follows commit order.
+Entries hold ids and category names only, so the trail survives a subject's erasure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.orm import Session
+
+from accord.gate.models import GENESIS_HASH, AuditEntry, AuditEntrySubject, AuditHead
+from accord.gate.types import Actor
+from accord.store.base import utcnow
+
+HEAD_ID = 1
+_entries = cast(Table, AuditEntry.__table__)
+_subjects = cast(Table, AuditEntrySubject.__table__)
+_head = cast(Table, AuditHead.__table__)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing to record: who did what, for which purpose, to which records and people."""
+
+    actor: Actor
+    action: str
+    purpose: str
+    register: str
+    record_type: str
+    reason: str
+    outcome: str  # allowed | refused | recorded
+    record_ids: tuple[uuid.UUID, ...] = ()
+    subject_ids: tuple[uuid.UUID, ...] = ()
+    categories: frozenset[str] = field(default_factory=frozenset)
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Appended:
+    seq: int
+    id: uuid.UUID
+    hash: str
+
+
+def append(
+    session: Session, events: Sequence[Event], *, at: datetime | None = None
+) -> list[Appended]:
+    """Append `events` in order, in the caller's transaction; returns their sequence numbers."""
+    if not events:
+        return []
+    when = at or utcnow()
+    count = len(events)
+    # Taking the next numbers and the lock in one statement: concurrent appenders queue here.
+    top, prev = session.execute(
+        update(_head)
+        .where(_head.c.id == HEAD_ID)
+        .values(seq=_head.c.seq + count)
+        .returning(_head.c.seq, _head.c.hash)
+    ).one()
+    seq = int(top) - count
+    rows: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    appended: list[Appended] = []
+    for event in events:
+        seq += 1
+        row = _row(event, seq=seq, at=when, prev_hash=prev)
+        prev = row["hash"] = entry_hash(row)
+        rows.append(row)
+        links.extend({"subject_id": s, "entry_seq": seq} for s in set(event.subject_ids))
+        appended.append(Appended(seq=seq, id=row["id"], hash=prev))
+    session.execute(insert(_entries), rows)
+    if links:
+        session.execute(insert(_subjects), links)
+    session.execute(update(_head).where(_head.c.id == HEAD_ID).values(hash=prev))
+    return appended
+
+
+def record(session: Session, event: Event, *, at: datetime | None = None) -> Appended:
+    return append(session, [event], at=at)[0]
+
+
+def _row(event: Event, *, seq: int, at: datetime, prev_hash: str) -> dict[str, Any]:
+    actor = event.actor
+    return {
+        "seq": seq,
+        "id": uuid.uuid4(),
+        "at": at,
+        "actor_id": actor.id,
+        "actor_kind": actor.kind,
+        "actor_organisation": actor.organisation,
+        "action": str(event.action),
+        "purpose": event.purpose,
+        "register": event.register,
+        "record_type": event.record_type,
+        "record_ids": sorted(str(r) for r in event.record_ids),
+        "subject_ids": sorted({str(s) for s in event.subject_ids}),
+        "categories": sorted(event.categories),
+        "reason": str(event.reason),
+        "outcome": event.outcome,
+        "ref": event.ref,
+        "prev_hash": prev_hash,
+    }
+
+
+def _timestamp(at: datetime) -> str:
+    # SQLite hands back naive UTC, PostgreSQL aware: hash the same text for both.
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def canonical(row: Any) -> bytes:
+    """The hashed content of an entry (a mapping or an AuditEntry), as canonical JSON."""
+    get = row.__getitem__ if isinstance(row, dict) else lambda k: getattr(row, k)
+    actor_id = get("actor_id")
+    content = {
+        "seq": int(get("seq")),
+        "id": str(get("id")),
+        "at": _timestamp(get("at")),
+        "actor": [str(actor_id) if actor_id else "", get("actor_kind"), get("actor_organisation")],
+        "action": get("action"),
+        "purpose": get("purpose"),
+        "register": get("register"),
+        "record_type": get("record_type"),
+        "record_ids": list(get("record_ids")),
+        "subject_ids": list(get("subject_ids")),
+        "categories": list(get("categories")),
+        "reason": get("reason"),
+        "outcome": get("outcome"),
+        "ref": get("ref"),
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+
+
+def entry_hash(row: Any) -> str:
+    prev = row["prev_hash"] if isinstance(row, dict) else row.prev_hash
+    return hashlib.sha256(prev.encode() + b"\n" + canonical(row)).hexdigest()
+
+
+# --- verification --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # altered | removed | reordered | truncated
+    seq: int
+    entry_id: uuid.UUID | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int
+    head_seq: int
+    head_hash: str
+    problem: Problem | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def verify(session: Session, *, batch: int = 5000) -> Verification:
+    """Walk the whole chain in order and report the first entry that does not hold."""
+    head = session.execute(select(_head.c.seq, _head.c.hash).where(_head.c.id == HEAD_ID)).one()
+    expected, prev_hash, checked = 1, GENESIS_HASH, 0
+    problem: Problem | None = None
+    last_seq = 0
+    while problem is None:
+        # Core rows, not ORM objects: a long trail must not fill the session's identity map.
+        rows = session.execute(
+            select(_entries).where(_entries.c.seq > last_seq).order_by(_entries.c.seq).limit(batch)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            problem = _check(row, expected=expected, prev_hash=prev_hash)
+            if problem is not None:
+                break
+            checked += 1
+            expected, prev_hash, last_seq = row.seq + 1, row.hash, row.seq
+    if problem is None and (head.seq != last_seq or head.hash != prev_hash):
+        problem = Problem(
+            kind="truncated" if head.seq > last_seq else "altered",
+            seq=last_seq + 1 if head.seq > last_seq else last_seq,
+            entry_id=None,
+            message=(
+                f"the chain ends at entry {last_seq} but the head records entry {head.seq}: "
+                "entries at the end were removed"
+                if head.seq > last_seq
+                else f"the head (entry {head.seq}) does not match the last entry {last_seq}"
+            ),
+        )
+    return Verification(checked=checked, head_seq=head.seq, head_hash=head.hash, problem=problem)
+
+
+def _check(row: Any, *, expected: int, prev_hash: str) -> Problem | None:
+    if row.seq != expected:
+        missing = f"{expected}" if row.seq == expected + 1 else f"{expected}–{row.seq - 1}"
+        return Problem(
+            "removed",
+            expected,
+            None,
+            f"entry {missing} is missing (removed); the next entry is {row.seq} (id {row.id})",
+        )
+    if entry_hash(row) != row.hash:
+        return Problem(
+            "altered",
+            row.seq,
+            row.id,
+            f"entry {row.seq} (id {row.id}) does not match its hash: its content was altered "
+            "or moved from another position",
+        )
+    if row.prev_hash != prev_hash:
+        return Problem(
+            "reordered",
+            row.seq,
+            row.id,
+            f"entry {row.seq} (id {row.id}) does not follow entry {row.seq - 1}: entries were "
+            "reordered, or the one before it was replaced",
+        )
+    return None
+
+
+# --- per-subject history -------------------------------------------------------------------
+
+
+def history(session: Session, *, subject_id: uuid.UUID) -> list[AuditEntry]:
+    """Every entry about this person, oldest first: who, when, what, for which purpose."""
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .join(AuditEntrySubject, AuditEntrySubject.entry_seq == AuditEntry.seq)
+            .where(AuditEntrySubject.subject_id == subject_id)
+            .order_by(AuditEntry.seq)
+        )
+    )
+
+
+def entries(session: Session, *, seqs: Iterable[int]) -> list[AuditEntry]:
+    wanted = list(seqs)
+    return list(
+        session.scalars(
+            select(AuditEntry).where(AuditEntry.seq.in_(wanted)).order_by(AuditEntry.seq)
+        )
+    )

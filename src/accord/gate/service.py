@@ -1,0 +1,374 @@
+"""The gate's entry points: `authorize` one access, `visible` to scope a listing.
+
+Both gather the facts (register, subject flags, consent, access grants), let the pure
+`policy.decide` rule, and write an audit entry whatever the outcome. A refusal raises
+AccessDenied after its entry is written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from accord.gate import audit
+from accord.gate.models import AccessGrant
+from accord.gate.policy import (
+    Facts,
+    SubjectFacts,
+    caseload_of,
+    decide,
+    organisation_access,
+    roles_for,
+)
+from accord.gate.types import AccessDenied, Action, Actor, Decision, ReasonCode, Target
+from accord.people.models import Subject
+from accord.register.registry import current_registry
+from accord.register.schema import Art6, Art9, Purpose, Register
+from accord.store.base import utcnow
+
+
+def authorize(
+    session: Session,
+    *,
+    actor: Actor,
+    purpose: str,
+    action: Action,
+    target: Target,
+    categories: Iterable[str] | None = None,
+    permission: str | None = None,
+) -> Decision:
+    """Decide one access and audit it; raises AccessDenied (after auditing) when refused.
+
+    `categories` are the data categories the caller wants to read or write (None: all the
+    purpose may see); the Decision's `categories` are what the response may hold.
+    `permission` adds a requirement on top of the one the gate maps for the record type
+    (e.g. approving a disclosure); it can never replace it.
+    """
+    requested = None if categories is None else frozenset(categories)
+    register = _register(target.register)
+    if register is None:
+        decision = Decision(False, ReasonCode.UNKNOWN_RECORD_TYPE, purpose)
+        return _audited(session, actor, action, target, decision, requested, None)
+    facts = Facts(
+        actor=actor,
+        purpose=purpose,
+        action=action,
+        target=target,
+        register=register,
+        requested=requested,
+        subjects=subject_facts(session, target.subject_ids, _purpose(register, purpose), target),
+        extra_permission=permission,
+    )
+    decision = decide(facts)
+    grant: uuid.UUID | None = None
+    if decision.reason == ReasonCode.OUTSIDE_CASELOAD:
+        grant = active_grant(session, actor=actor, record_id=target.record_id)
+        if grant is not None:
+            decision = decide(_with_grant(facts))
+    return _audited(session, actor, action, target, decision, requested, grant)
+
+
+def _with_grant(facts: Facts) -> Facts:
+    return Facts(
+        actor=facts.actor,
+        purpose=facts.purpose,
+        action=facts.action,
+        target=facts.target,
+        register=facts.register,
+        requested=facts.requested,
+        subjects=facts.subjects,
+        grant_active=True,
+        extra_permission=facts.extra_permission,
+    )
+
+
+def _audited(
+    session: Session,
+    actor: Actor,
+    action: Action,
+    target: Target,
+    decision: Decision,
+    requested: frozenset[str] | None,
+    grant: uuid.UUID | None,
+) -> Decision:
+    entry = audit.record(
+        session,
+        audit.Event(
+            actor=actor,
+            action=action,
+            purpose=decision.purpose,
+            register=target.register,
+            record_type=target.record_type,
+            reason=decision.reason,
+            outcome="allowed" if decision.allowed else "refused",
+            record_ids=(target.record_id,) if target.record_id else (),
+            subject_ids=target.subject_ids,
+            categories=decision.categories if decision.allowed else (requested or frozenset()),
+            ref=str(grant) if grant and decision.allowed else None,
+        ),
+    )
+    decision = Decision(
+        allowed=decision.allowed,
+        reason=decision.reason,
+        purpose=decision.purpose,
+        categories=decision.categories,
+        audit_id=entry.id,
+    )
+    if not decision.allowed:
+        raise AccessDenied(decision, _explain(decision, target))
+    return decision
+
+
+_EXPLAIN = {
+    ReasonCode.NO_PERMISSION: "your role does not have the permission this needs",
+    ReasonCode.PURPOSE_NOT_FOR_ROLE: "your role may not process data for purpose {purpose!r}",
+    ReasonCode.PURPOSE_NOT_FOR_RECORD: "{record_type!r} records are not held for purpose {purpose!r}",
+    ReasonCode.NOT_SHARED_WITH_ORGANISATION: "this record belongs to another organisation and was not shared with yours",
+    ReasonCode.OUTSIDE_CASELOAD: "this record is outside your caseload: request access with a reason",
+    ReasonCode.NO_CONSENT: "purpose {purpose!r} needs the person's consent, which is not recorded as given",
+    ReasonCode.RESTRICTED: "processing of this person's data is restricted (storage and legal claims only)",
+    ReasonCode.OBJECTION_PENDING: "the person has objected to this processing; it is paused until the objection is decided",
+    ReasonCode.DISPOSED: "this person's data has been erased or anonymised",
+    ReasonCode.ANONYMOUS_ONLY: "your role may see anonymous data only",
+    ReasonCode.UNKNOWN_PURPOSE: "purpose {purpose!r} is not in register {register!r}",
+    ReasonCode.UNKNOWN_RECORD_TYPE: "record type {record_type!r} is not in register {register!r}",
+    ReasonCode.CATEGORY_NOT_FOR_PURPOSE: "purpose {purpose!r} may not hold the data categories asked for",
+}
+
+
+def _explain(decision: Decision, target: Target) -> str:
+    template = _EXPLAIN.get(decision.reason, "")
+    return template.format(
+        purpose=decision.purpose, record_type=target.record_type, register=target.register
+    )
+
+
+def _register(register_id: str) -> Register | None:
+    try:
+        return current_registry().get(register_id)
+    except KeyError:
+        return None
+
+
+def _purpose(register: Register, purpose_id: str) -> Purpose | None:
+    for purpose in register.purposes:
+        if purpose.id == purpose_id:
+            return purpose
+    return None
+
+
+def needs_consent(purpose: Purpose) -> bool:
+    return purpose.basis.art6 == Art6.CONSENT or purpose.basis.art9 == Art9.EXPLICIT_CONSENT
+
+
+def subject_facts(
+    session: Session,
+    subject_ids: Iterable[uuid.UUID],
+    purpose: Purpose | None,
+    target: Target,
+) -> tuple[SubjectFacts, ...]:
+    ids = tuple(dict.fromkeys(subject_ids))
+    if not ids:
+        return ()
+    found = {
+        row.id: row
+        for row in session.execute(
+            select(Subject.id, Subject.state, Subject.restricted, Subject.objection_pending).where(
+                Subject.id.in_(ids)
+            )
+        )
+    }
+    consent_of = _consent_lookup() if purpose is not None and needs_consent(purpose) else None
+    facts = []
+    for sid in ids:
+        row = found.get(sid)
+        if row is None:
+            facts.append(SubjectFacts(id=sid, exists=False, state="erased"))
+            continue
+        consent = None
+        if consent_of is not None and purpose is not None:
+            consent = consent_of(session, sid, purpose.id, target.owner_organisation)
+        facts.append(
+            SubjectFacts(
+                id=sid,
+                state=row.state,
+                restricted=bool(row.restricted),
+                objection_pending=bool(row.objection_pending),
+                consent=consent,
+            )
+        )
+    return tuple(facts)
+
+
+ConsentLookup = Callable[[Session, uuid.UUID, str, str], "str | None"]
+
+
+def _consent_lookup() -> ConsentLookup:
+    """The consent ledger's current state; "not recorded" if the ledger is not installed."""
+    try:
+        from accord.consent.ledger import current_state
+    except ImportError:  # pragma: no cover - only before the consent package existed
+        return lambda *_: None
+
+    def lookup(
+        session: Session, subject_id: uuid.UUID, purpose: str, controller: str
+    ) -> str | None:
+        state: Any = current_state(
+            session, subject_id=subject_id, purpose=purpose, controller=controller
+        )
+        return None if state is None else str(getattr(state, "value", state))
+
+    return lookup
+
+
+def active_grant(
+    session: Session, *, actor: Actor, record_id: uuid.UUID | None, at: datetime | None = None
+) -> uuid.UUID | None:
+    """The actor's current access grant for this record, if any (expired grants do nothing)."""
+    if actor.id is None or record_id is None:
+        return None
+    now = at or utcnow()
+    return session.scalar(
+        select(AccessGrant.id)
+        .where(
+            AccessGrant.actor_id == actor.id,
+            AccessGrant.record_id == record_id,
+            AccessGrant.granted_at <= now,
+            AccessGrant.expires_at > now,
+        )
+        .limit(1)
+    )
+
+
+# --- listings ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScopeColumns:
+    """The caller's columns the gate filters a listing on.
+
+    `shared_with(org)` returns a clause true for rows shared with `org` (a share table, a
+    referral's recipient column...). `record_id` lets current access grants show in the
+    list; `subject_id` hides people who are erased, restricted or objecting for this purpose.
+    """
+
+    owner_organisation: Any
+    assigned_user: Any = None
+    team: Any = None
+    record_id: Any = None
+    shared_with: Callable[[str], ColumnElement[bool]] | None = None
+    subject_id: Any = None
+
+
+@dataclass(frozen=True)
+class Visible:
+    decision: Decision
+    where: ColumnElement[bool]
+
+
+def visible(
+    session: Session,
+    *,
+    actor: Actor,
+    purpose: str,
+    record_type: str,
+    register: str,
+    columns: ScopeColumns,
+    categories: Iterable[str] | None = None,
+) -> Visible:
+    """Authorize a listing and return the filter for the rows this actor may see.
+
+    Use as `select(Case).where(scope.where)`; the listing itself is audited. Raises
+    AccessDenied (audited) when the actor may not list these records at all.
+    """
+    target = Target(
+        register=register, record_type=record_type, owner_organisation=actor.organisation
+    )
+    decision = authorize(
+        session,
+        actor=actor,
+        purpose=purpose,
+        action=Action.LIST,
+        target=target,
+        categories=categories,
+    )
+    reg = current_registry().get(register)
+    roles = roles_for(actor, reg, purpose)
+    anonymous = all(r.anonymous_only for r in roles)
+    clause = and_(
+        _organisation_clause(reg, actor, columns, anonymous=anonymous),
+        _caseload_clause(session, actor, columns, caseload_of(roles), anonymous=anonymous),
+        _subject_clause(columns, _purpose(reg, purpose)),
+    )
+    return Visible(decision=decision, where=clause)
+
+
+def _organisation_clause(
+    register: Register, actor: Actor, columns: ScopeColumns, *, anonymous: bool
+) -> ColumnElement[bool]:
+    org = actor.organisation
+    owners = [
+        o.id
+        for o in register.organisations
+        if o.id != org
+        and (
+            access := organisation_access(
+                register, org, Target(register.id, "", owner_organisation=o.id)
+            )
+        )
+        is not None
+        and (access == "full" or anonymous)
+    ]
+    clauses = [columns.owner_organisation == org]
+    if owners:
+        clauses.append(columns.owner_organisation.in_(owners))
+    if columns.shared_with is not None:
+        clauses.append(columns.shared_with(org))
+    return or_(*clauses)
+
+
+def _caseload_clause(
+    session: Session, actor: Actor, columns: ScopeColumns, caseload: str, *, anonymous: bool
+) -> ColumnElement[bool]:
+    if caseload == "organisation" or anonymous:
+        return true()
+    clauses: list[ColumnElement[bool]] = []
+    if caseload in ("own", "team") and actor.id is not None:
+        if columns.assigned_user is None:
+            raise ValueError(f"listing with a {caseload!r} caseload needs the assigned_user column")
+        clauses.append(columns.assigned_user == actor.id)
+    if caseload == "team":
+        if columns.team is None:
+            raise ValueError("listing with a 'team' caseload needs the team column")
+        if actor.teams:
+            clauses.append(columns.team.in_(sorted(actor.teams)))
+    if columns.record_id is not None and actor.id is not None:
+        now = utcnow()
+        clauses.append(
+            columns.record_id.in_(
+                select(AccessGrant.record_id).where(
+                    AccessGrant.actor_id == actor.id,
+                    AccessGrant.granted_at <= now,
+                    AccessGrant.expires_at > now,
+                )
+            )
+        )
+    return or_(*clauses) if clauses else false()
+
+
+def _subject_clause(columns: ScopeColumns, purpose: Purpose | None) -> ColumnElement[bool]:
+    if columns.subject_id is None or purpose is None:
+        return true()
+    conditions: list[ColumnElement[bool]] = [Subject.state == "active"]
+    if not purpose.survives_restriction:
+        conditions.append(Subject.restricted.is_(False))
+        if purpose.basis.art6 in (Art6.PUBLIC_TASK, Art6.LEGITIMATE_INTERESTS):
+            conditions.append(Subject.objection_pending.is_(False))
+    clause: ColumnElement[bool] = columns.subject_id.in_(select(Subject.id).where(*conditions))
+    return clause
