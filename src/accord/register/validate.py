@@ -12,7 +12,7 @@ def validate(register: Register, file: Path) -> list[Problem]:
     """Every problem in `register`; empty when it is lawful and complete."""
     problems: list[Problem] = []
     for index, record_type in enumerate(register.record_types):
-        if record_type.retention is None:
+        if record_type.retention is None and record_type.personal_data:
             problems.append(
                 Problem(
                     file,
