@@ -10,7 +10,7 @@ DEMO_DIR ?= demo-output
 
 export ACCORD_ENVIRONMENT ?= development
 
-.PHONY: install demo test lint types unit test-pg test-slow bench clean
+.PHONY: install demo test lint types unit test-pg test-slow bench clean browser assets
 
 $(STAMP): requirements/bootstrap.txt requirements/build.txt requirements/dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,19 @@ $(STAMP): requirements/bootstrap.txt requirements/build.txt requirements/dev.txt
 
 install: $(STAMP)
 
-demo: install
+# GOV.UK Frontend, pinned in package-lock.json, copied into src/accord/web/static/govuk.
+GOVUK_STAMP := src/accord/web/static/govuk/govuk-frontend.min.css
+$(GOVUK_STAMP): package.json package-lock.json src/accord/web/assets.py | $(STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m accord.web.assets node_modules
+
+assets: $(GOVUK_STAMP)
+
+# Debian's Chromium for the page tests (Playwright drives it; no browser download).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
+
+demo: install assets
 	$(BIN)/accord db upgrade
 	$(BIN)/accord demo --out $(DEMO_DIR)
 
@@ -32,7 +44,7 @@ lint: install
 types: install
 	$(BIN)/mypy
 
-unit: install
+unit: install assets browser
 	$(BIN)/pytest -m "not slow"
 
 # The store-backed tests again, against PostgreSQL, each run in a database of its own.

@@ -18,6 +18,10 @@ app.command("demo")(demo.run)
 # (module, command name): one line per domain that has commands.
 _SUBCOMMANDS: list[tuple[str, str]] = [
     ("accord.register.cli", "register"),
+    ("accord.keys.cli", "keys"),
+    ("accord.accounts.users_cli", "users"),
+    ("accord.accounts.tokens_cli", "tokens"),
+    ("accord.linkage.cli", "link"),
 ]
 
 for _module, _name in _SUBCOMMANDS:

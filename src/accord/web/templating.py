@@ -20,6 +20,8 @@ from starlette.requests import Request
 from starlette.templating import _TemplateResponse
 
 from accord.accounts import csrf
+from accord.register.errors import RegisterError
+from accord.register.registry import current_registry
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 WEB_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -54,12 +56,22 @@ class _DomainLoader(jinja2.ChoiceLoader):
             return super().get_source(environment, template)
 
 
+def _privacy_notices() -> list[dict[str, str]]:
+    """The registers whose privacy notices the footer links to."""
+    try:
+        registers = current_registry().registers.values()
+    except (RegisterError, OSError):
+        return []  # a page must still render while the registers are being fixed
+    return [{"id": r.id, "title": r.title} for r in sorted(registers, key=lambda r: r.title)]
+
+
 def _page_context(request: Request) -> dict[str, Any]:
     settings = request.app.state.settings
     return {
         "csrf_token": csrf.csrf_token(request, settings),
         "actor": getattr(request.state, "actor", None),
         "service_name": SERVICE_NAME,
+        "privacy_notices": _privacy_notices(),
     }
 
 

@@ -1,0 +1,131 @@
+"""The home page (what this person can do, by role), the static files and error pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.routing import Route
+
+from accord.accounts.deps import CurrentActor
+from accord.gate.catalogue import Permission
+from accord.register.registry import current_registry
+from accord.web.templating import templates
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+router = APIRouter(include_in_schema=False)
+router.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+
+
+@dataclass(frozen=True)
+class Section:
+    path: str
+    title: str
+    description: str
+    permission: Permission
+
+
+# Work areas shown on the home page: each appears only for people whose roles carry its
+# permission, and only once the package serving that path is part of the application.
+SECTIONS = (
+    Section(
+        "/cases",
+        "Cases",
+        "Your caseload: referrals, contacts, needs and support.",
+        Permission.CASE_CASE_LIST,
+    ),
+    Section(
+        "/referrals",
+        "Referrals",
+        "New referrals waiting to be contacted.",
+        Permission.CASE_REFERRAL_READ,
+    ),
+    Section(
+        "/enquiries",
+        "Enquiries",
+        "Web, phone, email and chat enquiries.",
+        Permission.CASE_ENQUIRY_READ,
+    ),
+    Section(
+        "/panels",
+        "Panel meetings",
+        "MARAC, community risk panel and IOM meetings.",
+        Permission.PANEL_MEETING_MANAGE,
+    ),
+    Section(
+        "/disclosures",
+        "Disclosures",
+        "Requests to share information, and the disclosure log.",
+        Permission.DISCLOSURE_LOG_READ,
+    ),
+    Section(
+        "/access-reviews",
+        "Access outside caseloads",
+        "Review why people opened records outside their caseload.",
+        Permission.ACCESS_REVIEW_READ,
+    ),
+    Section(
+        "/rights",
+        "Rights requests",
+        "Access, erasure, rectification and objection requests against the statutory clock.",
+        Permission.RIGHTS_REQUEST_MANAGE,
+    ),
+    Section(
+        "/retention",
+        "Retention",
+        "Records due for deletion or review.",
+        Permission.RETENTION_RUN_EXECUTE,
+    ),
+    Section(
+        "/audit",
+        "Audit trail",
+        "Who did what, and check the trail has not been altered.",
+        Permission.AUDIT_TRAIL_READ,
+    ),
+    Section(
+        "/feeds",
+        "Partner data",
+        "Partner feeds: deliveries, checks and status.",
+        Permission.FEEDS_STATUS_READ,
+    ),
+    Section(
+        "/linkage", "Matching", "Linkage runs and clerical review.", Permission.LINKAGE_RUN_EXECUTE
+    ),
+    Section(
+        "/reports", "Reports", "Agreed partnership reports.", Permission.REPORTS_AGGREGATE_READ
+    ),
+    Section("/statistics", "Statistics", "Anonymous statistics.", Permission.STATS_AGGREGATE_READ),
+)
+
+
+def _served_paths(request: Request) -> set[str]:
+    return {route.path for route in request.app.routes if isinstance(route, Route)}
+
+
+@router.get("/")
+def home(request: Request, actor: CurrentActor) -> Response:
+    served = _served_paths(request)
+    sections = [s for s in SECTIONS if s.permission in actor.permissions and s.path in served]
+    registry = current_registry()
+    roles = []
+    for register in registry.registers.values():
+        for role in register.roles:
+            if (
+                role.id in actor.roles
+                and (role.organisation in (None, actor.organisation))
+                and any(o.id == actor.organisation for o in register.organisations)
+            ):
+                roles.append(
+                    {
+                        "register": register.title,
+                        "role": role.name,
+                        "anonymous_only": role.anonymous_only,
+                    }
+                )
+    return templates.TemplateResponse(
+        request, "home.html", {"actor": actor, "sections": sections, "roles": roles}
+    )
