@@ -1,0 +1,110 @@
+"""Sealing partner identifiers: AES-256-GCM under a data key per partner dataset.
+
+Why a key per dataset rather than per person: partner records arrive by the million and are
+not yet people (linkage decides who is who), so a per-subject key would mean a million key
+unwraps per ingest. A dataset key is wrapped under the master key by accord.keys (the same
+keyring and rotation as subjects' keys), each row is sealed with a fresh nonce and bound to
+its record_id as associated data (a sealed blob moved onto another row fails to open), and
+deleting a partner row deletes its sealed identifiers. Destroying a dataset's key shreds every
+copy of that dataset's identifiers, backups included.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.feeds.models import FeedDataKey
+from accord.keys.keyring import KEY_BYTES, NONCE_BYTES, LocalKeyring, WrappedKey
+from accord.settings import Settings, get_settings
+
+_NAMESPACE = uuid.UUID("6f1d2a4e-3c57-4e0b-9a7c-5b8e1f0d2c31")
+
+
+class SealError(Exception):
+    """A sealed identifier row failed authentication (tampered or moved between rows)."""
+
+
+def dataset_key_id(register: str, partner: str, dataset: str) -> uuid.UUID:
+    """A stable id for the dataset, used as the wrapping's associated data."""
+    return uuid.uuid5(_NAMESPACE, f"feeds|{register}|{partner}|{dataset}")
+
+
+class DatasetCipher:
+    """Seals and opens one dataset's identifier rows (JSON of field -> string)."""
+
+    def __init__(self, key: bytes) -> None:
+        self._aead = AESGCM(key)
+
+    def seal_many(self, record_ids: Sequence[str], rows: Iterable[dict[str, Any]]) -> list[bytes]:
+        aead, out = self._aead, []
+        for record_id, row in zip(record_ids, rows, strict=True):
+            nonce = os.urandom(NONCE_BYTES)
+            plain = json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode()
+            out.append(nonce + aead.encrypt(nonce, plain, record_id.encode()))
+        return out
+
+    def open_many(self, record_ids: Sequence[str], blobs: Iterable[bytes]) -> list[dict[str, Any]]:
+        aead, out = self._aead, []
+        for record_id, blob in zip(record_ids, blobs, strict=True):
+            try:
+                plain = aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], record_id.encode())
+            except InvalidTag:
+                raise SealError(
+                    f"sealed identifiers of record {record_id} failed authentication"
+                ) from None
+            out.append(json.loads(plain))
+        return out
+
+    def seal(self, record_id: str, row: dict[str, Any]) -> bytes:
+        return self.seal_many([record_id], [row])[0]
+
+    def open(self, record_id: str, blob: bytes) -> dict[str, Any]:
+        return self.open_many([record_id], [blob])[0]
+
+
+def dataset_cipher(
+    session: Session,
+    *,
+    register: str,
+    partner: str,
+    dataset: str,
+    settings: Settings | None = None,
+    create: bool = True,
+) -> DatasetCipher | None:
+    """The dataset's cipher, making and wrapping its key on first use (None if absent and
+    `create` is false)."""
+    keyring = LocalKeyring.from_settings(settings or get_settings())
+    subject = dataset_key_id(register, partner, dataset)
+    row = session.scalar(
+        select(FeedDataKey).where(
+            FeedDataKey.register == register,
+            FeedDataKey.partner == partner,
+            FeedDataKey.dataset == dataset,
+        )
+    )
+    if row is None:
+        if not create:
+            return None
+        key = os.urandom(KEY_BYTES)
+        wrapped = keyring.wrap(key, subject_id=subject)
+        row = FeedDataKey(
+            register=register,
+            partner=partner,
+            dataset=dataset,
+            key_id=wrapped.key_id,
+            wrapped=wrapped.blob,
+        )
+        session.add(row)
+        session.flush()
+        return DatasetCipher(key)
+    key = keyring.unwrap(WrappedKey(row.key_id, row.wrapped), subject_id=subject)
+    return DatasetCipher(key)

@@ -1,0 +1,298 @@
+"""The identifiers table for matching: one row per partner record, its identifiers unsealed.
+
+Columns (`SCHEMA`): record_id (the pseudonymous key), partner, dataset, first_name, surname,
+dob (date), postcode, address, phone, email; every identifier column is nullable.
+
+- `read_identifiers(session, *, actor, purpose="data-matching", register="tvt")` is the
+  public path: the gate decides for each partner dataset (only the matching role,
+  `partnership-analyst`, passes), audits it, and columns whose data categories the purpose
+  may not hold are returned empty. Returns a pyarrow Table.
+- `identifiers_frame(session, *, register="tvt", datasets=None)` is the linkage engine's fast
+  internal path: the same rows as a pandas DataFrame, without a gate call of its own. Only
+  call it after the caller has passed the gate for purpose `data-matching` (the linkage
+  service authorises the run, then reads through this).
+- `write_frame(session, frame, *, register="tvt")` seals and stores a frame in this shape
+  directly (tests, and loading a prepared extract); ingest writes the same rows itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from accord.feeds.crypto import dataset_cipher
+from accord.feeds.models import FeedIdentity
+from accord.gate.types import Action, Actor, Target
+from accord.register.schema import FeedContract
+from accord.settings import Settings
+from accord.store.base import utcnow
+
+MATCH_COLUMNS = ("first_name", "surname", "dob", "postcode", "address", "phone", "email")
+SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),
+        ("partner", pa.string()),
+        ("dataset", pa.string()),
+        ("first_name", pa.string()),
+        ("surname", pa.string()),
+        ("dob", pa.date32()),
+        ("postcode", pa.string()),
+        ("address", pa.string()),
+        ("phone", pa.string()),
+        ("email", pa.string()),
+    ]
+)
+# Used when a dataset has no contract in the register (e.g. a frame loaded by write_frame).
+DEFAULT_CATEGORIES = {
+    "first_name": "name",
+    "surname": "name",
+    "dob": "date-of-birth",
+    "postcode": "address",
+    "address": "address",
+    "phone": "contact-details",
+    "email": "contact-details",
+}
+MATCHING_RECORD_TYPE = "partner-record"
+_WRITE_CHUNK = 50_000
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def store_rows(
+    session: Session,
+    *,
+    register: str,
+    partner: str,
+    dataset: str,
+    record_ids: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+    digests: Sequence[str],
+    record_dates: Sequence[date | None],
+    batch_id: uuid.UUID | None,
+    settings: Settings | None = None,
+) -> None:
+    """Seal and upsert identifier rows (a dict of match column / `key` -> string each)."""
+    cipher = dataset_cipher(
+        session, register=register, partner=partner, dataset=dataset, settings=settings
+    )
+    assert cipher is not None  # created on demand
+    now = utcnow()
+    for start in range(0, len(record_ids), _WRITE_CHUNK):
+        ids = list(record_ids[start : start + _WRITE_CHUNK])
+        sealed = cipher.seal_many(ids, rows[start : start + _WRITE_CHUNK])
+        session.execute(delete(FeedIdentity).where(FeedIdentity.record_id.in_(ids)))
+        session.execute(
+            insert(FeedIdentity),
+            [
+                {
+                    "record_id": rid,
+                    "register": register,
+                    "partner": partner,
+                    "dataset": dataset,
+                    "batch_id": batch_id,
+                    "row_digest": digest,
+                    "record_date": record_date,
+                    "sealed": blob,
+                    "updated_at": now,
+                }
+                for rid, blob, digest, record_date in zip(
+                    ids,
+                    sealed,
+                    digests[start : start + _WRITE_CHUNK],
+                    record_dates[start : start + _WRITE_CHUNK],
+                    strict=True,
+                )
+            ],
+        )
+
+
+def delete_rows(session: Session, record_ids: Iterable[str]) -> int:
+    ids = list(record_ids)
+    deleted = 0
+    for start in range(0, len(ids), _WRITE_CHUNK):
+        chunk = ids[start : start + _WRITE_CHUNK]
+        result = session.execute(delete(FeedIdentity).where(FeedIdentity.record_id.in_(chunk)))
+        deleted += int(getattr(result, "rowcount", 0) or 0)
+    return deleted
+
+
+def write_frame(
+    session: Session,
+    frame: pd.DataFrame,
+    *,
+    register: str = "tvt",
+    batch_id: uuid.UUID | None = None,
+    settings: Settings | None = None,
+) -> int:
+    """Seal and store a frame in the identifiers table's shape; returns rows written."""
+    missing = [c for c in SCHEMA.names if c not in frame.columns]
+    if missing:
+        raise ValueError(f"identifiers frame lacks column(s): {', '.join(missing)}")
+    written = 0
+    for (partner, dataset), part in frame.groupby(["partner", "dataset"], sort=False):
+        ids = part["record_id"].astype(str).tolist()
+        rows = [
+            {c: _iso(v) for c, v in zip(MATCH_COLUMNS, values, strict=True)}
+            for values in part[list(MATCH_COLUMNS)].itertuples(index=False, name=None)
+        ]
+        store_rows(
+            session,
+            register=register,
+            partner=str(partner),
+            dataset=str(dataset),
+            record_ids=ids,
+            rows=rows,
+            digests=[""] * len(ids),
+            record_dates=[None] * len(ids),
+            batch_id=batch_id,
+            settings=settings,
+        )
+        written += len(ids)
+    session.flush()
+    return written
+
+
+def datasets_held(session: Session, register: str) -> list[tuple[str, str]]:
+    rows = session.execute(
+        select(FeedIdentity.partner, FeedIdentity.dataset)
+        .where(FeedIdentity.register == register)
+        .distinct()
+    )
+    return sorted((str(p), str(d)) for p, d in rows)
+
+
+def identifiers_table(
+    session: Session,
+    *,
+    register: str = "tvt",
+    datasets: Iterable[tuple[str, str]] | None = None,
+    settings: Settings | None = None,
+    columns: dict[tuple[str, str], frozenset[str]] | None = None,
+) -> pa.Table:
+    """Unsealed identifiers as a pyarrow Table in `SCHEMA` (internal: no gate call).
+
+    `columns` limits each dataset's match columns (others are returned null)."""
+    parts = []
+    for partner, dataset in datasets if datasets is not None else datasets_held(session, register):
+        cipher = dataset_cipher(
+            session, register=register, partner=partner, dataset=dataset, settings=settings,
+            create=False,
+        )  # fmt: skip
+        if cipher is None:
+            continue
+        rows = session.execute(
+            select(FeedIdentity.record_id, FeedIdentity.sealed)
+            .where(
+                FeedIdentity.register == register,
+                FeedIdentity.partner == partner,
+                FeedIdentity.dataset == dataset,
+            )
+            .order_by(FeedIdentity.record_id)
+        ).all()
+        ids = [r[0] for r in rows]
+        opened = cipher.open_many(ids, (r[1] for r in rows))
+        allowed = columns.get((partner, dataset)) if columns is not None else None
+        data: dict[str, Any] = {"record_id": ids, "partner": [partner] * len(ids)}
+        data["dataset"] = [dataset] * len(ids)
+        for column in MATCH_COLUMNS:
+            if allowed is not None and column not in allowed:
+                data[column] = [None] * len(ids)
+            else:
+                data[column] = [row.get(column) for row in opened]
+        table = pa.table({k: pa.array(v, type=pa.string()) for k, v in data.items()})
+        dob = table["dob"].cast(pa.date32())
+        parts.append(
+            table.set_column(SCHEMA.get_field_index("dob"), "dob", dob).select(SCHEMA.names)
+        )
+    if not parts:
+        return SCHEMA.empty_table()
+    return pa.concat_tables(parts).cast(SCHEMA)
+
+
+def identifiers_frame(
+    session: Session,
+    *,
+    register: str = "tvt",
+    datasets: Iterable[tuple[str, str]] | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """The linkage engine's fast path: every identifier row as a DataFrame (dob as dates).
+
+    Internal: makes no gate call. Callers must already hold an allowed Decision for purpose
+    `data-matching` on register `register` (see `read_identifiers` for the gated path)."""
+    table = identifiers_table(session, register=register, datasets=datasets, settings=settings)
+    frame: pd.DataFrame = table.to_pandas()
+    return frame
+
+
+def _contracts(register: str) -> dict[tuple[str, str], FeedContract]:
+    from accord.register.registry import current_registry
+
+    try:
+        feeds = current_registry().get(register).feeds
+    except KeyError:
+        return {}
+    return {(c.partner, c.dataset): c for c in feeds}
+
+
+def column_categories(contract: FeedContract | None) -> dict[str, set[str]]:
+    """Match column -> the data categories its field carries."""
+    if contract is None:
+        return {c: {cat} for c, cat in DEFAULT_CATEGORIES.items()}
+    out: dict[str, set[str]] = {}
+    for f in contract.fields:
+        if f.match_as:
+            out.setdefault(f.match_as, set()).update(f.categories)
+    return out
+
+
+def read_identifiers(
+    session: Session,
+    *,
+    actor: Actor,
+    purpose: str = "data-matching",
+    register: str = "tvt",
+    settings: Settings | None = None,
+) -> pa.Table:
+    """Identifiers of every partner dataset, through the gate (one audited decision per
+    dataset; a refusal raises AccessDenied). Columns the decision does not cover are null."""
+    from accord.gate.service import authorize
+
+    contracts = _contracts(register)
+    held = datasets_held(session, register)
+    allowed: dict[tuple[str, str], frozenset[str]] = {}
+    for partner, dataset in held:
+        wanted = column_categories(contracts.get((partner, dataset)))
+        decision = authorize(
+            session,
+            actor=actor,
+            purpose=purpose,
+            action=Action.LIST,
+            target=Target(
+                register=register,
+                record_type=MATCHING_RECORD_TYPE,
+                owner_organisation=partner,
+            ),
+            categories=set().union(*wanted.values()) if wanted else None,
+        )
+        allowed[(partner, dataset)] = frozenset(
+            column for column, cats in wanted.items() if cats and cats <= decision.categories
+        )
+    return identifiers_table(
+        session, register=register, datasets=held, settings=settings, columns=allowed
+    )
