@@ -8,7 +8,9 @@ from __future__ import annotations
 import accord.accounts.models  # noqa: F401
 import accord.consent.models  # noqa: F401
 import accord.disclosures.models  # noqa: F401
-import accord.people.models  # noqa: F401
+import accord.feeds.models  # noqa: F401
+import accord.gate.models  # noqa: F401
+import accord.linkage.models  # noqa: F401
 import accord.people.models  # noqa: F401
 import accord.store.models  # noqa: F401
 from accord.store.base import Base
