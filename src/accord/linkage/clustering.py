@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 
 @dataclass
@@ -144,7 +143,7 @@ def _break_up(
     step: float,
 ) -> None:
     members = np.flatnonzero(result.labels == root)
-    result.broken.append(int(len(members)))
+    result.broken.append(len(members))
     local = {int(m): i for i, m in enumerate(members.tolist())}
     inside = np.isin(left, members) & np.isin(right, members)
     sub_left = np.array([local[int(x)] for x in left[inside].tolist()], dtype=np.int64)

@@ -71,7 +71,8 @@ def spark_engine(session: Any | None = None, *, checkpoint_dir: str | None = Non
         owned.append(session)
     if checkpoint_dir:
         session.sparkContext.setCheckpointDir(checkpoint_dir)
-    return Engine("spark", SparkAPI(spark_session=session, num_partitions_on_repartition=8), owned)
+    api = SparkAPI(spark_session=session, num_partitions_on_repartition=8)  # type: ignore[no-untyped-call]
+    return Engine("spark", api, owned)
 
 
 def make_engine(name: EngineName, **options: Any) -> Engine:

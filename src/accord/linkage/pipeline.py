@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from splink import Linker
 
@@ -21,6 +20,7 @@ from accord.linkage.clustering import ClusterResult, cluster
 from accord.linkage.config import LinkageConfig
 from accord.linkage.engine import Engine, make_engine
 from accord.linkage.prepare import prepare
+from accord.linkage.quality import pair_count
 from accord.linkage.stable_ids import carry_over
 
 Step = Callable[[str], Any]  # progress hook: called with a step name, returns a context
@@ -36,6 +36,7 @@ class RunOutput:
     cluster: ClusterResult
     edges_used: int
     timings: dict[str, float] = field(default_factory=dict)
+    blocking_recall: float | None = None
 
 
 @contextmanager
@@ -49,28 +50,47 @@ def _timed(timings: dict[str, float], name: str, step: Step | None) -> Iterator[
     timings[name] = round(time.perf_counter() - start, 3)
 
 
+def blocking_recall(engine: Engine, predictions: Any, truth: pd.DataFrame) -> float:
+    """Share of true pairs (same labelled person) that the blocking rules put up for scoring."""
+    labels = truth[["record_id", "person_id"]].astype("string")
+    table = engine.register(labels, f"accord_truth_{id(predictions)}").physical_name
+    true_pairs = pair_count(labels.groupby("person_id").size())
+    found = engine.db_api.query_sql(
+        f"select count(*) as n from {predictions.physical_name} p "  # noqa: S608 (table names we made)
+        f"join {table} a on p.record_id_l = a.record_id "
+        f"join {table} b on p.record_id_r = b.record_id where a.person_id = b.person_id",
+        output_type="pandas",
+    )
+    return int(found["n"].iloc[0]) / true_pairs if true_pairs else 1.0
+
+
+def _query(engine: Engine, sql: str, table: str) -> pd.DataFrame:
+    # `table` is a name Splink generated for its own output, never user input
+    frame: pd.DataFrame = engine.db_api.query_sql(sql.format(t=table), output_type="pandas")
+    return frame
+
+
 def _scored(
     engine: Engine, predictions: Any, *, keep_from: float
 ) -> tuple[pd.DataFrame, int, list[dict[str, float]]]:
     """Edges worth keeping, the comparison count and a match-weight histogram (in-engine)."""
     table = predictions.physical_name
-    api = engine.db_api
-    count = int(
-        api.query_sql(f"select count(*) as n from {table}", output_type="pandas")["n"].iloc[0]
+    count = int(_query(engine, "select count(*) as n from {t}", table)["n"].iloc[0])
+    histogram = _query(
+        engine,
+        "select floor(match_weight) as bin, count(*) as n from {t} group by 1 order by 1",
+        table,
     )
-    histogram = api.query_sql(
-        f"select floor(match_weight) as bin, count(*) as n from {table} group by 1 order by 1",
-        output_type="pandas",
-    )
-    edges = api.query_sql(
-        "select record_id_l, record_id_r, match_weight, match_probability "
-        f"from {table} where match_probability >= {keep_from}",
-        output_type="pandas",
-    )
+    keep = "select record_id_l, record_id_r, match_weight, match_probability from {t} where "
+    edges = _query(engine, keep + f"match_probability >= {float(keep_from)}", table)
+    histogram = histogram.dropna(subset=["bin"])
     bins = [
-        {"from": float(row.bin), "to": float(row.bin) + 1, "count": int(row.n)}
-        for row in histogram.itertuples()
-        if pd.notna(row.bin)
+        {"from": start, "to": start + 1, "count": float(n)}
+        for start, n in zip(
+            histogram["bin"].to_numpy(dtype=float).tolist(),
+            histogram["n"].to_numpy(dtype="int64").tolist(),
+            strict=True,
+        )
     ]
     return edges, count, bins
 
@@ -81,8 +101,8 @@ def _decision_pairs(
     if decisions.empty:
         return []
     chosen = decisions[decisions["decision"] == decision]
-    left = nodes.get_indexer(chosen["record_id_l"])
-    right = nodes.get_indexer(chosen["record_id_r"])
+    left = nodes.get_indexer(pd.Index(chosen["record_id_l"]))
+    right = nodes.get_indexer(pd.Index(chosen["record_id_r"]))
     ok = (left >= 0) & (right >= 0)
     return list(zip(left[ok].tolist(), right[ok].tolist(), strict=True))
 
@@ -112,8 +132,8 @@ def _cluster_nodes(
     weight = edges["match_weight"].to_numpy(dtype=float)
     return cluster(
         len(nodes),
-        nodes.get_indexer(edges["record_id_l"]),
-        nodes.get_indexer(edges["record_id_r"]),
+        nodes.get_indexer(pd.Index(edges["record_id_l"])),
+        nodes.get_indexer(pd.Index(edges["record_id_r"])),
         weight,
         threshold=config.threshold_weight,
         must_link=_decision_pairs(nodes, decisions, "accept"),
@@ -132,6 +152,7 @@ def run_full(
     config: LinkageConfig,
     engine: Engine | None = None,
     step: Step | None = None,
+    truth: pd.DataFrame | None = None,
 ) -> RunOutput:
     timings: dict[str, float] = {}
     with _timed(timings, "prepare", step):
@@ -148,6 +169,7 @@ def run_full(
         with _timed(timings, "score", step):
             predictions = linker.inference.predict(warning_mode="never")
             edges, count, histogram = _scored(engine, predictions, keep_from=config.review_lower)
+            recall = None if truth is None else blocking_recall(engine, predictions, truth)
             predictions.drop_table_from_database_and_remove_from_cache()
         with _timed(timings, "cluster", step):
             nodes = pd.Index(prepared["record_id"])
@@ -158,7 +180,9 @@ def run_full(
     finally:
         if own:
             engine.close()
-    return RunOutput(person_ids, review, trained, count, histogram, result, used, timings)
+    output = RunOutput(person_ids, review, trained, count, histogram, result, used, timings)
+    output.blocking_recall = recall
+    return output
 
 
 def _linker_for_model(

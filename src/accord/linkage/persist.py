@@ -1,0 +1,168 @@
+"""Reading and writing the linkage tables in bulk (person ids, review pairs, decisions)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
+
+import pandas as pd
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from accord.linkage.models import PersonId, ReviewPair
+from accord.store.base import utcnow
+
+_CHUNK = 5000
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def fingerprints(identifiers: pd.DataFrame, key: str) -> pd.Series:
+    """A keyed 64-bit digest of each record's identifiers (index: record_id).
+
+    It only tells a later run that a record changed; it cannot be reversed or looked up
+    without the key.
+    """
+    columns = ["first_name", "surname", "dob", "postcode", "address", "phone", "email"]
+    values = identifiers[columns].astype("string").fillna("")
+    hash_key = (key * 2)[:16]
+    digest = pd.util.hash_pandas_object(values, index=False, hash_key=hash_key)
+    return pd.Series(
+        [f"{int(v):016x}" for v in digest.to_numpy()],
+        index=pd.Index(identifiers["record_id"].astype("string")),
+        dtype="string",
+    )
+
+
+def load_people(session: Session) -> pd.DataFrame:
+    rows = session.execute(
+        select(PersonId.record_id, PersonId.person_id, PersonId.fingerprint)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["record_id", "person_id", "fingerprint"], dtype="string")
+    return frame.set_index("record_id")
+
+
+def save_people(
+    session: Session,
+    *,
+    person_ids: pd.Series,
+    prints: pd.Series,
+    before: pd.DataFrame,
+    run_id: uuid.UUID,
+    remove_missing: bool,
+) -> dict[str, int]:
+    """Write only what changed; `remove_missing` (full runs) drops records no longer fed."""
+    now = utcnow()
+    new = pd.DataFrame({"person_id": person_ids.astype("string")})
+    new["fingerprint"] = prints.reindex(new.index)
+    known = new.index.isin(before.index)
+    inserts = new[~known]
+    old = before.reindex(new.index[known])
+    kept = new[known]
+    changed = kept[
+        (kept["person_id"] != old["person_id"]) | (kept["fingerprint"] != old["fingerprint"])
+    ]
+    for chunk in _chunks(list(inserts.itertuples())):
+        session.execute(
+            insert(PersonId),
+            [
+                {
+                    "record_id": row.Index,
+                    "person_id": row.person_id,
+                    "fingerprint": row.fingerprint,
+                    "run_id": run_id,
+                    "assigned_at": now,
+                }
+                for row in chunk
+            ],
+        )
+    for chunk in _chunks(list(changed.itertuples())):
+        session.execute(
+            update(PersonId),
+            [
+                {
+                    "record_id": row.Index,
+                    "person_id": row.person_id,
+                    "fingerprint": row.fingerprint,
+                    "run_id": run_id,
+                    "assigned_at": now,
+                }
+                for row in chunk
+            ],
+        )
+    removed: list[str] = []
+    if remove_missing:
+        removed = [str(r) for r in before.index[~before.index.isin(new.index)]]
+        for ids in _chunks(removed):
+            session.execute(delete(PersonId).where(PersonId.record_id.in_(ids)))
+    return {"inserted": len(inserts), "updated": len(changed), "removed": len(removed)}
+
+
+def load_decisions(session: Session) -> pd.DataFrame:
+    rows = session.execute(
+        select(ReviewPair.record_id_l, ReviewPair.record_id_r, ReviewPair.decision).where(
+            ReviewPair.status == "decided"
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["record_id_l", "record_id_r", "decision"])
+
+
+def ordered(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs with record_id_l < record_id_r, so a pair has one row whichever way it was found."""
+    swap = pairs["record_id_l"] > pairs["record_id_r"]
+    out = pairs.copy()
+    out.loc[swap, ["record_id_l", "record_id_r"]] = pairs.loc[
+        swap, ["record_id_r", "record_id_l"]
+    ].to_numpy()
+    return out.drop_duplicates(["record_id_l", "record_id_r"])
+
+
+def queue_review(
+    session: Session, *, pairs: pd.DataFrame, run_id: uuid.UUID, replace_open: bool
+) -> int:
+    """Add uncertain pairs to the queue; decided pairs are never touched.
+
+    `replace_open` (full runs): open pairs the new model no longer finds uncertain are
+    withdrawn, so reviewers only see pairs that still matter.
+    """
+    pairs = ordered(pairs)
+    existing = pd.DataFrame(
+        session.execute(
+            select(ReviewPair.id, ReviewPair.record_id_l, ReviewPair.record_id_r, ReviewPair.status)
+        ).all(),
+        columns=["id", "record_id_l", "record_id_r", "status"],
+    )
+    keys = pd.MultiIndex.from_frame(pairs[["record_id_l", "record_id_r"]])
+    have = pd.MultiIndex.from_frame(existing[["record_id_l", "record_id_r"]])
+    fresh = pairs[~keys.isin(have)]
+    if replace_open and len(existing):
+        stale = existing[(existing["status"] == "open") & ~have.isin(keys)]
+        for ids in _chunks(list(stale["id"])):
+            session.execute(delete(ReviewPair).where(ReviewPair.id.in_(ids)))
+    now = utcnow()
+    rows: list[dict[str, Any]] = [
+        {
+            "id": uuid.uuid4(),
+            "record_id_l": row.record_id_l,
+            "record_id_r": row.record_id_r,
+            "match_weight": float(weight),
+            "match_probability": float(probability),
+            "status": "open",
+            "run_id": run_id,
+            "created_at": now,
+        }
+        for row, weight, probability in zip(
+            fresh.itertuples(),
+            fresh["match_weight"].to_numpy(dtype=float).tolist(),
+            fresh["match_probability"].to_numpy(dtype=float).tolist(),
+            strict=True,
+        )
+    ]
+    for chunk in _chunks(rows):
+        session.execute(insert(ReviewPair), list(chunk))
+    return len(rows)

@@ -1,0 +1,126 @@
+"""Quality report of a run: counts, weight histogram, cluster sizes, and accuracy where labelled.
+
+Holds no identifiers: only counts, sizes and weights, so it can be shared with the partnership.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+
+def pair_count(sizes: pd.Series) -> int:
+    sizes = sizes.astype("int64")
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def pairwise_accuracy(person_ids: pd.Series, truth: pd.DataFrame) -> dict[str, float | int]:
+    """Precision, recall and F1 over record pairs: same person id vs same true person."""
+    labels = truth.drop_duplicates("record_id").set_index("record_id")["person_id"]
+    labelled = person_ids[person_ids.index.isin(labels.index)]
+    frame = pd.DataFrame({"p": labelled.to_numpy(), "t": labels.reindex(labelled.index).to_numpy()})
+    true_positive = pair_count(frame.groupby(["p", "t"]).size())
+    predicted = pair_count(frame.groupby("p").size())
+    actual = pair_count(frame.groupby("t").size())
+    precision = true_positive / predicted if predicted else 1.0
+    recall = true_positive / actual if actual else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "labelled_records": len(frame),
+        "true_positive_pairs": true_positive,
+        "predicted_pairs": predicted,
+        "true_pairs": actual,
+        "precision": round(precision, 6),
+        "recall": round(recall, 6),
+        "f1": round(f1, 6),
+    }
+
+
+def build(
+    *,
+    run: dict[str, Any],
+    person_ids: pd.Series,
+    comparisons: int,
+    weight_histogram: list[dict[str, float]],
+    edges_used: int,
+    broken: list[int],
+    refused: int,
+    conflicts: int,
+    review_added: int,
+    stability: float | None,
+    timings: dict[str, float],
+    truth: pd.DataFrame | None = None,
+    blocking_recall: float | None = None,
+) -> dict[str, Any]:
+    sizes = person_ids.value_counts()
+    distribution = sizes.value_counts().sort_index()
+    report: dict[str, Any] = {
+        "run": run,
+        "counts": {
+            "records": len(person_ids),
+            "people": len(sizes),
+            "comparisons": comparisons,
+            "edges_at_threshold": edges_used,
+            "review_pairs_added": review_added,
+            "merges_refused_by_rejections": refused,
+            "accepted_pairs_conflicting_with_rejections": conflicts,
+        },
+        "match_weight_histogram": weight_histogram,
+        "cluster_sizes": {
+            "distribution": {str(k): int(v) for k, v in distribution.items()},
+            "largest": [int(v) for v in sizes.head(10).tolist()],
+            "broken_by_guard": broken,
+        },
+        "id_stability": None if stability is None else round(stability, 6),
+        "timings_seconds": timings,
+        "accuracy": None,
+    }
+    if truth is not None:
+        report["accuracy"] = pairwise_accuracy(person_ids, truth)
+        if blocking_recall is not None:
+            report["accuracy"]["blocking_recall"] = round(blocking_recall, 6)
+    return report
+
+
+def markdown(report: dict[str, Any]) -> str:
+    run, counts, clusters = report["run"], report["counts"], report["cluster_sizes"]
+    lines = [
+        f"# Linkage quality report: {run['kind']} run {run['id']}",
+        "",
+        f"Engine {run['engine']}, threshold {run['threshold']} match probability, "
+        f"started {run['started_at']}.",
+        "",
+        "## Counts",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        *(f"| {key.replace('_', ' ')} | {value:,} |" for key, value in counts.items()),
+    ]
+    if report["id_stability"] is not None:
+        lines.append(f"| person ids kept from the last run | {report['id_stability']:.4%} |")
+    lines += ["", "## Cluster sizes", "", "| records per person | people |", "|---|---|"]
+    lines += [f"| {size} | {count:,} |" for size, count in clusters["distribution"].items()]
+    lines += ["", f"Largest clusters: {', '.join(map(str, clusters['largest'])) or 'none'}."]
+    if clusters["broken_by_guard"]:
+        lines.append(
+            "Clusters broken up by the size guard (records): "
+            + ", ".join(map(str, clusters["broken_by_guard"]))
+            + "."
+        )
+    histogram = report["match_weight_histogram"]
+    if histogram:
+        peak = max(int(b["count"]) for b in histogram) or 1
+        lines += ["", "## Match weight distribution (all scored pairs)", "", "```"]
+        for b in histogram:
+            bar = "#" * max(1, round(40 * int(b["count"]) / peak)) if b["count"] else ""
+            lines.append(f"{b['from']:>6.0f} .. {b['to']:<4.0f} {int(b['count']):>10,} {bar}")
+        lines.append("```")
+    accuracy = report["accuracy"]
+    if accuracy:
+        lines += ["", "## Accuracy against labels (pairwise, on final person ids)", ""]
+        lines += ["| measure | value |", "|---|---|"]
+        lines += [f"| {key.replace('_', ' ')} | {value} |" for key, value in accuracy.items()]
+    lines += ["", "## Timings (seconds)", ""]
+    lines += [f"- {name}: {seconds}" for name, seconds in report["timings_seconds"].items()]
+    return "\n".join(lines) + "\n"

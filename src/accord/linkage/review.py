@@ -1,0 +1,78 @@
+"""The clerical review queue: list uncertain pairs, accept or reject them.
+
+Decisions are kept and respected by every later run: an accepted pair is forced into one
+person, a rejected pair is never joined (a cannot-link constraint when clustering).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.gate.catalogue import Permission
+from accord.gate.types import Action, Actor
+from accord.linkage import access
+from accord.linkage.config import LinkageConfig
+from accord.linkage.models import ReviewPair
+from accord.store.base import utcnow
+
+Decision = Literal["accept", "reject"]
+Status = Literal["open", "decided", "all"]
+
+
+class ReviewError(LookupError):
+    """The pair does not exist or cannot take that decision; the message says which."""
+
+
+def list_pairs(
+    session: Session,
+    *,
+    actor: Actor,
+    config: LinkageConfig,
+    status: Status = "open",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[ReviewPair]:
+    """Pairs in the queue, most uncertain (closest to the threshold) first."""
+    access.authorize(session, actor=actor, config=config, action=Action.LIST)
+    query = select(ReviewPair)
+    if status != "all":
+        query = query.where(ReviewPair.status == status)
+    query = (
+        query.order_by(ReviewPair.match_weight.desc(), ReviewPair.id).limit(limit).offset(offset)
+    )
+    return list(session.scalars(query).all())
+
+
+def decide(
+    session: Session,
+    *,
+    actor: Actor,
+    config: LinkageConfig,
+    pair_id: uuid.UUID,
+    decision: Decision,
+    note: str | None = None,
+) -> ReviewPair:
+    """Record the matching team's decision; a later decision replaces an earlier one."""
+    if decision not in ("accept", "reject"):
+        raise ReviewError(f"decision must be 'accept' or 'reject', not {decision!r}")
+    access.authorize(
+        session,
+        actor=actor,
+        config=config,
+        action=Action.UPDATE,
+        permission=Permission.LINKAGE_REVIEW_DECIDE,
+    )
+    pair = session.get(ReviewPair, pair_id)
+    if pair is None:
+        raise ReviewError(f"no review pair {pair_id}")
+    pair.status = "decided"
+    pair.decision = decision
+    pair.decided_by = access.actor_label(actor)
+    pair.decided_at = utcnow()
+    pair.note = (note or "").strip()[:2000] or None
+    session.flush()
+    return pair
