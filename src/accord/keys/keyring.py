@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from accord.keys.errors import InvalidMasterKey, UnknownMasterKey, UnwrapFailed
-from accord.settings import InsecureSettingsError, Settings
+from accord.settings import Settings
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -105,11 +105,14 @@ class LocalKeyring:
     @classmethod
     def from_settings(cls, settings: Settings, *, extra: list[bytes] | None = None) -> LocalKeyring:
         """Current key from ACCORD_MASTER_KEY(_FILE); ACCORD_MASTER_KEY_PREVIOUS_FILES unwrap too."""
-        try:
-            current = settings.master_key_bytes()
-        except (ValueError, InsecureSettingsError) as exc:
-            # binascii errors quote no key material; the settings error names the variable.
-            raise InvalidMasterKey(f"master key: {exc}") from None
+        if settings.master_key_file is not None:
+            current = read_master_key_file(settings.master_key_file)
+        elif settings.master_key is not None:
+            current = parse_master_key(
+                settings.master_key.get_secret_value(), source="ACCORD_MASTER_KEY"
+            )
+        else:
+            raise InvalidMasterKey("set ACCORD_MASTER_KEY or ACCORD_MASTER_KEY_FILE")
         previous = [read_master_key_file(path) for path in settings.previous_master_key_paths()]
         return cls(current, previous + list(extra or []))
 

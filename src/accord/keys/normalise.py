@@ -102,7 +102,7 @@ def phone(value: str) -> str:
         digits = "44" + digits[3:]
     if not digits.isdigit() or not 8 <= len(digits) <= 15:
         raise ValueError("phone: not a telephone number")
-    if digits.startswith("44") and len(digits) not in (11, 12):
+    if digits.startswith("440") or (digits.startswith("44") and len(digits) not in (11, 12)):
         raise ValueError("phone: a UK number has 9 or 10 digits after the 0")
     return "+" + digits
 
