@@ -6,8 +6,10 @@ Add one import line per domain package that defines tables.
 from __future__ import annotations
 
 import accord.accounts.models  # noqa: F401
+import accord.cases.models  # noqa: F401
 import accord.consent.models  # noqa: F401
 import accord.disclosures.models  # noqa: F401
+import accord.enquiries.models  # noqa: F401
 import accord.feeds.models  # noqa: F401
 import accord.gate.models  # noqa: F401
 import accord.linkage.models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Casework: cases and their timeline (contacts, needs, support, closure) and complaints."""

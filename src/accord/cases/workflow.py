@@ -1,0 +1,446 @@
+"""Changing a case: routing, assignment, contacts and their retention clocks, timeline entries,
+referrals on with consent, and closure. Each change passes the gate and lands on the timeline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from accord.cases import purposes
+from accord.cases.access import load_case
+from accord.cases.clock import aware, compute
+from accord.cases.errors import Conflict, InvalidInput
+from accord.cases.models import Case, CaseEvent, CaseShare
+from accord.cases.schemas import (
+    AssignmentIn,
+    CloseIn,
+    ContactIn,
+    EventIn,
+    NotTakenUpIn,
+    ReferralOnIn,
+    RoutingIn,
+)
+from accord.consent import ledger
+from accord.disclosures import service as disclosures
+from accord.gate.catalogue import Permission
+from accord.gate.types import Action, Actor
+from accord.people import service as people
+from accord.register.load import digest
+from accord.register.registry import current_registry
+from accord.register.schema import Register, Trigger
+
+OPEN = ("referred", "contacting", "engaged")
+PRE_ENGAGEMENT = ("referred", "contacting")
+
+
+def _now(value: datetime | None) -> datetime:
+    return aware(value) if value is not None else datetime.now(UTC)
+
+
+def add_event(
+    session: Session,
+    case: Case,
+    actor: Actor,
+    kind: str,
+    at: datetime,
+    *,
+    details: dict[str, Any] | None = None,
+    outcome: str | None = None,
+    channel: str | None = None,
+    service: str | None = None,
+) -> CaseEvent:
+    event = CaseEvent(
+        case_id=case.id,
+        subject_id=case.subject_id,
+        kind=kind,
+        occurred_at=at,
+        organisation=actor.organisation,
+        actor_id=actor.id,
+        outcome=outcome,
+        channel=channel,
+        service=service,
+        category=purposes.EVENT_CATEGORIES.get(kind),
+        detail=people.seal(session, subject_id=case.subject_id, values=details)
+        if details
+        else None,
+    )
+    session.add(event)
+    return event
+
+
+def refresh_clock(case: Case) -> None:
+    """Recompute retention from the rule of what the row now is (referral, case, rj-case)."""
+    case.retention_from, case.retention_due = compute(
+        case.register,
+        case.record_type,
+        {
+            Trigger.REFERRAL_NOT_TAKEN_UP: case.not_taken_up_at,
+            Trigger.LAST_CONTACT: case.last_contact_at,
+            Trigger.CASE_CLOSED: case.closed_at,
+            Trigger.CREATED: case.received_at,
+        },
+    )
+
+
+def _open(case: Case, *, states: tuple[str, ...] = OPEN) -> None:
+    if case.status not in states:
+        raise Conflict(f"the case is {case.status}; this needs it to be {' or '.join(states)}")
+
+
+def _categories(kind: str) -> set[str] | None:
+    category = purposes.EVENT_CATEGORIES.get(kind)
+    return {category} if category else None
+
+
+def confirm_routing(session: Session, *, actor: Actor, case_id: uuid.UUID, data: RoutingIn) -> Case:
+    """A caseworker confirms or changes the proposed service (never the system alone). A
+    service of another organisation shares the case with it, hands it to that organisation's
+    intake team and logs the disclosure."""
+    case, _ = load_case(
+        session,
+        actor=actor,
+        case_id=case_id,
+        purpose=purposes.CASEWORK,
+        action=Action.UPDATE,
+        permission=Permission.CASE_CASE_ROUTE,
+    )
+    _open(case, states=PRE_ENGAGEMENT)
+    register = current_registry().get(case.register)
+    try:
+        service = register.service(data.service)
+    except KeyError:
+        raise InvalidInput(
+            "service", f"{data.service!r} is not a service of {case.register!r}"
+        ) from None
+    changed = data.service != case.proposed_service
+    if changed and not data.reason:
+        raise InvalidInput(
+            "reason", "give a reason when choosing a service other than the one proposed"
+        )
+    now = datetime.now(UTC)
+    holder = (
+        case.organisation if case.service is None else register.service(case.service).organisation
+    )
+    if service.organisation != holder:
+        load_case(
+            session, actor=actor, case_id=case.id, purpose=purposes.ROUTING, action=Action.DISCLOSE
+        )
+        if (
+            service.organisation != case.organisation
+            and session.get(CaseShare, (case.id, service.organisation)) is None
+        ):
+            session.add(
+                CaseShare(
+                    case_id=case.id,
+                    organisation=service.organisation,
+                    purpose=purposes.ROUTING,
+                    shared_at=now,
+                )
+            )
+        disclosures.log_disclosure(
+            session,
+            actor=actor,
+            subject_id=case.subject_id,
+            register=case.register,
+            recipient=service.organisation,
+            fields=_sent_categories(register, service.organisation),
+            with_consent=True,
+            basis=disclosures.DisclosureBasis.CONSENT,
+            purpose=purposes.ROUTING,
+            from_organisation=actor.organisation,
+            record_type=case.record_type,
+            record_id=case.id,
+            method="routing",
+            disclosed_at=now,
+        )
+        case.team = purposes.INTAKE_TEAM  # the receiving provider's intake team picks it up
+        case.assigned_user = None
+    case.service = service.id
+    case.routing_confirmed_at = now
+    details: dict[str, Any] = {"proposed": case.proposed_service}
+    if data.reason:
+        details["reason"] = data.reason
+    add_event(
+        session,
+        case,
+        actor,
+        "routing-confirmed",
+        now,
+        service=service.id,
+        outcome="changed" if changed else "accepted",
+        details=details,
+    )
+    session.flush()
+    return case
+
+
+def _sent_categories(register: Register, recipient: str) -> list[str]:
+    """What goes to the provider: the register's categories for that recipient (or, when it
+    lists none, the routing purpose's), never special category or case notes."""
+    for entry in register.recipients:
+        if entry.id == recipient and entry.categories:
+            return list(entry.categories)
+    return list(register.purpose(purposes.ROUTING).categories)
+
+
+def assign(session: Session, *, actor: Actor, case_id: uuid.UUID, data: AssignmentIn) -> Case:
+    case, _ = load_case(
+        session, actor=actor, case_id=case_id, purpose=purposes.CASEWORK, action=Action.UPDATE
+    )
+    if data.user_id is None and data.team is None:
+        raise InvalidInput("user_id", "name a user, a team or both")
+    case.assigned_user = data.user_id
+    case.team = data.team
+    add_event(
+        session,
+        case,
+        actor,
+        "assignment",
+        datetime.now(UTC),
+        details={"user_id": str(data.user_id) if data.user_id else None, "team": data.team},
+    )
+    session.flush()
+    return case
+
+
+def record_contact(session: Session, *, actor: Actor, case_id: uuid.UUID, data: ContactIn) -> Case:
+    """A contact attempt and its outcome. Engaging turns the referral into a case whose clock
+    runs from the last contact; declining before that starts the 12-month referral clock."""
+    case, _ = load_case(
+        session,
+        actor=actor,
+        case_id=case_id,
+        purpose=purposes.CASEWORK,
+        action=Action.UPDATE,
+        categories=_categories("contact-attempt"),
+    )
+    _open(case)
+    at = _now(data.at)
+    if aware(case.received_at) > at:
+        raise InvalidInput("at", "a contact cannot be before the referral was received")
+    add_event(
+        session,
+        case,
+        actor,
+        "contact-attempt",
+        at,
+        outcome=data.outcome,
+        channel=data.channel,
+        details={"note": data.note} if data.note else None,
+    )
+    if case.status in PRE_ENGAGEMENT:
+        if data.outcome == "engaged":
+            case.status = "engaged"
+            case.record_type = purposes.RJ_CASE if _is_rj(case) else purposes.CASE
+            case.last_contact_at = at
+        elif data.outcome == "declined":
+            case.status = "not-taken-up"
+            case.not_taken_up_at = at
+            add_event(session, case, actor, "not-taken-up", at, outcome="declined")
+        else:
+            case.status = "contacting"
+    elif data.outcome != "not-reached":
+        _touch(case, at)
+    refresh_clock(case)
+    session.flush()
+    return case
+
+
+def _is_rj(case: Case) -> bool:
+    register = current_registry().get(case.register)
+    if case.service is None or not any(rt.id == purposes.RJ_CASE for rt in register.record_types):
+        return False
+    return register.record_type(purposes.RJ_CASE).service == case.service
+
+
+def _touch(case: Case, at: datetime) -> None:
+    if case.last_contact_at is None or aware(case.last_contact_at) < at:
+        case.last_contact_at = at
+
+
+def mark_not_taken_up(
+    session: Session, *, actor: Actor, case_id: uuid.UUID, data: NotTakenUpIn
+) -> Case:
+    case, _ = load_case(
+        session, actor=actor, case_id=case_id, purpose=purposes.CASEWORK, action=Action.UPDATE
+    )
+    _open(case, states=PRE_ENGAGEMENT)
+    at = _now(data.at)
+    case.status = "not-taken-up"
+    case.not_taken_up_at = at
+    add_event(
+        session,
+        case,
+        actor,
+        "not-taken-up",
+        at,
+        outcome=data.reason,
+        details={"note": data.note} if data.note else None,
+    )
+    refresh_clock(case)
+    session.flush()
+    return case
+
+
+# Fields each timeline kind accepts in `details`, and which of them are required.
+EVENT_FIELDS: dict[str, tuple[set[str], set[str]]] = {
+    "needs-assessment": ({"needs", "risk_level", "summary"}, {"needs"}),
+    "vulnerability": ({"vulnerable", "factors", "note"}, {"vulnerable"}),
+    "note": ({"text"}, {"text"}),
+    "support": ({"type", "delivered_by", "duration_minutes", "note"}, {"type", "delivered_by"}),
+    "translation": ({"language", "processor", "note"}, {"language", "processor"}),
+    "feedback": ({"rating", "comment"}, {"rating"}),
+}
+
+
+def record_event(session: Session, *, actor: Actor, case_id: uuid.UUID, data: EventIn) -> CaseEvent:
+    allowed, required = EVENT_FIELDS[data.kind]
+    unknown = set(data.details) - allowed
+    if unknown:
+        raise InvalidInput(
+            f"details.{sorted(unknown)[0]}",
+            f"not a field of a {data.kind} entry; expected {', '.join(sorted(allowed))}",
+        )
+    missing = required - {k for k, v in data.details.items() if v not in (None, "")}
+    if missing:
+        raise InvalidInput(f"details.{sorted(missing)[0]}", f"required for a {data.kind} entry")
+    case, _ = load_case(
+        session,
+        actor=actor,
+        case_id=case_id,
+        purpose=purposes.CASEWORK,
+        action=Action.UPDATE,
+        categories=_categories(data.kind),
+    )
+    _open(
+        case,
+        states=("engaged",)
+        if data.kind in ("support", "needs-assessment", "translation")
+        else OPEN,
+    )
+    _check_event(case, data)
+    at = _now(data.at)
+    event = add_event(session, case, actor, data.kind, at, details=data.details)
+    if data.kind == "vulnerability":
+        case.vulnerable = bool(data.details["vulnerable"])
+    if data.kind == "support":
+        _touch(case, at)  # support is delivered in contact with the person
+        refresh_clock(case)
+    session.flush()
+    return event
+
+
+def _check_event(case: Case, data: EventIn) -> None:
+    details = data.details
+    if data.kind == "translation":
+        register = current_registry().get(case.register)
+        processors = {o.id for o in register.organisations if o.role.value == "processor"}
+        processors |= {r.id for r in register.recipients if r.kind == "processor"}
+        if details["processor"] not in processors:
+            raise InvalidInput(
+                "details.processor",
+                f"{details['processor']!r} is not a processor in {case.register!r} ({', '.join(sorted(processors)) or 'none named'})",
+            )
+    if data.kind == "feedback":
+        rating = details["rating"]
+        if not isinstance(rating, int) or not 1 <= rating <= 5:
+            raise InvalidInput(
+                "details.rating", "a whole number from 1 (very poor) to 5 (very good)"
+            )
+
+
+def refer_on(
+    session: Session, *, actor: Actor, case_id: uuid.UUID, data: ReferralOnIn
+) -> CaseEvent:
+    """A referral to a specialist service, only with the person's consent (logged disclosure)."""
+    case, _ = load_case(
+        session, actor=actor, case_id=case_id, purpose=purposes.CASEWORK, action=Action.UPDATE
+    )
+    _open(case, states=("engaged",))
+    register = current_registry().get(case.register)
+    disclosures.check_recipient(register, data.recipient)
+    at = _now(data.at)
+    if data.consent_given_now:
+        ledger.record_consent(
+            session,
+            actor=actor,
+            subject_id=case.subject_id,
+            register=case.register,
+            controller=case.organisation,
+            purpose=purposes.REFERRAL_ON,
+            state=ledger.ConsentState.GIVEN,
+            channel=data.consent_channel,
+            notice_digest=digest(register),
+            recorded_at=at,
+        )
+    state = ledger.current_state(session, subject_id=case.subject_id, purpose=purposes.REFERRAL_ON)
+    if state is not ledger.ConsentState.GIVEN:
+        shown = state.value if state else "not recorded"
+        raise Conflict(
+            f"consent to be referred on is {shown}: ask the person first (consent_given_now)"
+        )
+    load_case(
+        session,
+        actor=actor,
+        case_id=case.id,
+        purpose=purposes.REFERRAL_ON,
+        action=Action.DISCLOSE,
+        categories=data.fields,
+    )
+    disclosures.log_disclosure(
+        session,
+        actor=actor,
+        subject_id=case.subject_id,
+        register=case.register,
+        recipient=data.recipient,
+        fields=data.fields,
+        with_consent=True,
+        basis=disclosures.DisclosureBasis.CONSENT,
+        purpose=purposes.REFERRAL_ON,
+        from_organisation=case.organisation,
+        record_type=case.record_type,
+        record_id=case.id,
+        method="referral-on",
+        disclosed_at=at,
+    )
+    event = add_event(
+        session,
+        case,
+        actor,
+        "referral-on",
+        at,
+        details={"recipient": data.recipient, "reason": data.reason, "fields": data.fields},
+    )
+    session.flush()
+    return event
+
+
+def close_case(session: Session, *, actor: Actor, case_id: uuid.UUID, data: CloseIn) -> Case:
+    case, _ = load_case(
+        session, actor=actor, case_id=case_id, purpose=purposes.CASEWORK, action=Action.UPDATE
+    )
+    _open(case)
+    at = _now(data.at)
+    if case.status in PRE_ENGAGEMENT:
+        # Never engaged: closing it is the referral not being taken up (the 12-month clock).
+        case.status = "not-taken-up"
+        case.not_taken_up_at = at
+    else:
+        case.status = "closed"
+    case.closed_at = at
+    case.closure_reason = data.reason
+    add_event(
+        session,
+        case,
+        actor,
+        "closure",
+        at,
+        outcome=data.reason,
+        details={"note": data.note} if data.note else None,
+    )
+    refresh_clock(case)
+    session.flush()
+    return case

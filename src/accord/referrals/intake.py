@@ -1,0 +1,309 @@
+"""Receiving a referral: police (API or bulk file) or self-referral, in one transaction.
+
+The caller commits; anything refused raises before a row is written or inside the caller's
+transaction, so a rejected referral leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from accord.accounts.actor import role_permissions
+from accord.cases import purposes
+from accord.cases.access import authorize
+from accord.cases.errors import InvalidInput
+from accord.cases.models import Case, CaseEvent
+from accord.consent import ledger
+from accord.gate.types import Action, Actor, Target
+from accord.people import service as people
+from accord.referrals import codes, routing
+from accord.referrals.matching import index_values, propose_matches
+from accord.referrals.schemas import Person, PoliceReferralIn, ReferralAccepted, ReferralConsent
+from accord.register.load import digest
+from accord.register.registry import current_registry
+from accord.register.schema import Register
+
+SOURCES = ("police-api", "police-file", "self-referral")
+MATCHING_ROLE = "intake-matching"
+
+
+@dataclass(frozen=True)
+class Intake:
+    """One referral, whatever the channel (police body, bulk row or public form)."""
+
+    register: str
+    person: Person
+    consent: ReferralConsent
+    source: str
+    role: str = "victim"
+    crime: dict[str, Any] | None = None  # crime_number, crime_date, crime_time, crime_type, ...
+    requested_service: str | None = None
+    source_organisation: str | None = None
+    police_reference: str | None = None
+    receiving_organisation: str | None = None
+    description: str | None = None  # the person's own words (self-referral)
+
+
+def from_police(data: PoliceReferralIn, *, actor: Actor, source: str = "police-api") -> Intake:
+    return Intake(
+        register=data.register_id,
+        person=data.person,
+        consent=data.consent,
+        source=source,
+        role=data.role,
+        crime=data.crime.model_dump(),
+        requested_service=data.requested_service,
+        source_organisation=actor.organisation,
+        police_reference=data.police_reference,
+        receiving_organisation=data.receiving_organisation,
+    )
+
+
+def _register(register_id: str) -> Register:
+    try:
+        return current_registry().get(register_id)
+    except KeyError:
+        raise InvalidInput("register", f"no register {register_id!r} is loaded") from None
+
+
+def _receiver(register: Register, requested: str | None) -> str:
+    if requested is None:
+        return routing.lead_provider(register)
+    try:
+        organisation = register.organisation(requested)
+    except KeyError:
+        raise InvalidInput(
+            "receiving_organisation", f"{requested!r} is not an organisation in {register.id!r}"
+        ) from None
+    if organisation.role.value not in ("controller", "joint_controller"):
+        raise InvalidInput(
+            "receiving_organisation",
+            f"{requested!r} is a {organisation.role.value}, not a provider",
+        )
+    return requested
+
+
+def _check_requested_service(register: Register, requested: str | None) -> None:
+    if requested is None:
+        return
+    known = {s.id for s in register.services} | {s.kind for s in register.services}
+    known |= {r.when.requested_service for r in register.routing if r.when.requested_service}
+    if requested not in known and requested.replace("-", "_") not in known:
+        raise InvalidInput(
+            "requested_service", f"{requested!r} is not a service of {register.id!r}"
+        )
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _source_of(register: Register, actor: Actor) -> frozenset[str]:
+    """A referring organisation the register names as a source of referrals writes into the
+    receiving provider's record: the gate sees the new record as coming from it."""
+    sources = set(register.record_type(purposes.REFERRAL).sources)
+    return frozenset({actor.organisation}) if actor.organisation in sources else frozenset()
+
+
+def identity_values(intake: Intake) -> dict[str, Any]:
+    person = intake.person
+    values: dict[str, Any] = {
+        field: _plain(getattr(person, field))
+        for field in (
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "gender",
+            "phone",
+            "address",
+            "postcode",
+        )
+        if getattr(person, field) is not None
+    }
+    if person.email is not None:
+        values["email"] = str(person.email)
+    for field in ("crime_number", "crime_date", "crime_time"):
+        if intake.crime and intake.crime.get(field) is not None:
+            values[field] = _plain(intake.crime[field])
+    if intake.description:
+        values["description"] = intake.description
+    return values
+
+
+def equality_values(person: Person) -> dict[str, str]:
+    return {
+        field: value
+        for field in purposes.EQUALITY_CATEGORIES
+        if (value := getattr(person, field)) is not None
+    }
+
+
+def receive(
+    session: Session, *, actor: Actor, intake: Intake, now: datetime | None = None
+) -> ReferralAccepted:
+    """Validate against the register, pass the gate, seal and store, propose route and matches."""
+    if intake.source not in SOURCES:
+        raise InvalidInput("source", f"unknown source {intake.source!r}")
+    now = now or datetime.now(UTC)
+    register = _register(intake.register)
+    receiving = _receiver(register, intake.receiving_organisation)
+    _check_requested_service(register, intake.requested_service)
+    crime = intake.crime or {}
+    domestic_abuse = (
+        bool(crime.get("domestic_abuse")) or crime.get("crime_type") in codes.DOMESTIC_ABUSE_TYPES
+    )
+    age = intake.person.age_on(now.date())
+    proposal = routing.propose(
+        register, age=age, domestic_abuse=domestic_abuse, requested_service=intake.requested_service
+    )
+    identity = identity_values(intake)
+    equality = equality_values(intake.person)
+    written = {purposes.IDENTITY_CATEGORIES[f] for f in identity}
+    written.add(purposes.CLEAR_CATEGORIES["vulnerable"])
+    if age is not None:
+        written.add(purposes.CLEAR_CATEGORIES["age"])
+    if crime.get("crime_type"):
+        written.add(purposes.CLEAR_CATEGORIES["crime_type"])
+    target = Target(
+        register=register.id,
+        record_type=purposes.REFERRAL,
+        owner_organisation=receiving,
+        shared_with=_source_of(register, actor),
+    )
+    authorize(
+        session,
+        actor=actor,
+        purpose=purposes.INTAKE,
+        action=Action.CREATE,
+        target=target,
+        categories=written,
+    )
+    if equality:
+        authorize(
+            session,
+            actor=actor,
+            purpose=purposes.EQUALITY,
+            action=Action.CREATE,
+            target=target,
+            categories={purposes.EQUALITY_CATEGORIES[f] for f in equality},
+        )
+
+    subject = people.create_subject(session, register=register.id, organisation=receiving)
+    case = Case(
+        id=uuid.uuid4(),
+        register=register.id,
+        organisation=receiving,
+        record_type=purposes.REFERRAL,
+        status="referred",
+        subject_id=subject.id,
+        source=intake.source,
+        source_organisation=intake.source_organisation,
+        police_reference=intake.police_reference,
+        person_role=intake.role,
+        crime_type=crime.get("crime_type"),
+        domestic_abuse=domestic_abuse,
+        age=age,
+        vulnerable=intake.person.vulnerable,
+        requested_service=intake.requested_service,
+        identity=people.seal(session, subject_id=subject.id, values=identity),
+        equality=people.seal(session, subject_id=subject.id, values=equality) if equality else None,
+        consent_captured_by=intake.consent.captured_by,
+        consent_captured_at=intake.consent.captured_at,
+        consent_channel=intake.consent.channel,
+        proposed_service=proposal.service,
+        proposed_rule=proposal.rule,
+        received_at=now,
+        team=purposes.INTAKE_TEAM,
+    )
+    session.add(case)
+    session.flush()
+    people.index_values(session, subject_id=subject.id, values=index_values(identity))
+    _event(session, case, actor, "received", now, channel=intake.source)
+    _event(
+        session,
+        case,
+        actor,
+        "routing-proposed",
+        now,
+        service=proposal.service,
+        outcome=proposal.rule,
+    )
+    _record_consent(session, actor=actor, case=case, register=register, consent=intake.consent)
+    matches = propose_matches(
+        session, actor=matching_actor(register.id, receiving), case=case, values=identity
+    )
+    return ReferralAccepted(
+        case_id=case.id,
+        subject_id=subject.id,
+        organisation=receiving,
+        proposed_service=proposal.service,
+        proposed_by_rule=proposal.rule,
+        match_proposals=len(matches),
+    )
+
+
+def _event(
+    session: Session,
+    case: Case,
+    actor: Actor,
+    kind: str,
+    at: datetime,
+    *,
+    channel: str | None = None,
+    service: str | None = None,
+    outcome: str | None = None,
+) -> None:
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            subject_id=case.subject_id,
+            kind=kind,
+            occurred_at=at,
+            organisation=actor.organisation,
+            actor_id=actor.id,
+            channel=channel,
+            service=service,
+            outcome=outcome,
+            category=purposes.EVENT_CATEGORIES.get(kind),
+        )
+    )
+
+
+def _record_consent(
+    session: Session, *, actor: Actor, case: Case, register: Register, consent: ReferralConsent
+) -> None:
+    """The consent to be referred goes into the consent ledger, citing the notice's digest."""
+    if not any(p.id == purposes.REFERRAL_CONSENT and p.consent for p in register.purposes):
+        return  # the register does not make referral rest on consent: the row keeps the record
+    ledger.record_consent(
+        session,
+        actor=actor,
+        subject_id=case.subject_id,
+        register=register.id,
+        controller=case.organisation,
+        purpose=purposes.REFERRAL_CONSENT,
+        state=ledger.ConsentState.GIVEN,
+        channel="police-referral" if case.source.startswith("police") else "web-form",
+        notice_digest=digest(register),
+        recorded_at=consent.captured_at,
+    )
+
+
+def matching_actor(register_id: str, organisation: str) -> Actor:
+    """The service itself comparing a new referral with its own earlier ones (no person),
+    with the register's `intake-matching` role; without that role the gate refuses and no
+    match is proposed."""
+    permissions = role_permissions(current_registry(), register_id, MATCHING_ROLE)
+    return Actor(
+        id=None,
+        kind="system",
+        organisation=organisation,
+        roles=frozenset({MATCHING_ROLE}),
+        permissions=permissions,
+        name="intake matching",
+    )
