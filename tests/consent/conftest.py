@@ -23,6 +23,7 @@ CONSENT_REGISTER: dict[str, Any] = {
         {"id": "hub", "name": "Hub", "role": "controller"},
         {"id": "commissioner", "name": "Commissioner", "role": "commissioner"},
     ],
+    "recipients": [{"id": "commissioner", "name": "Commissioner", "organisation": "commissioner"}],
     "data_subjects": [{"id": "victim", "name": "Victim"}],
     "categories": [
         {"id": "name", "name": "Name", "identifying": True},
@@ -87,6 +88,7 @@ CONSENT_REGISTER: dict[str, Any] = {
                 "case:case:read",
                 "case:case:close",
                 "case:case:update",
+                "rights:request:manage",
             ],
             "caseload": "organisation",
         }
@@ -120,4 +122,5 @@ def caseworker() -> Actor:
         Permission.CASE_CASE_READ,
         Permission.CASE_CASE_CLOSE,
         Permission.CASE_CASE_UPDATE,
+        Permission.RIGHTS_REQUEST_MANAGE,
     )

@@ -102,7 +102,7 @@ def test_bad_statements_are_refused_naming_the_field(
     session: Session, register: Register, caseworker: Actor, change: dict[str, object], field: str
 ) -> None:
     subject = create_subject(session, register=register.id, organisation="hub")
-    with pytest.raises(ConsentError, match=f"^{field}:"):
+    with pytest.raises(ConsentError, match=rf"^{field}:"):
         _record(session, caseworker, register, subject.id, **change)
     assert session.scalar(select(ConsentEvent).where(ConsentEvent.subject_id == subject.id)) is None
 

@@ -112,7 +112,7 @@ def test_bad_entries_are_refused_naming_the_field(
         "purpose": "risk-of-harm-disclosure",
         "approved_by": manager.id,
     } | change
-    with pytest.raises(DisclosureError, match=f"^{field}:"):
+    with pytest.raises(DisclosureError, match=rf"^{field}:"):
         log_disclosure(session, **kwargs)  # type: ignore[arg-type]
 
 

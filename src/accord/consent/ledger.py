@@ -16,12 +16,15 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from accord.consent.access import record_event, require
 from accord.consent.models import ConsentEvent
 from accord.gate.catalogue import Permission
 from accord.gate.types import Actor
 from accord.register.registry import current_registry
 from accord.register.schema import Purpose, Register
 from accord.store.base import utcnow
+
+RECORD_TYPE = "consent"  # how consent events are named in the audit trail
 
 
 class ConsentState(StrEnum):
@@ -126,7 +129,15 @@ def record_consent(
     This only records the statement; `accord.consent.withdrawal.withdraw` also applies the
     register's effect of a withdrawal (delete, exclude, opt-out list).
     """
-    _require(actor, Permission.CONSENT_RECORD_CREATE)
+    require(
+        actor,
+        Permission.CONSENT_RECORD_CREATE,
+        session=session,
+        purpose=purpose,
+        register=register,
+        record_type=RECORD_TYPE,
+        subject_ids=(subject_id,),
+    )
     reg = current_registry().get(register)
     consent_purpose(reg, purpose)
     try:
@@ -170,6 +181,17 @@ def record_consent(
     )
     session.add(row)
     session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="create",
+        purpose=purpose,
+        register=register,
+        record_type=RECORD_TYPE,
+        subject_ids=(subject_id,),
+        record_ids=(row.id,),
+        ref=f"consent:{state.value}",
+    )
     return ConsentRecord.of(row)
 
 
@@ -223,18 +245,30 @@ def history(
     session: Session, *, actor: Actor, subject_id: uuid.UUID, purpose: str | None = None
 ) -> list[ConsentRecord]:
     """Every consent event for a subject, oldest first (for rights requests and review)."""
-    _require(actor, Permission.CONSENT_RECORD_READ)
+    require(
+        actor,
+        Permission.CONSENT_RECORD_READ,
+        session=session,
+        purpose=purpose or "",
+        record_type=RECORD_TYPE,
+        subject_ids=(subject_id,),
+    )
     query = select(ConsentEvent).where(ConsentEvent.subject_id == subject_id)
     if purpose is not None:
         query = query.where(ConsentEvent.purpose == purpose)
     rows = session.scalars(query.order_by(ConsentEvent.recorded_at, ConsentEvent.id))
-    return [ConsentRecord.of(row) for row in rows]
-
-
-def _require(actor: Actor, permission: Permission) -> None:
-    from accord.consent.access import require
-
-    require(actor, permission)
+    records = [ConsentRecord.of(row) for row in rows]
+    record_event(
+        session,
+        actor=actor,
+        action="read",
+        purpose=purpose or "",
+        register=records[0].register if records else "",
+        record_type=RECORD_TYPE,
+        subject_ids=(subject_id,),
+        ref="consent:history",
+    )
+    return records
 
 
 @event.listens_for(Session, "before_flush")

@@ -29,8 +29,8 @@ class DisclosureRequest(UuidPk, Base):
     from_organisation: Mapped[str] = mapped_column(String(64))
     recipient: Mapped[str] = mapped_column(String(64))
     purpose: Mapped[str] = mapped_column(String(64))
-    record_type: Mapped[str | None] = mapped_column(String(64))
-    record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    record_type: Mapped[str] = mapped_column(String(64))  # the record disclosed from
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     fields: Mapped[list[str]] = mapped_column(JSON)  # register category ids
     risk_level: Mapped[str] = mapped_column(String(16))  # standard | medium | high
     # sealed {"risk": ..., "necessity": ...} under the subject's data key

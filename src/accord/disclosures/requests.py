@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.consent.access import require
+from accord.consent.access import record_event, require
 from accord.disclosures.models import DisclosureRequest
 from accord.disclosures.service import (
     DisclosureBasis,
@@ -30,7 +30,9 @@ from accord.disclosures.service import (
     log_disclosure,
 )
 from accord.gate.catalogue import Permission
-from accord.gate.types import Actor
+from accord.gate.minimise import minimise
+from accord.gate.service import authorize
+from accord.gate.types import Action, Actor, Target
 from accord.people import service as people
 from accord.register.registry import current_registry
 from accord.register.schema import SharingKind
@@ -130,24 +132,48 @@ def _reason(text: str, field: str) -> str:
     return cleaned
 
 
+def _target_of(row: DisclosureRequest) -> Target:
+    return Target(
+        register=row.register_id,
+        record_type=row.record_type,
+        owner_organisation=row.from_organisation,
+        record_id=row.record_id,
+        subject_ids=(row.subject_id,),
+    )
+
+
+def _same_record(row: DisclosureRequest, target: Target) -> None:
+    if (target.register, target.record_type, target.record_id) != (
+        row.register_id,
+        row.record_type,
+        row.record_id,
+    ) or row.subject_id not in target.subject_ids:
+        raise DisclosureError("target: this is not the record the request was approved for")
+
+
 def request_disclosure(
     session: Session,
     *,
     actor: Actor,
+    target: Target,
     subject_id: uuid.UUID,
-    register: str,
     recipient: str,
     fields: Iterable[str],
     risk: str,
     risk_level: RiskLevel | str,
     necessity: str,
-    record_type: str | None = None,
-    record_id: uuid.UUID | None = None,
 ) -> RequestView:
-    """Record a pending request to disclose without consent. Nothing is released yet."""
-    require(actor, Permission.DISCLOSURE_REQUEST_CREATE)
-    purpose = _risk_purpose(register, recipient)
-    released = check_fields(current_registry().get(register), fields)
+    """Record a pending request to disclose `fields` of a record without consent.
+
+    `target` is the record the data comes from (the gate checks the requester may disclose
+    from it). Nothing is released until someone else approves.
+    """
+    if subject_id not in target.subject_ids:
+        raise DisclosureError("subject_id: the subject is not one of the record's subjects")
+    if target.record_id is None:
+        raise DisclosureError("target: name the record the disclosure is made from")
+    purpose = _risk_purpose(target.register, recipient)
+    released = check_fields(current_registry().get(target.register), fields)
     try:
         level = RiskLevel(risk_level)
     except ValueError:
@@ -155,14 +181,23 @@ def request_disclosure(
             f"risk_level: {risk_level!r} is not one of " + ", ".join(r.value for r in RiskLevel)
         ) from None
     reasons = {"risk": _reason(risk, "risk"), "necessity": _reason(necessity, "necessity")}
+    authorize(
+        session,
+        actor=actor,
+        purpose=purpose,
+        action=Action.DISCLOSE,
+        target=target,
+        categories=released,
+        permission=Permission.DISCLOSURE_REQUEST_CREATE.value,
+    )
     row = DisclosureRequest(
         subject_id=subject_id,
-        register_id=register,
-        from_organisation=actor.organisation,
+        register_id=target.register,
+        from_organisation=target.owner_organisation,
         recipient=recipient,
         purpose=purpose,
-        record_type=record_type,
-        record_id=record_id,
+        record_type=target.record_type,
+        record_id=target.record_id,
         fields=list(released),
         risk_level=level.value,
         sealed_reasons=people.seal(session, subject_id=subject_id, values=reasons),
@@ -171,6 +206,18 @@ def request_disclosure(
     )
     session.add(row)
     session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="create",
+        purpose=purpose,
+        register=target.register,
+        record_type="disclosure-request",
+        subject_ids=(subject_id,),
+        record_ids=(row.id, target.record_id),
+        categories=released,
+        ref=f"disclosure-request:pending:{level.value}",
+    )
     return RequestView.of(row, reasons)
 
 
@@ -187,9 +234,10 @@ def decide(
     actor: Actor,
     request_id: uuid.UUID,
     approve: bool,
+    target: Target | None = None,
 ) -> RequestView:
-    """Approve or refuse a pending request; the approver must be someone else."""
-    require(actor, Permission.DISCLOSURE_REQUEST_APPROVE)
+    """Approve or refuse a pending request; the approver must be a different named person
+    holding the approve permission (checked by the gate, on top of the record's own)."""
     row = _load(session, request_id)
     if row.state != RequestState.PENDING.value:
         raise DisclosureError(f"request_id: this request was already {row.state}")
@@ -197,10 +245,34 @@ def decide(
         raise DisclosureError("approver: a named person must decide, not a token or a job")
     if actor.id == row.requested_by:
         raise DisclosureError("approver: you cannot approve or refuse your own request")
-    row.state = (RequestState.APPROVED if approve else RequestState.REFUSED).value
+    if target is not None:
+        _same_record(row, target)
+    authorize(
+        session,
+        actor=actor,
+        purpose=row.purpose,
+        action=Action.DISCLOSE,
+        target=target or _target_of(row),
+        categories=row.fields,
+        permission=Permission.DISCLOSURE_REQUEST_APPROVE.value,
+    )
+    state = RequestState.APPROVED if approve else RequestState.REFUSED
+    row.state = state.value
     row.decided_by = actor.id
     row.decided_at = utcnow()
     session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="update",
+        purpose=row.purpose,
+        register=row.register_id,
+        record_type="disclosure-request",
+        subject_ids=(row.subject_id,),
+        record_ids=(row.id,),
+        categories=row.fields,
+        ref=f"disclosure-request:{state.value}",
+    )
     return RequestView.of(row)
 
 
@@ -209,31 +281,42 @@ def release(
     *,
     actor: Actor,
     request_id: uuid.UUID,
+    target: Target,
     values: Mapping[str, Any],
     method: str | None = None,
 ) -> Release:
     """Release an approved request: log it and return only the approved categories' values.
 
-    `values` is what the caller read from the record through the gate; anything outside the
-    approved categories is dropped here, and an approved category with no value is an error
-    (the recipient was promised it).
+    `values` is what the caller read from the record; the gate decides again for this actor,
+    and everything outside the approved categories is dropped. An approved category with no
+    value is an error (the recipient was told to expect it).
     """
-    require(actor, Permission.DISCLOSURE_REQUEST_CREATE)
     row = _load(session, request_id)
     if row.state != RequestState.APPROVED.value:
         raise DisclosureNotApproved(
             f"request_id: the request is {row.state}; only an approved request is disclosed"
         )
+    _same_record(row, target)
     missing = [f for f in row.fields if f not in values]
     if missing:
         raise DisclosureError("values: no value given for approved field(s) " + ", ".join(missing))
+    decision = authorize(
+        session,
+        actor=actor,
+        purpose=row.purpose,
+        action=Action.DISCLOSE,
+        target=target,
+        categories=row.fields,
+    )
+    approved = {f: values[f] for f in row.fields}
+    released = minimise(decision, approved)
     entry = log_disclosure(
         session,
         actor=actor,
         subject_id=row.subject_id,
         register=row.register_id,
         recipient=row.recipient,
-        fields=row.fields,
+        fields=list(released),
         with_consent=False,
         basis=DisclosureBasis.RISK_OF_HARM,
         purpose=row.purpose,
@@ -242,9 +325,10 @@ def release(
         record_id=row.record_id,
         approved_by=row.decided_by,
         request_id=row.id,
+        requested_by=row.requested_by,
         method=method,
     )
-    return Release(disclosure=entry, values={f: values[f] for f in row.fields})
+    return Release(disclosure=entry, values=released)
 
 
 def get_request(session: Session, *, actor: Actor, request_id: uuid.UUID) -> RequestView:

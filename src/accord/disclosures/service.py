@@ -16,7 +16,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.consent.access import require
+from accord.consent.access import record_event, require
 from accord.consent.ledger import ConsentState, current_state
 from accord.disclosures.models import DisclosureEntry
 from accord.gate.catalogue import Permission
@@ -142,6 +142,7 @@ def log_disclosure(
     record_id: uuid.UUID | None = None,
     approved_by: uuid.UUID | None = None,
     request_id: uuid.UUID | None = None,
+    requested_by: uuid.UUID | None = None,
     method: str | None = None,
     disclosed_at: datetime | None = None,
 ) -> LoggedDisclosure:
@@ -149,7 +150,8 @@ def log_disclosure(
 
     With consent, the purpose's consent must currently be given (when the purpose rests on
     consent). Without consent, a risk-of-harm disclosure needs a named approver other than the
-    person disclosing; `accord.disclosures.requests` is the path that gets one.
+    person who asked for it (`requested_by`, by default the person disclosing);
+    `accord.disclosures.requests` is the path that gets one.
     """
     reg = current_registry().get(register)
     check_recipient(reg, recipient)
@@ -189,7 +191,7 @@ def log_disclosure(
                 "approved_by: a disclosure without consent for a risk of harm needs a named "
                 "approver; raise a disclosure request and have it approved"
             )
-        if approved_by == actor.id:
+        if approved_by == (requested_by or actor.id):
             raise DisclosureError("approved_by: the approver must be someone other than you")
     entry = DisclosureEntry(
         subject_id=subject_id,
@@ -211,6 +213,18 @@ def log_disclosure(
     )
     session.add(entry)
     session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="disclose",
+        purpose=purpose or basis.value,
+        register=register,
+        record_type=record_type or "disclosure",
+        subject_ids=(subject_id,),
+        record_ids=(entry.id,) if record_id is None else (entry.id, record_id),
+        categories=released,
+        ref=f"disclosure:{basis.value}:{recipient}",
+    )
     return LoggedDisclosure.of(entry)
 
 
@@ -223,7 +237,13 @@ def disclosures_for_subject(
     for the subject already); a person asking directly needs the log-read permission.
     """
     if actor is not None:
-        require(actor, Permission.DISCLOSURE_LOG_READ)
+        require(
+            actor,
+            Permission.DISCLOSURE_LOG_READ,
+            session=session,
+            record_type="disclosure",
+            subject_ids=(subject_id,),
+        )
     rows = session.scalars(
         select(DisclosureEntry)
         .where(DisclosureEntry.subject_id == subject_id)
