@@ -22,6 +22,8 @@ _SUBCOMMANDS: list[tuple[str, str]] = [
     ("accord.accounts.users_cli", "users"),
     ("accord.accounts.tokens_cli", "tokens"),
     ("accord.linkage.cli", "link"),
+    ("accord.gate.cli_audit", "audit"),
+    ("accord.gate.cli_access", "access"),
 ]
 
 for _module, _name in _SUBCOMMANDS:

@@ -186,3 +186,42 @@ def test_refusals_and_allows_form_a_valid_chain(session: Session) -> None:
     target = _case(ORG_B, worker, _subject(session))
     _refused(session, worker, "support", target)
     assert audit.verify(session).ok
+
+
+def test_a_refusal_stays_audited_when_the_caller_rolls_back(session: Session) -> None:
+    worker = actor()
+    target = _case(ORG_B, worker, _subject(session))
+    session.commit()
+    before = audit.verify(session).head_seq
+    _refused(session, worker, "support", target)
+    session.rollback()  # what a request that ends in AccessDenied does
+    entry = _last(session)
+    assert entry.seq == before + 1
+    assert entry.outcome == "refused"
+    assert entry.record_ids == [str(target.record_id)]
+    assert audit.verify(session).ok
+
+
+def test_an_allowed_access_rolls_back_with_the_work_it_allowed(session: Session) -> None:
+    worker = actor()
+    target = _case(ORG_A, worker, _subject(session))
+    session.commit()
+    before = audit.verify(session).head_seq
+    authorize(session, actor=worker, purpose="support", action=Action.READ, target=target)
+    session.rollback()
+    assert audit.verify(session).head_seq == before
+
+
+def test_a_refusal_inside_a_rolled_back_savepoint_is_written_again(session: Session) -> None:
+    worker = actor()
+    target = _case(ORG_B, worker, _subject(session))
+    session.commit()
+    before = audit.verify(session).head_seq
+    nested = session.begin_nested()
+    with pytest.raises(AccessDenied):
+        authorize(session, actor=worker, purpose="support", action=Action.READ, target=target)
+    nested.rollback()
+    session.commit()
+    entry = _last(session)
+    assert entry.seq == before + 1
+    assert entry.reason == ReasonCode.NOT_SHARED_WITH_ORGANISATION

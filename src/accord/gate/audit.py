@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from accord.gate.models import GENESIS_HASH, AuditEntry, AuditEntrySubject, AuditHead
@@ -53,7 +53,7 @@ class Appended:
 
 
 def append(
-    session: Session, events: Sequence[Event], *, at: datetime | None = None
+    session: Session | Connection, events: Sequence[Event], *, at: datetime | None = None
 ) -> list[Appended]:
     """Append `events` in order, in the caller's transaction; returns their sequence numbers."""
     if not events:
@@ -235,22 +235,72 @@ def _check(row: Any, *, expected: int, prev_hash: str) -> Problem | None:
 # --- per-subject history -------------------------------------------------------------------
 
 
-def history(session: Session, *, subject_id: uuid.UUID) -> list[AuditEntry]:
-    """Every entry about this person, oldest first: who, when, what, for which purpose."""
-    return list(
-        session.scalars(
-            select(AuditEntry)
-            .join(AuditEntrySubject, AuditEntrySubject.entry_seq == AuditEntry.seq)
-            .where(AuditEntrySubject.subject_id == subject_id)
-            .order_by(AuditEntry.seq)
-        )
-    )
+@dataclass(frozen=True)
+class HistoryItem:
+    """One access to a person's data: who, when, what, why."""
+
+    seq: int
+    at: datetime
+    actor_id: uuid.UUID | None
+    actor_kind: str
+    actor_organisation: str
+    action: str
+    purpose: str
+    reason: str
+    outcome: str
+    register: str
+    record_type: str
+    record_ids: list[str]
+    categories: list[str]
+    # The reason stated for access outside a caseload (kept on the grant, not in the trail).
+    stated_reason: str | None = None
 
 
-def entries(session: Session, *, seqs: Iterable[int]) -> list[AuditEntry]:
-    wanted = list(seqs)
-    return list(
-        session.scalars(
-            select(AuditEntry).where(AuditEntry.seq.in_(wanted)).order_by(AuditEntry.seq)
-        )
+def history(session: Session, *, subject_id: uuid.UUID) -> list[HistoryItem]:
+    """Every entry about this person, oldest first: who viewed or changed what, when and why."""
+    from accord.gate.models import AccessGrant
+
+    rows = session.execute(
+        select(_entries)
+        .join(_subjects, _subjects.c.entry_seq == _entries.c.seq)
+        .where(_subjects.c.subject_id == subject_id)
+        .order_by(_entries.c.seq)
+    ).all()
+    refs = {uuid.UUID(r.ref) for r in rows if r.ref and _is_uuid(r.ref)}
+    stated = (
+        {
+            row.id: row.reason
+            for row in session.execute(
+                select(AccessGrant.id, AccessGrant.reason).where(AccessGrant.id.in_(refs))
+            )
+        }
+        if refs
+        else {}
     )
+    return [
+        HistoryItem(
+            seq=r.seq,
+            at=r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC),
+            actor_id=r.actor_id,
+            actor_kind=r.actor_kind,
+            actor_organisation=r.actor_organisation,
+            action=r.action,
+            purpose=r.purpose,
+            reason=r.reason,
+            outcome=r.outcome,
+            register=r.register,
+            record_type=r.record_type,
+            record_ids=list(r.record_ids),
+            categories=list(r.categories),
+            stated_reason=stated.get(uuid.UUID(r.ref)) if r.ref and _is_uuid(r.ref) else None,
+        )
+        for r in rows
+    ]
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True

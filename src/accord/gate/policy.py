@@ -155,6 +155,9 @@ def _subject_check(f: Facts, purpose: Purpose) -> ReasonCode | None:
 
 def roles_for(actor: Actor, register: Register, purpose: str | None = None) -> list[Role]:
     """The actor's roles defined in `register` (for its organisation), listing `purpose`."""
+    # Role ids repeat across registers: a role counts only where the actor's organisation is.
+    if not any(o.id == actor.organisation for o in register.organisations):
+        return []
     found = []
     for role in register.roles:
         if role.id not in actor.roles:

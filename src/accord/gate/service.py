@@ -11,12 +11,12 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from accord.gate import audit
+from accord.gate import audit, outbox
 from accord.gate.models import AccessGrant
 from accord.gate.policy import (
     Facts,
@@ -51,10 +51,9 @@ def authorize(
     (e.g. approving a disclosure); it can never replace it.
     """
     requested = None if categories is None else frozenset(categories)
-    register = _register(target.register)
-    if register is None:
-        decision = Decision(False, ReasonCode.UNKNOWN_RECORD_TYPE, purpose)
-        return _audited(session, actor, action, target, decision, requested, None)
+    register = register_or_refuse(
+        session, actor=actor, purpose=purpose, target=target, action=action
+    )
     facts = Facts(
         actor=actor,
         purpose=purpose,
@@ -62,7 +61,7 @@ def authorize(
         target=target,
         register=register,
         requested=requested,
-        subjects=subject_facts(session, target.subject_ids, _purpose(register, purpose), target),
+        subjects=subject_facts(session, target.subject_ids, purpose_of(register, purpose), target),
         extra_permission=permission,
     )
     decision = decide(facts)
@@ -97,22 +96,23 @@ def _audited(
     requested: frozenset[str] | None,
     grant: uuid.UUID | None,
 ) -> Decision:
-    entry = audit.record(
-        session,
-        audit.Event(
-            actor=actor,
-            action=action,
-            purpose=decision.purpose,
-            register=target.register,
-            record_type=target.record_type,
-            reason=decision.reason,
-            outcome="allowed" if decision.allowed else "refused",
-            record_ids=(target.record_id,) if target.record_id else (),
-            subject_ids=target.subject_ids,
-            categories=decision.categories if decision.allowed else (requested or frozenset()),
-            ref=str(grant) if grant and decision.allowed else None,
-        ),
+    event = audit.Event(
+        actor=actor,
+        action=action,
+        purpose=decision.purpose,
+        register=target.register,
+        record_type=target.record_type,
+        reason=decision.reason,
+        outcome="allowed" if decision.allowed else "refused",
+        record_ids=(target.record_id,) if target.record_id else (),
+        subject_ids=target.subject_ids,
+        categories=decision.categories if decision.allowed else (requested or frozenset()),
+        ref=str(grant) if grant and decision.allowed else None,
     )
+    at = utcnow()
+    entry = audit.record(session, event, at=at)
+    if not decision.allowed:
+        outbox.remember(session, event, at)
     decision = Decision(
         allowed=decision.allowed,
         reason=decision.reason,
@@ -149,14 +149,65 @@ def _explain(decision: Decision, target: Target) -> str:
     )
 
 
-def _register(register_id: str) -> Register | None:
+def register_or_refuse(
+    session: Session,
+    *,
+    actor: Actor,
+    purpose: str,
+    target: Target,
+    action: Action = Action.READ,
+) -> Register:
+    """The target's register; an unknown one is a refusal like any other (audited)."""
     try:
-        return current_registry().get(register_id)
+        return current_registry().get(target.register)
     except KeyError:
-        return None
+        decision = Decision(False, ReasonCode.UNKNOWN_RECORD_TYPE, purpose)
+        _audited(session, actor, action, target, decision, None, None)
+        raise AssertionError("unreachable: _audited raises for a refusal") from None
 
 
-def _purpose(register: Register, purpose_id: str) -> Purpose | None:
+def require(
+    session: Session,
+    *,
+    actor: Actor,
+    permission: str,
+    what: str,
+    register: str = "",
+    subject_ids: tuple[uuid.UUID, ...] = (),
+) -> None:
+    """A permission check for work on the gate's own records (reviews, the audit trail).
+
+    `what` names the work (it stands as purpose and record type in the audit entry).
+    """
+    if permission not in actor.permissions:
+        refuse(
+            session,
+            actor=actor,
+            what=what,
+            reason=ReasonCode.NO_PERMISSION,
+            register=register,
+            subject_ids=subject_ids,
+        )
+
+
+def refuse(
+    session: Session,
+    *,
+    actor: Actor,
+    what: str,
+    reason: ReasonCode,
+    register: str = "",
+    subject_ids: tuple[uuid.UUID, ...] = (),
+) -> NoReturn:
+    """Audit a refusal of work on the gate's own records and raise AccessDenied."""
+    target = Target(
+        register=register, record_type=what, owner_organisation="", subject_ids=subject_ids
+    )
+    _audited(session, actor, Action.READ, target, Decision(False, reason, what), None, None)
+    raise AssertionError("unreachable: _audited raises for a refusal")
+
+
+def purpose_of(register: Register, purpose_id: str) -> Purpose | None:
     for purpose in register.purposes:
         if purpose.id == purpose_id:
             return purpose
@@ -304,7 +355,7 @@ def visible(
     clause = and_(
         _organisation_clause(reg, actor, columns, anonymous=anonymous),
         _caseload_clause(session, actor, columns, caseload_of(roles), anonymous=anonymous),
-        _subject_clause(columns, _purpose(reg, purpose)),
+        _subject_clause(columns, purpose_of(reg, purpose)),
     )
     return Visible(decision=decision, where=clause)
 

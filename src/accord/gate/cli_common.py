@@ -1,0 +1,41 @@
+"""Shared by the gate's commands: a session on the configured database, acting as a person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from accord.console import err_console
+from accord.gate.types import Actor
+from accord.settings import get_settings
+from accord.store.engine import make_engine, make_session_factory
+
+AS_OPTION = typer.Option(
+    ..., "--as", help="Email of the account to act as (its roles decide what it may see)."
+)
+
+
+@contextmanager
+def db() -> Iterator[Session]:
+    engine = make_engine(get_settings().database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def actor_for(session: Session, email: str) -> Actor:
+    """The account with this email, as the gate sees it; exits if there is none."""
+    from accord.accounts.actor import actor_for_user
+    from accord.accounts.models import User
+
+    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        err_console.print(f"--as: no account with email {email!r}")
+        raise typer.Exit(2)
+    return actor_for_user(user)

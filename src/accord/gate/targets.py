@@ -1,0 +1,70 @@
+"""Turning (register, record type, record id) into the gate's Target, for generic routes.
+
+The gate's own routes (access requests) name a record by id; the domain that holds the
+record knows its owner, caseload and subjects. A domain exposes that by a module
+`accord.<domain>.targets` holding `RESOLVERS: dict[record_type, Resolver]`; the gate finds
+those modules on first use. Tests and tools may also `add_resolver(...)` directly.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+import accord
+from accord.gate.types import Target
+
+
+class Resolver(Protocol):
+    def __call__(
+        self, session: Session, *, register: str, record_id: uuid.UUID
+    ) -> Target | None: ...
+
+
+_resolvers: dict[str, Resolver] = {}
+_discovered: list[bool] = []
+
+
+def add_resolver(record_types: Iterable[str], resolver: Resolver) -> None:
+    for record_type in record_types:
+        _resolvers[record_type] = resolver
+
+
+def remove_resolver(record_types: Iterable[str]) -> None:
+    for record_type in record_types:
+        _resolvers.pop(record_type, None)
+
+
+def _discover() -> None:
+    if _discovered:
+        return
+    _discovered.append(True)
+    for module in pkgutil.iter_modules(accord.__path__):
+        if not module.ispkg:
+            continue
+        name = f"accord.{module.name}.targets"
+        if importlib.util.find_spec(name) is None:
+            continue
+        found: Mapping[str, Resolver] = getattr(importlib.import_module(name), "RESOLVERS", {})
+        for record_type, resolver in found.items():
+            _resolvers.setdefault(record_type, resolver)
+
+
+def resolve(
+    session: Session, *, register: str, record_type: str, record_id: uuid.UUID
+) -> Target | None:
+    """The Target for one record, or None when no domain holds such a record."""
+    _discover()
+    resolver = _resolvers.get(record_type)
+    if resolver is None:
+        return None
+    target = resolver(session, register=register, record_id=record_id)
+    if target is None or target.register != register or target.record_type != record_type:
+        return None
+    return target
