@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from accord.gate.types import Actor
@@ -20,23 +22,26 @@ from accord.register.registry import Registry, use_registry
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@functools.cache
+def registry() -> Registry:
+    return Registry({"lvws": load_file(ROOT / "registers" / "lvws.yaml")})
+
+
 @pytest.fixture(autouse=True)
 def lvws_registry() -> Iterator[Registry]:
-    registry = Registry({"lvws": load_file(ROOT / "registers" / "lvws.yaml")})
-    with use_registry(registry):
+    with use_registry(registry()):
         yield registry
 
 
 def make_actor(
     organisation: str, role: str, *, teams: tuple[str, ...] = (), kind: str = "user"
 ) -> Actor:
-    registry = Registry({"lvws": load_file(ROOT / "registers" / "lvws.yaml")})
     return Actor(
         id=uuid.uuid4(),
         kind=kind,  # type: ignore[arg-type]
         organisation=organisation,
         roles=frozenset({role}),
-        permissions=frozenset(registry.role("lvws", role).permissions),
+        permissions=frozenset(registry().role("lvws", role).permissions),
         teams=frozenset(teams),
         name=f"{role} at {organisation}",
     )
@@ -90,8 +95,7 @@ def referral_body(**overrides: Any) -> dict[str, Any]:
 
 
 def dob_for_age(age: int) -> str:
-    today = date.today()
-    return today.replace(year=today.year - age - 1, month=1, day=1).isoformat()
+    return (date.today() - relativedelta(years=age, months=1)).isoformat()
 
 
 def refer(session: Session, **overrides: Any) -> ReferralAccepted:

@@ -143,6 +143,8 @@ class Complaint(UuidPk, Timestamps, Base):
     channel: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="open")
     outcome: Mapped[str | None] = mapped_column(String(32))
+    assigned_user: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    team: Mapped[str | None] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_contact_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -31,7 +31,7 @@ def _opt(value: datetime | None) -> datetime | None:
 def summary(case: Case) -> CaseSummary:
     return CaseSummary(
         id=case.id,
-        register=case.register,
+        register_id=case.register,
         organisation=case.organisation,
         service=case.service,
         proposed_service=case.proposed_service,

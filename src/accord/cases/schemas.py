@@ -34,8 +34,10 @@ class Page(BaseModel, Generic[T]):
 class CaseSummary(BaseModel):
     """A row in a caseload list: no identifying fields."""
 
+    model_config = ConfigDict(populate_by_name=True)
+
     id: uuid.UUID
-    register: str
+    register_id: str = Field(alias="register")
     organisation: str
     service: str | None
     proposed_service: str | None
@@ -186,8 +188,10 @@ class ComplaintUpdateIn(_In):
 
 
 class ComplaintOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
     id: uuid.UUID
-    register: str
+    register_id: str = Field(alias="register")
     organisation: str
     case_id: uuid.UUID | None
     channel: str

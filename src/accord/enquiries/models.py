@@ -24,7 +24,8 @@ class Enquiry(UuidPk, Timestamps, Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     wants_updates: Mapped[bool] = mapped_column(Boolean, default=False)
     content: Mapped[bytes] = mapped_column(LargeBinary)  # sealed: name, contact, message
-    handled_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    assigned_user: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # who handles it
+    team: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     last_contact_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,171 @@
+"""Cases: the caseload, one case, its timeline, and every change a caseworker makes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from accord.accounts.deps import CurrentActor
+from accord.cases import reading, workflow
+from accord.cases.http import api_errors
+from accord.cases.schemas import (
+    AssignmentIn,
+    CaseOut,
+    CaseSummary,
+    CloseIn,
+    ContactIn,
+    EventIn,
+    NotTakenUpIn,
+    Page,
+    ReferralOnIn,
+    RoutingIn,
+    TimelineEntry,
+)
+from accord.deps import DbSession
+from accord.referrals.api import _ERRORS
+
+router = APIRouter(prefix="/api/cases", tags=["cases"])
+
+Limit = Annotated[int, Query(ge=1, le=reading.MAX_LIMIT)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+@router.get("", responses=_ERRORS)
+def list_cases(
+    session: DbSession,
+    actor: CurrentActor,
+    register: str | None = None,
+    status: str | None = Query(
+        None, description="referred, contacting, engaged, not-taken-up, closed"
+    ),
+    service: str | None = Query(None, description="Confirmed service, or proposed if none yet."),
+    received_from: datetime | None = None,
+    received_to: datetime | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[CaseSummary]:
+    """The caller's caseload (the gate scopes it), newest first, with the total."""
+    with api_errors(session):
+        page = reading.list_cases(
+            session,
+            actor=actor,
+            register=register,
+            status=status,
+            service=service,
+            received_from=received_from,
+            received_to=received_to,
+            limit=limit,
+            offset=offset,
+        )
+        session.commit()
+    return page
+
+
+def _read(session: DbSession, actor: CurrentActor, case_id: uuid.UUID) -> CaseOut:
+    return reading.get_case(session, actor=actor, case_id=case_id)
+
+
+@router.get("/{case_id}", responses=_ERRORS)
+def get_case(case_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> CaseOut:
+    with api_errors(session):
+        case = _read(session, actor, case_id)
+        session.commit()
+    return case
+
+
+@router.get("/{case_id}/timeline", responses=_ERRORS)
+def get_timeline(
+    case_id: uuid.UUID, session: DbSession, actor: CurrentActor
+) -> list[TimelineEntry]:
+    """Everything recorded on the case, in the order it happened."""
+    with api_errors(session):
+        entries = reading.timeline(session, actor=actor, case_id=case_id)
+        session.commit()
+    return entries
+
+
+@router.post("/{case_id}/routing", responses=_ERRORS)
+def confirm_routing(
+    case_id: uuid.UUID, body: RoutingIn, session: DbSession, actor: CurrentActor
+) -> CaseSummary:
+    """Confirm the proposed service or choose another (with a reason)."""
+    with api_errors(session):
+        case = workflow.confirm_routing(session, actor=actor, case_id=case_id, data=body)
+        session.commit()
+    return reading.summary(case)
+
+
+@router.put("/{case_id}/assignment", responses=_ERRORS)
+def assign(
+    case_id: uuid.UUID, body: AssignmentIn, session: DbSession, actor: CurrentActor
+) -> CaseSummary:
+    with api_errors(session):
+        case = workflow.assign(session, actor=actor, case_id=case_id, data=body)
+        session.commit()
+    return reading.summary(case)
+
+
+@router.post("/{case_id}/contacts", responses=_ERRORS)
+def record_contact(
+    case_id: uuid.UUID, body: ContactIn, session: DbSession, actor: CurrentActor
+) -> CaseSummary:
+    """A contact attempt: not-reached, declined (the referral is not taken up) or engaged."""
+    with api_errors(session):
+        case = workflow.record_contact(session, actor=actor, case_id=case_id, data=body)
+        session.commit()
+    return reading.summary(case)
+
+
+@router.post("/{case_id}/not-taken-up", responses=_ERRORS)
+def not_taken_up(
+    case_id: uuid.UUID, body: NotTakenUpIn, session: DbSession, actor: CurrentActor
+) -> CaseSummary:
+    with api_errors(session):
+        case = workflow.mark_not_taken_up(session, actor=actor, case_id=case_id, data=body)
+        session.commit()
+    return reading.summary(case)
+
+
+@router.post("/{case_id}/events", status_code=201, responses=_ERRORS)
+def record_event(
+    case_id: uuid.UUID, body: EventIn, session: DbSession, actor: CurrentActor
+) -> list[TimelineEntry]:
+    """Needs assessment, vulnerability, note, support delivered, translation, feedback.
+
+    `details` by kind: needs-assessment {needs, risk_level?, summary?}; vulnerability
+    {vulnerable, factors?, note?}; note {text}; support {type, delivered_by,
+    duration_minutes?, note?}; translation {language, processor}; feedback {rating 1-5,
+    comment?}. Returns the timeline.
+    """
+    with api_errors(session):
+        workflow.record_event(session, actor=actor, case_id=case_id, data=body)
+        session.commit()
+        entries = reading.timeline(session, actor=actor, case_id=case_id)
+        session.commit()
+    return entries
+
+
+@router.post("/{case_id}/referrals-on", status_code=201, responses=_ERRORS)
+def refer_on(
+    case_id: uuid.UUID, body: ReferralOnIn, session: DbSession, actor: CurrentActor
+) -> list[TimelineEntry]:
+    """Refer the person on to a specialist service: only with their consent; logged."""
+    with api_errors(session):
+        workflow.refer_on(session, actor=actor, case_id=case_id, data=body)
+        session.commit()
+        entries = reading.timeline(session, actor=actor, case_id=case_id)
+        session.commit()
+    return entries
+
+
+@router.post("/{case_id}/closure", responses=_ERRORS)
+def close(
+    case_id: uuid.UUID, body: CloseIn, session: DbSession, actor: CurrentActor
+) -> CaseSummary:
+    with api_errors(session):
+        case = workflow.close_case(session, actor=actor, case_id=case_id, data=body)
+        session.commit()
+    return reading.summary(case)

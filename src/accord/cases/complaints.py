@@ -1,0 +1,211 @@
+"""Complaints about the service (`complaint`: kept 6 years after the last contact)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from accord.cases import purposes
+from accord.cases.access import authorize, hide_other_organisations, load_case
+from accord.cases.clock import aware, compute
+from accord.cases.errors import Conflict, InvalidInput, NotFound
+from accord.cases.models import Complaint
+from accord.cases.schemas import ComplaintIn, ComplaintOut, ComplaintUpdateIn, Page
+from accord.gate import service as gate
+from accord.gate.types import AccessDenied, Action, Actor, Decision, Target
+from accord.people import service as people
+from accord.register.registry import current_registry
+from accord.register.schema import Trigger
+
+TEAM = "complaints"  # the team that handles complaints in each organisation
+CATEGORIES = {"name", "contact-details", "complaint-details"}
+FIELD_CATEGORY = {
+    "name": "name",
+    "email": "contact-details",
+    "phone": "contact-details",
+    "details": "complaint-details",
+}
+
+
+def _target(row: Complaint) -> Target:
+    return Target(
+        register=row.register,
+        record_type=row.record_type,
+        owner_organisation=row.organisation,
+        record_id=row.id,
+        subject_ids=(row.subject_id,),
+        assigned_user=row.assigned_user,
+        team=row.team,
+    )
+
+
+def _out(session: Session, row: Complaint, decision: Decision | None) -> ComplaintOut:
+    content = None
+    if decision is not None:
+        values = people.unseal(session, subject_id=row.subject_id, blob=row.content)
+        content = {k: v for k, v in values.items() if FIELD_CATEGORY.get(k) in decision.categories}
+    return ComplaintOut(
+        id=row.id,
+        register_id=row.register,
+        organisation=row.organisation,
+        case_id=row.case_id,
+        channel=row.channel,
+        status=row.status,
+        outcome=row.outcome,
+        received_at=aware(row.received_at),
+        last_contact_at=aware(row.last_contact_at),
+        closed_at=aware(row.closed_at) if row.closed_at else None,
+        retention_from=aware(row.retention_from) if row.retention_from else None,
+        retention_due=aware(row.retention_due) if row.retention_due else None,
+        content=content,
+    )
+
+
+def _clock(row: Complaint) -> None:
+    row.retention_from, row.retention_due = compute(
+        row.register,
+        row.record_type,
+        {
+            Trigger.LAST_CONTACT: row.last_contact_at,
+            Trigger.CREATED: row.received_at,
+            Trigger.CASE_CLOSED: row.closed_at,
+        },
+    )
+
+
+def create_complaint(session: Session, *, actor: Actor, data: ComplaintIn) -> ComplaintOut:
+    try:
+        register = current_registry().get(data.register_id)
+    except KeyError:
+        raise InvalidInput("register", f"no register {data.register_id!r} is loaded") from None
+    organisation = data.organisation or actor.organisation
+    if not any(o.id == organisation for o in register.organisations):
+        raise InvalidInput("organisation", f"{organisation!r} is not in {register.id!r}")
+    subject_id = None
+    if data.case_id is not None:
+        case, _ = load_case(
+            session,
+            actor=actor,
+            case_id=data.case_id,
+            purpose=purposes.CASEWORK,
+            action=Action.READ,
+        )
+        subject_id = case.subject_id  # the same person: erasing them erases the complaint
+    values = {"name": data.name, "details": data.details}
+    values |= {k: v for k, v in (("email", data.email), ("phone", data.phone)) if v}
+    target = Target(
+        register=register.id, record_type=purposes.COMPLAINT, owner_organisation=organisation
+    )
+    authorize(
+        session,
+        actor=actor,
+        purpose=purposes.COMPLAINTS,
+        action=Action.CREATE,
+        target=target,
+        categories={FIELD_CATEGORY[k] for k in values},
+    )
+    if subject_id is None:
+        subject_id = people.create_subject(
+            session, register=register.id, organisation=organisation
+        ).id
+    at = aware(data.received_at) if data.received_at else datetime.now(UTC)
+    row = Complaint(
+        register=register.id,
+        organisation=organisation,
+        record_type=purposes.COMPLAINT,
+        subject_id=subject_id,
+        case_id=data.case_id,
+        channel=data.channel,
+        status="open",
+        content=people.seal(session, subject_id=subject_id, values=values),
+        received_at=at,
+        last_contact_at=at,
+        team=TEAM,
+    )
+    _clock(row)
+    session.add(row)
+    session.flush()
+    return _out(session, row, None)
+
+
+def _load(
+    session: Session, *, actor: Actor, complaint_id: uuid.UUID, action: Action
+) -> tuple[Complaint, Decision]:
+    row = session.get(Complaint, complaint_id)
+    if row is None:
+        raise NotFound("complaint")
+    try:
+        decision = authorize(
+            session, actor=actor, purpose=purposes.COMPLAINTS, action=action, target=_target(row)
+        )
+    except AccessDenied as exc:
+        raise hide_other_organisations(exc, "complaint") from exc
+    return row, decision
+
+
+def get_complaint(session: Session, *, actor: Actor, complaint_id: uuid.UUID) -> ComplaintOut:
+    row, decision = _load(session, actor=actor, complaint_id=complaint_id, action=Action.READ)
+    return _out(session, row, decision)
+
+
+def update_complaint(
+    session: Session, *, actor: Actor, complaint_id: uuid.UUID, data: ComplaintUpdateIn
+) -> ComplaintOut:
+    """A contact or response moves the 6-year clock; closing needs an outcome."""
+    row, decision = _load(session, actor=actor, complaint_id=complaint_id, action=Action.UPDATE)
+    if row.status == "closed":
+        raise Conflict("the complaint is closed")
+    at = aware(data.at) if data.at else datetime.now(UTC)
+    if at < aware(row.received_at):
+        raise InvalidInput("at", "is before the complaint was received")
+    if data.kind == "closure":
+        if data.outcome is None:
+            raise InvalidInput("outcome", "give the outcome when closing a complaint")
+        row.status = "closed"
+        row.outcome = data.outcome
+        row.closed_at = at
+    elif data.kind == "response":
+        row.status = "responded"
+    if at > aware(row.last_contact_at):
+        row.last_contact_at = at
+    _clock(row)
+    session.flush()
+    return _out(session, row, decision)
+
+
+def list_complaints(
+    session: Session,
+    *,
+    actor: Actor,
+    register: str = "lvws",
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[ComplaintOut]:
+    scope = gate.visible(
+        session,
+        actor=actor,
+        purpose=purposes.COMPLAINTS,
+        record_type=purposes.COMPLAINT,
+        register=register,
+        columns=gate.ScopeColumns(
+            owner_organisation=Complaint.organisation,
+            assigned_user=Complaint.assigned_user,
+            team=Complaint.team,
+            record_id=Complaint.id,
+            subject_id=Complaint.subject_id,
+        ),
+    )
+    query = select(Complaint).where(Complaint.register == register, scope.where)
+    if status:
+        query = query.where(Complaint.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Complaint.received_at.desc(), Complaint.id).limit(limit).offset(offset)
+    )
+    return Page(
+        items=[_out(session, r, None) for r in rows], total=total, limit=limit, offset=offset
+    )

@@ -1,0 +1,64 @@
+"""Complaints about the service."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from accord.accounts.deps import CurrentActor
+from accord.cases import complaints
+from accord.cases.http import api_errors
+from accord.cases.schemas import ComplaintIn, ComplaintOut, ComplaintUpdateIn, Page
+from accord.deps import DbSession
+from accord.referrals.api import _ERRORS
+
+router = APIRouter(prefix="/api/complaints", tags=["complaints"])
+
+
+@router.post("", status_code=201, responses=_ERRORS)
+def create(body: ComplaintIn, session: DbSession, actor: CurrentActor) -> ComplaintOut:
+    """Record a complaint (kept 6 years after the last contact about it)."""
+    with api_errors(session):
+        row = complaints.create_complaint(session, actor=actor, data=body)
+        session.commit()
+    return row
+
+
+@router.get("", responses=_ERRORS)
+def list_complaints(
+    session: DbSession,
+    actor: CurrentActor,
+    register: str = "lvws",
+    status: str | None = Query(None, description="open, responded, closed"),
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[ComplaintOut]:
+    with api_errors(session):
+        page = complaints.list_complaints(
+            session, actor=actor, register=register, status=status, limit=limit, offset=offset
+        )
+        session.commit()
+    return page
+
+
+@router.get("/{complaint_id}", responses=_ERRORS)
+def get(complaint_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> ComplaintOut:
+    with api_errors(session):
+        row = complaints.get_complaint(session, actor=actor, complaint_id=complaint_id)
+        session.commit()
+    return row
+
+
+@router.post("/{complaint_id}/updates", responses=_ERRORS)
+def update(
+    complaint_id: uuid.UUID, body: ComplaintUpdateIn, session: DbSession, actor: CurrentActor
+) -> ComplaintOut:
+    """A contact, a response, or the closure (with its outcome); each moves the clock."""
+    with api_errors(session):
+        row = complaints.update_complaint(
+            session, actor=actor, complaint_id=complaint_id, data=body
+        )
+        session.commit()
+    return row

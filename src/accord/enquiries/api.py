@@ -1,0 +1,67 @@
+"""Enquiries recorded by staff (phone, email, live chat transcript) and read back."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from accord.accounts.deps import CurrentActor
+from accord.cases.http import api_errors
+from accord.cases.schemas import Page
+from accord.deps import DbSession
+from accord.enquiries import service
+from accord.enquiries.schemas import EnquiryIn, EnquiryOut
+from accord.referrals.api import _ERRORS
+
+router = APIRouter(prefix="/api/enquiries", tags=["enquiries"])
+
+
+@router.post("", status_code=201, responses=_ERRORS)
+def create(body: EnquiryIn, session: DbSession, actor: CurrentActor) -> EnquiryOut:
+    """Record an enquiry; its channel decides its record type and retention rule."""
+    with api_errors(session):
+        row = service.record_enquiry(session, actor=actor, data=body)
+        session.commit()
+    return row
+
+
+@router.get("", responses=_ERRORS)
+def list_enquiries(
+    session: DbSession,
+    actor: CurrentActor,
+    register: str = "lvws",
+    channel: str | None = Query(None, pattern="^(phone|email|live-chat|web)$"),
+    status: str | None = Query(None, description="open, closed"),
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[EnquiryOut]:
+    with api_errors(session):
+        page = service.list_enquiries(
+            session,
+            actor=actor,
+            register=register,
+            channel=channel,
+            status=status,
+            limit=limit,
+            offset=offset,
+        )
+        session.commit()
+    return page
+
+
+@router.get("/{enquiry_id}", responses=_ERRORS)
+def get(enquiry_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> EnquiryOut:
+    with api_errors(session):
+        row = service.get_enquiry(session, actor=actor, enquiry_id=enquiry_id)
+        session.commit()
+    return row
+
+
+@router.post("/{enquiry_id}/closure", responses=_ERRORS)
+def close(enquiry_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> EnquiryOut:
+    with api_errors(session):
+        row = service.close_enquiry(session, actor=actor, enquiry_id=enquiry_id)
+        session.commit()
+    return row

@@ -1,0 +1,61 @@
+"""Police referrals by API (token role `police-referrer`) and match proposals on a case."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+
+from accord.accounts.deps import CurrentActor
+from accord.cases.http import api_errors
+from accord.deps import DbSession
+from accord.referrals import intake, matches
+from accord.referrals.schemas import MatchDecisionIn, MatchOut, PoliceReferralIn, ReferralAccepted
+
+router = APIRouter(prefix="/api", tags=["referrals"])
+
+_ERRORS: dict[int | str, dict[str, str]] = {
+    403: {"description": "Refused by the gate; `reason` is its reason code."},
+    404: {"description": "No such record (also said for another organisation's)."},
+    422: {"description": "A field is missing or invalid; `loc` names it and `msg` says why."},
+}
+
+
+@router.post("/referrals", status_code=201, responses=_ERRORS)
+def create_referral(
+    body: PoliceReferralIn, session: DbSession, actor: CurrentActor
+) -> ReferralAccepted:
+    """Receive one police referral. Accepted only with the person's recorded consent; the
+    identifying fields are encrypted for that person, a route is proposed from the register
+    and people already known to the service are proposed as matches for a caseworker."""
+    with api_errors(session):
+        accepted = intake.receive(
+            session, actor=actor, intake=intake.from_police(body, actor=actor)
+        )
+        session.commit()
+    return accepted
+
+
+@router.get("/cases/{case_id}/matches", responses=_ERRORS)
+def list_matches(case_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> list[MatchOut]:
+    with api_errors(session):
+        found = matches.list_matches(session, actor=actor, case_id=case_id)
+        session.commit()
+    return found
+
+
+@router.post("/cases/{case_id}/matches/{match_id}/decision", responses=_ERRORS)
+def decide_match(
+    case_id: uuid.UUID,
+    match_id: uuid.UUID,
+    body: MatchDecisionIn,
+    session: DbSession,
+    actor: CurrentActor,
+) -> MatchOut:
+    """Confirm or reject a proposed match, with a reason. Nothing is merged."""
+    with api_errors(session):
+        decided = matches.decide_match(
+            session, actor=actor, case_id=case_id, match_id=match_id, data=body
+        )
+        session.commit()
+    return decided
