@@ -88,29 +88,32 @@ def test_rotation_rewraps_every_key_without_touching_records(
 def test_everything_stays_readable_midway(session: Session, keystore: Keystore) -> None:
     sealed = _sealed_subjects(session, keystore, 10)
     both = LocalKeyring(NEW, [OLD])
-    checked: list[int] = []
+    handled: list[int] = []
 
-    def midway(_: int) -> None:
-        checked.append(1)
-        if len(checked) == 5:
+    def midway(count: int) -> None:
+        handled.append(count)
+        if len(handled) == 2:  # two batches of three done
             counts = keystore.counts_by_master_key()
-            assert counts == {master_key_id(OLD): 5, master_key_id(NEW): 5}
+            assert counts == {master_key_id(OLD): 4, master_key_id(NEW): 6}
             assert _readable(session, keystore, both, sealed)
 
     assert rotate(keystore, both, batch_size=3, progress=midway).rewrapped == 10
-    assert len(checked) == 10
+    assert handled == [3, 3, 3, 1]
 
 
 def test_a_key_shredded_during_rotation_stays_shredded(
-    session: Session, keystore: Keystore
+    session: Session, keystore: Keystore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sealed = _sealed_subjects(session, keystore, 6)
-    victim = max(s for s, _ in sealed)  # rotation goes in subject-id order: the last one
+    victim = sealed[0][0]
+    swap = keystore.replace_many
 
-    def shred_once(_: int) -> None:
-        keystore.destroy(victim)
+    def shred_then_swap(swaps: list[tuple[uuid.UUID, WrappedKey, WrappedKey]]) -> list[bool]:
+        keystore.destroy(victim)  # an erasure lands between reading and swapping
+        return swap(swaps)
 
-    report = rotate(keystore, LocalKeyring(OLD).with_current(NEW), progress=shred_once)
+    monkeypatch.setattr(keystore, "replace_many", shred_then_swap)
+    report = rotate(keystore, LocalKeyring(OLD).with_current(NEW))
     assert (report.rewrapped, report.skipped) == (5, 1)
     assert keystore.get(victim) is None
 

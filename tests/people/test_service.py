@@ -230,3 +230,26 @@ def test_restriction_and_objection_flags(session: Session) -> None:
     assert not stored.objection_pending
     with pytest.raises(SubjectNotFound):
         service.set_restriction(session, subject_id=uuid.uuid4(), restricted=True)
+
+
+def test_unseal_many_reads_in_order_and_handles_erased_subjects(
+    session: Session, crypto: Crypto
+) -> None:
+    subjects = [_subject(session) for _ in range(4)]
+    items = [
+        (s.id, service.seal(session, subject_id=s.id, values={"n": i, "f": f}))
+        for i, s in enumerate(subjects)
+        for f in range(2)
+    ]
+    crypto.cache.clear()
+    assert [v and v["n"] for v in service.unseal_many(session, items=items)] == [
+        0, 0, 1, 1, 2, 2, 3, 3
+    ]  # fmt: skip
+    service.erase_subject(session, subject_id=subjects[1].id)
+    with pytest.raises(SubjectShredded):
+        service.unseal_many(session, items=items)
+    readable = service.unseal_many(session, items=items, skip_shredded=True)
+    assert [v and v["n"] for v in readable] == [0, 0, None, None, 2, 2, 3, 3]
+    tampered = [(subjects[0].id, items[2][1])]  # subject 1's blob presented as subject 0's
+    with pytest.raises(SealError):
+        service.unseal_many(session, items=tampered)

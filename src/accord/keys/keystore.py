@@ -19,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Uuid,
+    bindparam,
     delete,
     func,
     select,
@@ -83,20 +84,55 @@ class Keystore:
             result = db.execute(delete(DataKey).where(DataKey.subject_id == subject_id))
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def get_many(self, subject_ids: list[uuid.UUID]) -> dict[uuid.UUID, WrappedKey]:
+        """Wrapped keys of the subjects that still have one (one query per 500 ids)."""
+        found: dict[uuid.UUID, WrappedKey] = {}
+        with Session(self.engine) as db:
+            for start in range(0, len(subject_ids), 500):
+                chunk = subject_ids[start : start + 500]
+                for row in db.scalars(select(DataKey).where(DataKey.subject_id.in_(chunk))):
+                    found[row.subject_id] = WrappedKey(row.key_id, row.wrapped)
+        return found
+
     def replace(self, subject_id: uuid.UUID, old: WrappedKey, new: WrappedKey) -> bool:
         """Swap in a rewrapped key only if the row still holds `old` (compare-and-swap, so a
         rotation racing a shred or another rotation never resurrects or clobbers a key)."""
-        with Session(self.engine) as db, db.begin():
-            result = db.execute(
-                update(DataKey)
-                .where(
-                    DataKey.subject_id == subject_id,
-                    DataKey.key_id == old.key_id,
-                    DataKey.wrapped == old.blob,
-                )
-                .values(key_id=new.key_id, wrapped=new.blob, rewrapped_at=utcnow())
+        return self.replace_many([(subject_id, old, new)])[0]
+
+    def replace_many(self, swaps: list[tuple[uuid.UUID, WrappedKey, WrappedKey]]) -> list[bool]:
+        """`replace` for many keys in one short transaction; True where the swap happened."""
+        table = KeystoreBase.metadata.tables[DataKey.__tablename__]
+        # One statement built once and executed per key (cheap), each checking its own row.
+        statement = (
+            update(table)
+            .where(
+                table.c.subject_id == bindparam("b_subject"),
+                table.c.key_id == bindparam("b_old_key"),
+                table.c.wrapped == bindparam("b_old_blob"),
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            .values(
+                key_id=bindparam("b_new_key"),
+                wrapped=bindparam("b_new_blob"),
+                rewrapped_at=bindparam("b_now"),
+            )
+        )
+        now = utcnow()
+        done: list[bool] = []
+        with self.engine.begin() as connection:
+            for subject_id, old, new in swaps:
+                result = connection.execute(
+                    statement,
+                    {
+                        "b_subject": subject_id,
+                        "b_old_key": old.key_id,
+                        "b_old_blob": old.blob,
+                        "b_new_key": new.key_id,
+                        "b_new_blob": new.blob,
+                        "b_now": now,
+                    },
+                )
+                done.append(bool(result.rowcount))
+        return done
 
     def counts_by_master_key(self) -> dict[str, int]:
         with Session(self.engine) as db:

@@ -42,11 +42,12 @@ def rotate(
 
     `keyring` must hold the new master key as current and every old one it should unwrap.
     Keys it cannot unwrap are counted by master key id and left untouched; `progress` is
-    called with the number of keys handled after each one.
+    called with the number of keys handled after each batch (one short transaction each).
     """
     target = keyring.current_key_id
     report = RotationReport(target)
     for batch in keystore.batches_not_under(target, size=batch_size):
+        swaps = []
         for subject_id, wrapped in batch:
             try:
                 data_key = keyring.unwrap(wrapped, subject_id=subject_id)
@@ -55,11 +56,10 @@ def rotate(
             except KeysError:
                 report.failed += 1
             else:
-                new = keyring.wrap(data_key, subject_id=subject_id)
-                if keystore.replace(subject_id, wrapped, new):
-                    report.rewrapped += 1
-                else:
-                    report.skipped += 1
-            if progress is not None:
-                progress(1)
+                swaps.append((subject_id, wrapped, keyring.wrap(data_key, subject_id=subject_id)))
+        done = keystore.replace_many(swaps) if swaps else []
+        report.rewrapped += sum(done)
+        report.skipped += len(done) - sum(done)
+        if progress is not None:
+            progress(len(batch))
     return report

@@ -37,6 +37,7 @@ __all__ = [
     "set_restriction",
     "shred_subject",
     "unseal",
+    "unseal_many",
 ]
 
 
@@ -115,6 +116,61 @@ def unseal(session: Session, *, subject_id: uuid.UUID, blob: bytes) -> dict[str,
     destroyed, SealError when the blob was tampered with or sealed for someone else."""
     crypto = current_crypto()
     return decode_values(open_bytes(_data_key(session, crypto, subject_id), subject_id, blob))
+
+
+def unseal_many(
+    session: Session,
+    *,
+    items: Sequence[tuple[uuid.UUID, bytes]],
+    skip_shredded: bool = False,
+) -> list[dict[str, Any] | None]:
+    """`unseal` for many (subject id, blob) pairs, in order, with one query for the subjects'
+    states and one keystore query for the keys not cached (for lists and bulk reads).
+
+    With `skip_shredded`, an erased subject's entry is None instead of raising SubjectShredded.
+    """
+    crypto = current_crypto()
+    wanted = list(dict.fromkeys(subject_id for subject_id, _ in items))
+    states: dict[uuid.UUID, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        states.update(
+            {
+                sid: state
+                for sid, state in session.execute(
+                    select(Subject.id, Subject.state).where(Subject.id.in_(chunk))
+                )
+            }
+        )
+    keys: dict[uuid.UUID, bytes] = {}
+    missing = []
+    for subject_id in wanted:
+        if states.get(subject_id) != SubjectState.active.value:
+            crypto.cache.drop(subject_id)
+            continue
+        cached = crypto.cache.get(subject_id)
+        if cached is None:
+            missing.append(subject_id)
+        else:
+            keys[subject_id] = cached
+    for subject_id, wrapped in crypto.keystore.get_many(missing).items():
+        try:
+            keys[subject_id] = crypto.keyring.unwrap(wrapped, subject_id=subject_id)
+        except KeysError as exc:
+            raise SealError(f"cannot unwrap the data key of subject {subject_id}: {exc}") from None
+        crypto.cache.put(subject_id, keys[subject_id])
+    out: list[dict[str, Any] | None] = []
+    for subject_id, blob in items:
+        key = keys.get(subject_id)
+        if key is None:
+            if subject_id not in states and crypto.keystore.get(subject_id) is not None:
+                raise SubjectNotFound(subject_id)
+            if not skip_shredded:
+                raise SubjectShredded(subject_id)
+            out.append(None)
+            continue
+        out.append(decode_values(open_bytes(key, subject_id, blob)))
+    return out
 
 
 def _digests(
