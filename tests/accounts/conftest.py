@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
-from accord.accounts import service
+from accord.accounts import passwords, service
 from accord.accounts.models import User
 from accord.register.registry import Registry, use_registry
 from accord.register.schema import Organisation, OrgRole, Register, Role, Statements
@@ -40,7 +41,9 @@ def build_registry() -> Registry:
         "alpha",
         ["org-a", "org-b"],
         [
-            Role(id="caseworker", name="Caseworker", permissions=["case:case:read", "case:case:list"]),
+            Role(
+                id="caseworker", name="Caseworker", permissions=["case:case:read", "case:case:list"]
+            ),
             Role(id="dpo", name="DPO", permissions=["rights:request:manage", "audit:trail:read"]),
             Role(
                 id="referrer",
@@ -58,6 +61,13 @@ def build_registry() -> Registry:
     return Registry({"alpha": alpha, "beta": beta})
 
 
+# Argon2's production parameters cost about half a second here; the tests exercise the logic.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(passwords, "hasher", lambda: FAST_HASHER)
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +79,11 @@ def registry() -> Iterator[Registry]:
 @pytest.fixture
 def user(session: Session) -> User:
     person = service.create_user(
-        session, email="Casey@Example.org", name="Casey Worker", organisation="org-a", password=PASSWORD
+        session,
+        email="Casey@Example.org",
+        name="Casey Worker",
+        organisation="org-a",
+        password=PASSWORD,
     )
     service.add_role(session, user=person, register="alpha", role="caseworker")
     return person

@@ -90,7 +90,9 @@ def test_hash_upgraded_when_parameters_change(session: Session, settings: Settin
     person.password_hash = weak.hash(PASSWORD)
     session.commit()
     assert passwords.needs_rehash(person.password_hash)
-    result = service.authenticate(session, settings=settings, email="old@example.org", password=PASSWORD)
+    result = service.authenticate(
+        session, settings=settings, email="old@example.org", password=PASSWORD
+    )
     assert result.outcome == "ok"
     assert not passwords.needs_rehash(person.password_hash)
     assert passwords.verify_password(person.password_hash, PASSWORD)

@@ -18,29 +18,43 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 def _fail_times(session: Session, settings: Settings, email: str, times: int) -> list[str]:
     return [
-        service.authenticate(session, settings=settings, email=email, password="wrong password!").outcome
+        service.authenticate(
+            session, settings=settings, email=email, password="wrong password!"
+        ).outcome
         for _ in range(times)
     ]
 
 
-def test_lockout_after_five_failures_then_released(session: Session, settings: Settings, user: User) -> None:
+def test_lockout_after_five_failures_then_released(
+    session: Session, settings: Settings, user: User
+) -> None:
     with time_machine.travel(START, tick=False) as clock:
         assert _fail_times(session, settings, user.email, 5) == ["wrong"] * 4 + ["locked"]
         # Locked: even the right password is refused.
-        right = service.authenticate(session, settings=settings, email=user.email, password=PASSWORD)
+        right = service.authenticate(
+            session, settings=settings, email=user.email, password=PASSWORD
+        )
         assert right.outcome == "locked"
         assert right.user is None
         clock.shift(timedelta(minutes=14, seconds=59))
-        assert service.authenticate(session, settings=settings, email=user.email, password=PASSWORD).outcome == "locked"
+        assert (
+            service.authenticate(
+                session, settings=settings, email=user.email, password=PASSWORD
+            ).outcome
+            == "locked"
+        )
         clock.shift(timedelta(seconds=2))
         ok = service.authenticate(session, settings=settings, email=user.email, password=PASSWORD)
         assert ok.outcome == "ok"
-        assert ok.user is not None and ok.user.id == user.id
+        assert ok.user is not None
+        assert ok.user.id == user.id
         # Success clears the count: four more failures do not lock.
         assert _fail_times(session, settings, user.email, 4) == ["wrong"] * 4
 
 
-def test_unknown_address_locks_exactly_like_a_known_one(session: Session, settings: Settings, user: User) -> None:
+def test_unknown_address_locks_exactly_like_a_known_one(
+    session: Session, settings: Settings, user: User
+) -> None:
     with time_machine.travel(START, tick=False):
         known = _fail_times(session, settings, user.email, 6)
         unknown = _fail_times(session, settings, "nobody@example.org", 6)
@@ -50,4 +64,9 @@ def test_unknown_address_locks_exactly_like_a_known_one(session: Session, settin
 def test_lockout_is_per_address(session: Session, settings: Settings, user: User) -> None:
     with time_machine.travel(START, tick=False):
         _fail_times(session, settings, "other@example.org", 5)
-        assert service.authenticate(session, settings=settings, email=user.email, password=PASSWORD).outcome == "ok"
+        assert (
+            service.authenticate(
+                session, settings=settings, email=user.email, password=PASSWORD
+            ).outcome
+            == "ok"
+        )
