@@ -76,3 +76,25 @@ def load_all(directory: Path) -> dict[str, Register]:
 def digest(register: Register) -> str:
     """A stable content digest, cited by consents and notices as the version shown."""
     return hashlib.sha256(register.model_dump_json().encode()).hexdigest()
+
+
+def find_register(ref: str, directory: Path) -> tuple[Register, Path]:
+    """A register by id (searched in `directory`) or by path to its file."""
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        return load_file(path), path
+    for file in register_files(directory):
+        document = read_yaml(file)
+        if isinstance(document, dict) and document.get("id") == ref:
+            return load_file(file), file
+    known = ", ".join(f.stem for f in register_files(directory)) or "none"
+    raise RegisterError(
+        [
+            Problem(
+                directory,
+                "(top)",
+                "unknown-register",
+                f"no register with id {ref!r} (registers here: {known})",
+            )
+        ]
+    )
