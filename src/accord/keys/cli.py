@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from accord.console import console, err_console
-from accord.keys.errors import InvalidMasterKey
+from accord.keys.errors import InvalidMasterKey, KeystoreMisconfigured
 from accord.keys.keyring import LocalKeyring, generate_master_key, read_master_key_file
 from accord.keys.keystore import Keystore
 from accord.keys.rotation import rotate as rotate_keys
@@ -23,6 +23,14 @@ def _keyring() -> LocalKeyring:
     try:
         return LocalKeyring.from_settings(get_settings())
     except InvalidMasterKey as exc:
+        err_console.print(f"[red]✗[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _keystore() -> Keystore:
+    try:
+        return Keystore.from_settings(get_settings())
+    except KeystoreMisconfigured as exc:
         err_console.print(f"[red]✗[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
@@ -48,9 +56,8 @@ def generate(
 @app.command()
 def status() -> None:
     """Count data keys by the master key that wraps them."""
-    settings = get_settings()
     keyring = _keyring()
-    counts = Keystore(settings.keystore_url).counts_by_master_key()
+    counts = _keystore().counts_by_master_key()
     table = Table(title="Data keys by master key")
     table.add_column("master key id")
     table.add_column("data keys", justify="right")
@@ -84,7 +91,7 @@ def rotate(
         err_console.print(f"[red]✗[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     keyring = _keyring().with_current(new_key)
-    keystore = Keystore(get_settings().keystore_url)
+    keystore = _keystore()
     total = keystore.count_not_under(keyring.current_key_id)
     with Progress(
         TextColumn("rewrapping data keys"),

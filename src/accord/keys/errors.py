@@ -23,3 +23,7 @@ class UnwrapFailed(KeysError):  # noqa: N818 (reads as the condition it reports)
 
 class InvalidMasterKey(KeysError):  # noqa: N818 (reads as the condition it reports)
     """Master key material is missing or malformed (names the source, never the value)."""
+
+
+class KeystoreMisconfigured(KeysError):  # noqa: N818 (reads as the condition it reports)
+    """The keystore would share a database with the case data (defeating crypto-shredding)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import (
     DateTime,
@@ -25,9 +26,12 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from accord.keys.errors import KeystoreMisconfigured
 from accord.keys.keyring import WrappedKey
+from accord.settings import Settings
 from accord.store.base import NAMING_CONVENTION, utcnow
 from accord.store.engine import make_engine
 
@@ -48,6 +52,22 @@ class DataKey(KeystoreBase):
     rewrapped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+def same_database(first: str, second: str) -> bool:
+    """Whether two URLs name the same database (same SQLite file, or same server and db)."""
+    a, b = make_url(first), make_url(second)
+    if a.get_backend_name() != b.get_backend_name():
+        return False
+    if a.get_backend_name() == "sqlite":
+        if not a.database or not b.database or ":memory:" in (a.database, b.database):
+            return False
+        return Path(a.database).resolve() == Path(b.database).resolve()
+    return (a.host or "localhost", a.port, a.database) == (
+        b.host or "localhost",
+        b.port,
+        b.database,
+    )
+
+
 class Keystore:
     """Wrapped data keys by subject id. Every call commits on its own (no shared transaction
     with the case database: a destroyed key must stay destroyed whatever happens there)."""
@@ -55,6 +75,15 @@ class Keystore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine: Engine | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Keystore:
+        if same_database(settings.keystore_url, settings.database_url):
+            raise KeystoreMisconfigured(
+                "ACCORD_KEYSTORE_URL names the case database (ACCORD_DATABASE_URL): data keys "
+                "must live in a database of their own, or erasure would not reach backups"
+            )
+        return cls(settings.keystore_url)
 
     @property
     def engine(self) -> Engine:

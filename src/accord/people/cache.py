@@ -11,21 +11,28 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 
 
 class DataKeyCache:
-    def __init__(self, maxsize: int = 1024, ttl: float = 60.0) -> None:
+    def __init__(
+        self,
+        maxsize: int = 1024,
+        ttl: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
         self.maxsize = maxsize
         self.ttl = ttl
+        self._clock = clock
         self._entries: OrderedDict[uuid.UUID, tuple[float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get(self, subject_id: uuid.UUID) -> bytes | None:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             entry = self._entries.get(subject_id)
             if entry is None or entry[0] <= now:
@@ -39,7 +46,7 @@ class DataKeyCache:
 
     def put(self, subject_id: uuid.UUID, key: bytes) -> None:
         with self._lock:
-            self._entries[subject_id] = (time.monotonic() + self.ttl, key)
+            self._entries[subject_id] = (self._clock() + self.ttl, key)
             self._entries.move_to_end(subject_id)
             while len(self._entries) > self.maxsize:
                 self._entries.popitem(last=False)

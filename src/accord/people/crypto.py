@@ -28,7 +28,7 @@ class Crypto:
     def from_settings(cls, settings: Settings) -> Crypto:
         return cls(
             keyring=LocalKeyring.from_settings(settings),
-            keystore=Keystore(settings.keystore_url),
+            keystore=Keystore.from_settings(settings),
             indexer=BlindIndexer(settings.index_key.get_secret_value().encode()),
         )
 
