@@ -13,6 +13,8 @@ import accord.enquiries.models  # noqa: F401
 import accord.feeds.models  # noqa: F401
 import accord.gate.models  # noqa: F401
 import accord.linkage.models  # noqa: F401
+import accord.notifications.models  # noqa: F401
+import accord.panels.models  # noqa: F401
 import accord.people.models  # noqa: F401
 import accord.store.models  # noqa: F401
 from accord.store.base import Base

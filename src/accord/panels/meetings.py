@@ -1,0 +1,261 @@
+"""Panel meetings: schedule a sitting, list cases on its agenda, minute each discussion."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from accord.consent.access import record_event, require
+from accord.gate.catalogue import Permission
+from accord.gate.types import Action, Actor
+from accord.panels.access import (
+    PANEL_SERVICES,
+    NotFound,
+    PanelError,
+    aware,
+    case_purpose,
+    load_case,
+    note_category,
+)
+from accord.panels.cases import _record_type, touch
+from accord.panels.models import PanelListing, PanelMeeting, SafetyCase
+from accord.people import service as people
+from accord.register.registry import current_registry
+from accord.store.base import utcnow
+
+MIN_MINUTES_CHARS = 10
+
+
+def schedule_meeting(
+    session: Session,
+    *,
+    actor: Actor,
+    register: str,
+    panel: str,
+    held_on: date,
+    chair: str,
+    location: str | None = None,
+) -> PanelMeeting:
+    """A sitting of MARAC, the Community Risk Panel or IOM. It holds no personal data itself."""
+    require(actor, Permission.PANEL_MEETING_MANAGE, session=session, register=register)
+    reg = current_registry().get(register)
+    if panel not in PANEL_SERVICES or panel not in {s.id for s in reg.services}:
+        raise PanelError(f"panel: {panel!r} is not a risk panel of register {register!r}")
+    if not chair.strip():
+        raise PanelError("chair: name who chairs the meeting")
+    meeting = PanelMeeting(
+        register_id=register,
+        organisation=reg.service(panel).organisation,
+        panel=panel,
+        held_on=held_on,
+        chair=chair.strip(),
+        location=location,
+        status="scheduled",
+        created_by=actor.id,
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def _meeting(session: Session, meeting_id: uuid.UUID) -> PanelMeeting:
+    meeting = session.get(PanelMeeting, meeting_id)
+    if meeting is None:
+        raise NotFound("meeting")
+    return meeting
+
+
+def list_case(
+    session: Session, *, actor: Actor, meeting_id: uuid.UUID, case_id: uuid.UUID
+) -> PanelListing:
+    """Put a case on a meeting's agenda (at the end)."""
+    require(actor, Permission.PANEL_MEETING_MANAGE, session=session)
+    meeting = _meeting(session, meeting_id)
+    if meeting.status == "cancelled":
+        raise PanelError("meeting_id: the meeting was cancelled")
+    case, _ = load_case(session, actor=actor, case_id=case_id, action=Action.UPDATE, categories=())
+    if case.service != meeting.panel:
+        raise PanelError(f"case_id: a {case.service!r} case cannot be listed at {meeting.panel!r}")
+    if case.status != "open":
+        raise PanelError("case_id: only an open case can be listed")
+    existing = session.scalar(
+        select(PanelListing).where(
+            PanelListing.meeting_id == meeting_id, PanelListing.case_id == case_id
+        )
+    )
+    if existing is not None:
+        raise PanelError("case_id: the case is already on this meeting's agenda")
+    position = session.scalar(
+        select(func.coalesce(func.max(PanelListing.position), 0)).where(
+            PanelListing.meeting_id == meeting_id
+        )
+    )
+    listing = PanelListing(meeting_id=meeting_id, case_id=case_id, position=int(position or 0) + 1)
+    session.add(listing)
+    session.flush()
+    return listing
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    position: int
+    listing_id: uuid.UUID
+    case_id: uuid.UUID
+    reference: str
+    risk_level: str | None
+    status: str
+    discussed: bool
+
+
+@dataclass(frozen=True)
+class Agenda:
+    meeting_id: uuid.UUID
+    panel: str
+    held_on: date
+    chair: str
+    status: str
+    items: list[AgendaItem]
+
+
+def agenda(session: Session, *, actor: Actor, meeting_id: uuid.UUID) -> Agenda:
+    """The meeting's agenda: case references and risk levels in order (no personal details;
+    each case is opened through the gate)."""
+    require(actor, Permission.PANEL_CASE_READ, session=session)
+    meeting = _meeting(session, meeting_id)
+    rows = session.execute(
+        select(PanelListing, SafetyCase)
+        .join(SafetyCase, SafetyCase.id == PanelListing.case_id)
+        .where(PanelListing.meeting_id == meeting_id)
+        .order_by(PanelListing.position)
+    ).all()
+    items = [
+        AgendaItem(
+            position=listing.position,
+            listing_id=listing.id,
+            case_id=case.id,
+            reference=case.reference,
+            risk_level=case.risk_level,
+            status=case.status,
+            discussed=listing.discussed_at is not None,
+        )
+        for listing, case in rows
+    ]
+    return Agenda(
+        meeting_id=meeting.id,
+        panel=meeting.panel,
+        held_on=meeting.held_on,
+        chair=meeting.chair,
+        status=meeting.status,
+        items=items,
+    )
+
+
+def record_minutes(
+    session: Session,
+    *,
+    actor: Actor,
+    meeting_id: uuid.UUID,
+    case_id: uuid.UUID,
+    minutes: str,
+    at: datetime | None = None,
+) -> PanelListing:
+    """Minute the discussion of a listed case (sealed); the case's last action moves."""
+    listing = session.scalar(
+        select(PanelListing).where(
+            PanelListing.meeting_id == meeting_id, PanelListing.case_id == case_id
+        )
+    )
+    if listing is None:
+        raise PanelError("case_id: the case is not on this meeting's agenda")
+    text = minutes.strip()
+    if len(text) < MIN_MINUTES_CHARS:
+        raise PanelError(f"minutes: write at least {MIN_MINUTES_CHARS} characters")
+    case = session.get(SafetyCase, case_id)
+    assert case is not None  # the listing references it
+    category = note_category(_record_type(case), "minutes-actions")
+    case, _ = load_case(
+        session, actor=actor, case_id=case_id, action=Action.UPDATE, categories={category}
+    )
+    moment = at or utcnow()
+    listing.minutes = people.seal(session, subject_id=case.subject_id, values={category: text})
+    listing.discussed_at = moment
+    listing.minuted_by = actor.id
+    meeting = _meeting(session, meeting_id)
+    if meeting.status == "scheduled":
+        meeting.status = "held"
+    touch(case, moment)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="update",
+        purpose=case_purpose(case),
+        register=case.register_id,
+        record_type=case.record_type,
+        subject_ids=(case.subject_id,),
+        record_ids=(case.id, listing.id),
+        categories={category},
+        ref="panel:minutes",
+    )
+    return listing
+
+
+def read_minutes(
+    session: Session, *, actor: Actor, meeting_id: uuid.UUID, case_id: uuid.UUID
+) -> str | None:
+    """The minutes of a case's discussion at a meeting, if the actor's purpose may see them."""
+    listing = session.scalar(
+        select(PanelListing).where(
+            PanelListing.meeting_id == meeting_id, PanelListing.case_id == case_id
+        )
+    )
+    if listing is None:
+        raise PanelError("case_id: the case is not on this meeting's agenda")
+    case, decision = load_case(session, actor=actor, case_id=case_id, action=Action.READ)
+    if listing.minutes is None:
+        return None
+    category = note_category(_record_type(case), "minutes-actions")
+    if category not in decision.categories:
+        return None
+    values = people.unseal(session, subject_id=case.subject_id, blob=listing.minutes)
+    return str(values[category])
+
+
+def list_meetings(
+    session: Session,
+    *,
+    actor: Actor,
+    register: str,
+    panel: str | None = None,
+    since: date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[PanelMeeting], int]:
+    require(actor, Permission.PANEL_CASE_READ, session=session, register=register)
+    query = select(PanelMeeting).where(PanelMeeting.register_id == register)
+    if panel is not None:
+        query = query.where(PanelMeeting.panel == panel)
+    if since is not None:
+        query = query.where(PanelMeeting.held_on >= since)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(PanelMeeting.held_on.desc(), PanelMeeting.id).limit(limit).offset(offset)
+    )
+    return list(rows), int(total)
+
+
+__all__ = [
+    "Agenda",
+    "AgendaItem",
+    "agenda",
+    "aware",
+    "list_case",
+    "list_meetings",
+    "read_minutes",
+    "record_minutes",
+    "schedule_meeting",
+]
