@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -123,4 +124,65 @@ def rotate(
             f"[red]✗[/red] {report.failed} wrapped keys failed authentication and were left as they were"
         )
     if not report.complete:
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    fix: bool = typer.Option(
+        False,
+        "--fix",
+        help="Destroy keys of erased subjects, and orphaned keys older than --orphan-age-hours.",
+    ),
+    orphan_age_hours: int = typer.Option(24, min=1, help="Age before an orphaned key may go."),
+) -> None:
+    """Compare the keystore with the case database (subject ids only)."""
+    # Imported here: people depends on keys, not the other way round.
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from accord.people.consistency import check_keys, destroy_keys
+    from accord.people.crypto import Crypto
+    from accord.store.engine import make_engine
+
+    settings = get_settings()
+    _keystore()  # refuses a keystore inside the case database
+    crypto = Crypto.from_settings(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            report = check_keys(session, crypto)
+    except SQLAlchemyError:
+        err_console.print(
+            "[red]✗[/red] cannot read subjects from the case database: check "
+            "ACCORD_DATABASE_URL and run `accord db upgrade`",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    old_orphans = report.orphans_older_than(timedelta(hours=orphan_age_hours))
+    console.print(f"subjects in the case database: {report.subjects}; data keys: {report.keys}")
+    console.print(
+        f"orphaned keys (no subject row): {len(report.orphan_keys)}, "
+        f"{len(old_orphans)} older than {orphan_age_hours} h"
+    )
+    console.print(
+        f"active subjects without a key (erasure not finished): {len(report.active_without_key)}"
+    )
+    console.print(
+        f"erased or anonymised subjects still holding a key: {len(report.erased_with_key)}"
+    )
+    if fix:
+        if report.subjects == 0 and report.keys:
+            err_console.print(
+                "[red]✗[/red] the case database has no subjects but the keystore has keys: "
+                "refusing to destroy anything (is ACCORD_DATABASE_URL the right database?)",
+                soft_wrap=True,
+            )
+            raise typer.Exit(2)
+        destroyed = destroy_keys(crypto, report.erased_with_key + old_orphans)
+        console.print(f"[green]✓[/green] destroyed {destroyed} keys")
+        report.erased_with_key.clear()
+    if report.erased_with_key or report.active_without_key:
         raise typer.Exit(1)

@@ -163,6 +163,12 @@ class Keystore:
                 done.append(bool(result.rowcount))
         return done
 
+    def subject_ids(self) -> dict[uuid.UUID, datetime]:
+        """Every subject id with a key, and when the key was made (ids only, no key material)."""
+        with Session(self.engine) as db:
+            rows = db.execute(select(DataKey.subject_id, DataKey.created_at))
+            return {subject_id: created for subject_id, created in rows}
+
     def counts_by_master_key(self) -> dict[str, int]:
         with Session(self.engine) as db:
             rows = db.execute(
