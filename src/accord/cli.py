@@ -24,6 +24,7 @@ _SUBCOMMANDS: list[tuple[str, str]] = [
     ("accord.linkage.cli", "link"),
     ("accord.gate.cli_audit", "audit"),
     ("accord.gate.cli_access", "access"),
+    ("accord.referrals.cli", "referrals"),
 ]
 
 for _module, _name in _SUBCOMMANDS:
