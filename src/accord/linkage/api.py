@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
@@ -17,14 +17,22 @@ from accord.linkage.schemas import DecisionIn, ReviewPairOut, StatusOut
 router = APIRouter(prefix="/api/linkage", tags=["linkage"])
 
 
+def linkage_config() -> LinkageConfig:
+    """The register, purpose and record type linkage runs under (TVT's by default)."""
+    return LinkageConfig()
+
+
+Config = Annotated[LinkageConfig, Depends(linkage_config)]
+
+
 def _denied(exc: AccessDenied) -> HTTPException:
     return HTTPException(status_code=403, detail=exc.decision.reason.value)
 
 
 @router.get("/status", response_model=StatusOut)
-def linkage_status(session: DbSession, actor: CurrentActor) -> StatusOut:
+def linkage_status(session: DbSession, actor: CurrentActor, config: Config) -> StatusOut:
     try:
-        info = service.status(session, actor=actor, config=LinkageConfig())
+        info = service.status(session, actor=actor, config=config)
     except AccessDenied as exc:
         session.commit()  # keep the audit entry of the refusal
         raise _denied(exc) from exc
@@ -36,13 +44,14 @@ def linkage_status(session: DbSession, actor: CurrentActor) -> StatusOut:
 def review_queue(
     session: DbSession,
     actor: CurrentActor,
+    config: Config,
     status: Literal["open", "decided", "all"] = "open",
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> list[ReviewPairOut]:
     try:
         pairs = review.list_pairs(
-            session, actor=actor, config=LinkageConfig(), status=status, limit=limit, offset=offset
+            session, actor=actor, config=config, status=status, limit=limit, offset=offset
         )
     except AccessDenied as exc:
         session.commit()
@@ -54,13 +63,13 @@ def review_queue(
 
 @router.post("/review/{pair_id}", response_model=ReviewPairOut)
 def decide_pair(
-    pair_id: uuid.UUID, body: DecisionIn, session: DbSession, actor: CurrentActor
+    pair_id: uuid.UUID, body: DecisionIn, session: DbSession, actor: CurrentActor, config: Config
 ) -> ReviewPairOut:
     try:
         pair = review.decide(
             session,
             actor=actor,
-            config=LinkageConfig(),
+            config=config,
             pair_id=pair_id,
             decision=body.decision,
             note=body.note,

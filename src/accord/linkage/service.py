@@ -137,9 +137,8 @@ def _execute(
         assigned = output.person_ids
     else:
         ids = frame["record_id"].astype("string")
-        unchanged = ids.isin(before.index).to_numpy() & (
-            prints.to_numpy() == before["fingerprint"].reindex(ids).to_numpy()
-        )
+        old_prints = before["fingerprint"].reindex(pd.Index(ids)).fillna("")
+        unchanged = (prints.to_numpy() == old_prints.to_numpy()).astype(bool)
         existing, delta = frame[unchanged], frame[~unchanged]
         record.delta_records = len(delta)
         if len(delta):

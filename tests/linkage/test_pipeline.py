@@ -1,0 +1,81 @@
+"""Full and incremental runs on FEBRL-like data: accuracy floor, id stability, returning people."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from accord.linkage import pipeline
+from accord.linkage.config import LinkageConfig
+from accord.linkage.pipeline import RunOutput
+from accord.linkage.quality import pairwise_accuracy
+from accord.linkage.samples import Labelled
+from accord.linkage.stable_ids import stability
+
+from .conftest import person_number
+
+NONE = pd.Series(dtype="string")
+NO_DECISIONS = pd.DataFrame(columns=["record_id_l", "record_id_r", "decision"])
+
+
+@pytest.fixture(scope="module")
+def first_run(febrl: Labelled) -> RunOutput:
+    return pipeline.run_full(
+        febrl.identifiers,
+        previous=NONE,
+        decisions=NO_DECISIONS,
+        config=LinkageConfig(),
+        truth=febrl.truth,
+    )
+
+
+def test_person_ids_reach_the_accuracy_floor(first_run: RunOutput, febrl: Labelled) -> None:
+    accuracy = pairwise_accuracy(first_run.person_ids, febrl.truth)
+    assert accuracy["precision"] >= 0.98
+    assert accuracy["recall"] >= 0.95
+    assert accuracy["f1"] >= 0.97
+    assert first_run.blocking_recall is not None
+    assert first_run.blocking_recall >= 0.98
+    assert first_run.comparisons > first_run.edges_used > 0
+
+
+def test_ids_are_stable_across_a_barely_changed_rerun(
+    first_run: RunOutput, febrl: Labelled
+) -> None:
+    changed = febrl.identifiers.iloc[:-4].copy()  # two people's records dropped
+    changed.loc[changed.index[:3], "address"] = "99 new road somewhere"  # three moved house
+    rerun = pipeline.run_full(
+        changed, previous=first_run.person_ids, decisions=NO_DECISIONS, config=LinkageConfig()
+    )
+    assert stability(first_run.person_ids, rerun.person_ids) >= 0.999
+
+
+def test_incremental_delta_gives_returning_people_their_ids(febrl: Labelled) -> None:
+    ids = febrl.identifiers
+    person = person_number(ids["record_id"])
+    in_b = ids["partner"] == "febrl-b"
+    returning = in_b & (person >= 900) & (person < 1100)  # their A record is already linked
+    new_people = person >= 1100  # both records arrive in the delta
+    delta = ids[returning | new_people]
+    existing = ids[~(returning | new_people)]
+    base = pipeline.run_full(
+        existing, previous=NONE, decisions=NO_DECISIONS, config=LinkageConfig()
+    )
+    inc = pipeline.run_incremental(
+        existing,
+        delta,
+        previous=base.person_ids,
+        decisions=NO_DECISIONS,
+        trained=base.model,
+        config=LinkageConfig(),
+    )
+    assert set(inc.person_ids.index) == set(delta["record_id"])
+    back = inc.person_ids[returning[returning | new_people].to_numpy()]
+    counterpart = back.index.str.replace("febrl-b:", "febrl-a:").str.replace("-dup-0", "-org")
+    expected = base.person_ids.reindex(counterpart).to_numpy()
+    assert (back.to_numpy() == expected).mean() >= 0.95
+    fresh = inc.person_ids[new_people[returning | new_people].to_numpy()]
+    assert not set(fresh) & set(base.person_ids)  # new people never take an existing id
+    together = pd.Series(fresh.to_numpy(), index=person_number(fresh.index.to_series()))
+    same = together.groupby(level=0).nunique() == 1
+    assert same.mean() >= 0.95
