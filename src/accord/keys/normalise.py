@@ -17,6 +17,7 @@ from dateutil import parser as date_parser
 
 NAME_DOB_SEPARATOR = "|"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UK_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _PHONE_NOISE = re.compile(r"[\s\-().\/]")
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
 
@@ -47,6 +48,13 @@ def iso_date(value: str | date) -> str:
     if _ISO_DATE.match(text):
         try:
             return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise ValueError(f"date: {text!r} is not a real date") from None
+    numeric = _UK_NUMERIC_DATE.match(text)
+    if numeric:  # the common case, without the general parser's cost
+        day, month, year = (int(part) for part in numeric.groups())
+        try:
+            return date(year, month, day).isoformat()
         except ValueError:
             raise ValueError(f"date: {text!r} is not a real date") from None
     # Parse against two different defaults: if the answers differ, the text left out a day,
