@@ -145,3 +145,33 @@ def test_normalising_examples_is_idempotent(kind: str, values: list[str]) -> Non
     for value in values:
         once = normalise(kind, value)
         assert normalise(kind, once) == once
+
+
+_separators = st.sampled_from(["", " ", "  ", "-", "/", "."])
+
+
+@given(
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=2, max_size=4),
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=3, max_size=3),
+    st.booleans(),
+    _separators,
+)
+def test_postcode_is_case_and_spacing_insensitive(
+    outward: str, inward: str, lower: bool, gap: str
+) -> None:
+    written = f" {outward}{' ' if gap else ''}{inward} "
+    assert normalise("postcode", written.lower() if lower else written) == outward + inward
+
+
+@given(
+    st.lists(
+        st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=6),
+        min_size=1,
+        max_size=4,
+    ),
+    _separators,
+    st.booleans(),
+)
+def test_crime_number_ignores_separators_and_case(parts: list[str], sep: str, lower: bool) -> None:
+    written = sep.join(parts)
+    assert normalise("crime_number", written.lower() if lower else written) == "".join(parts)

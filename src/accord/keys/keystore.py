@@ -8,6 +8,7 @@ taken earlier, provided the keystore's own backups are kept on a short retention
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -75,6 +76,7 @@ class Keystore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine: Engine | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Keystore:
@@ -87,11 +89,12 @@ class Keystore:
 
     @property
     def engine(self) -> Engine:
-        if self._engine is None:
-            engine = make_engine(self.url)
-            KeystoreBase.metadata.create_all(engine)
-            self._engine = engine
-        return self._engine
+        with self._lock:  # one engine per keystore even when threads race to first use
+            if self._engine is None:
+                engine = make_engine(self.url)
+                KeystoreBase.metadata.create_all(engine)
+                self._engine = engine
+            return self._engine
 
     def dispose(self) -> None:
         if self._engine is not None:
