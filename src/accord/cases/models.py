@@ -93,6 +93,7 @@ class CaseEvent(UuidPk, Base):
         ForeignKey(SUBJECT_FK, ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer)  # recording order within the case
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     organisation: Mapped[str] = mapped_column(String(64))  # who recorded it

@@ -181,7 +181,7 @@ def timeline(session: Session, *, actor: Actor, case_id: uuid.UUID) -> list[Time
     events = session.scalars(
         select(CaseEvent)
         .where(CaseEvent.case_id == case.id)
-        .order_by(CaseEvent.occurred_at, CaseEvent.recorded_at, CaseEvent.id)
+        .order_by(CaseEvent.occurred_at, CaseEvent.position)
     )
     entries = []
     for event in events:

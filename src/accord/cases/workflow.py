@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.cases import purposes
@@ -52,7 +53,11 @@ def add_event(
     channel: str | None = None,
     service: str | None = None,
 ) -> CaseEvent:
+    last = session.scalar(
+        select(func.coalesce(func.max(CaseEvent.position), 0)).where(CaseEvent.case_id == case.id)
+    )
     event = CaseEvent(
+        position=(last or 0) + 1,
         case_id=case.id,
         subject_id=case.subject_id,
         kind=kind,
@@ -68,6 +73,7 @@ def add_event(
         else None,
     )
     session.add(event)
+    session.flush()
     return event
 
 

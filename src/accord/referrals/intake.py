@@ -17,7 +17,8 @@ from accord.accounts.actor import role_permissions
 from accord.cases import purposes
 from accord.cases.access import authorize
 from accord.cases.errors import InvalidInput
-from accord.cases.models import Case, CaseEvent
+from accord.cases.models import Case
+from accord.cases.workflow import add_event
 from accord.consent import ledger
 from accord.gate.types import Action, Actor, Target
 from accord.people import service as people
@@ -223,8 +224,8 @@ def receive(
     session.add(case)
     session.flush()
     people.index_values(session, subject_id=subject.id, values=index_values(identity))
-    _event(session, case, actor, "received", now, channel=intake.source)
-    _event(
+    add_event(session, case, actor, "received", now, channel=intake.source)
+    add_event(
         session,
         case,
         actor,
@@ -244,33 +245,6 @@ def receive(
         proposed_service=proposal.service,
         proposed_by_rule=proposal.rule,
         match_proposals=len(matches),
-    )
-
-
-def _event(
-    session: Session,
-    case: Case,
-    actor: Actor,
-    kind: str,
-    at: datetime,
-    *,
-    channel: str | None = None,
-    service: str | None = None,
-    outcome: str | None = None,
-) -> None:
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            subject_id=case.subject_id,
-            kind=kind,
-            occurred_at=at,
-            organisation=actor.organisation,
-            actor_id=actor.id,
-            channel=channel,
-            service=service,
-            outcome=outcome,
-            category=purposes.EVENT_CATEGORIES.get(kind),
-        )
     )
 
 

@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Uuid(), nullable=False),
         sa.Column("subject_id", sa.Uuid(), nullable=False),
         sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("occurred_at", _TS, nullable=False),
         sa.Column("recorded_at", _TS, nullable=False),
         sa.Column("organisation", sa.String(64), nullable=False),

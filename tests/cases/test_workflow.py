@@ -1,0 +1,255 @@
+"""Working a case: routing with a human decision, contacts and retention clocks, timeline
+entries, referral on only with consent, closure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.cases import reading, workflow
+from accord.cases.errors import Conflict, InvalidInput
+from accord.cases.models import Case, CaseShare
+from accord.cases.schemas import (
+    AssignmentIn,
+    CloseIn,
+    ContactIn,
+    EventIn,
+    ReferralOnIn,
+    RoutingIn,
+)
+from accord.consent.ledger import ConsentState, current_state
+from accord.disclosures.models import DisclosureEntry
+from accord.gate.types import AccessDenied, Actor
+from cases.lvws import dob_for_age, make_actor, refer
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _assigned(session: Session, case_id: object, organisation: str = "victim-support") -> Actor:
+    worker = make_actor(organisation, "caseworker")
+    manager = make_actor(organisation, "team-manager", teams=("intake",))
+    workflow.assign(session, actor=manager, case_id=case_id, data=AssignmentIn(user_id=worker.id))  # type: ignore[arg-type]
+    return worker
+
+
+def _case(session: Session, case_id: object) -> Case:
+    case = session.get(Case, case_id)
+    assert case is not None
+    return case
+
+
+def test_declined_referral_gets_a_twelve_month_clock(session: Session) -> None:
+    with time_machine.travel(T0, tick=False):
+        accepted = refer(session)
+        worker = _assigned(session, accepted.case_id)
+    with time_machine.travel(datetime(2026, 3, 4, 15, 0, tzinfo=UTC), tick=False):
+        workflow.record_contact(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=ContactIn(outcome="not-reached", channel="phone"),
+        )
+        assert _case(session, accepted.case_id).retention_due is None  # still trying
+        workflow.record_contact(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=ContactIn(outcome="declined", channel="phone"),
+        )
+    case = _case(session, accepted.case_id)
+    assert case.status == "not-taken-up"
+    assert case.record_type == "referral"
+    assert case.retention_due is not None
+    assert case.retention_due.replace(tzinfo=UTC) == datetime(2027, 3, 4, 15, 0, tzinfo=UTC)
+
+
+def test_engaged_case_clock_moves_with_every_contact(session: Session) -> None:
+    with time_machine.travel(T0, tick=False):
+        accepted = refer(session)
+        worker = _assigned(session, accepted.case_id)
+    with time_machine.travel(datetime(2026, 3, 3, 10, 0, tzinfo=UTC), tick=False):
+        workflow.record_contact(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=ContactIn(outcome="engaged", channel="phone"),
+        )
+    case = _case(session, accepted.case_id)
+    assert case.record_type == "case"
+    assert case.retention_due is not None
+    assert case.retention_due.replace(tzinfo=UTC) == datetime(2032, 3, 3, 10, 0, tzinfo=UTC)
+    with time_machine.travel(datetime(2026, 6, 1, 11, 0, tzinfo=UTC), tick=False):
+        workflow.record_contact(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=ContactIn(outcome="not-reached", channel="phone"),
+        )
+    assert _case(session, accepted.case_id).retention_due.replace(tzinfo=UTC) == datetime(
+        2032, 3, 3, 10, 0, tzinfo=UTC
+    )  # type: ignore[union-attr]
+    with time_machine.travel(datetime(2026, 6, 2, 11, 0, tzinfo=UTC), tick=False):
+        workflow.record_event(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=EventIn(
+                kind="support", details={"type": "home visit", "delivered_by": "Sam Okafor"}
+            ),
+        )
+    assert _case(session, accepted.case_id).retention_due.replace(tzinfo=UTC) == datetime(
+        2032, 6, 2, 11, 0, tzinfo=UTC
+    )  # type: ignore[union-attr]
+    with time_machine.travel(datetime(2026, 9, 1, 9, 0, tzinfo=UTC), tick=False):
+        workflow.close_case(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=CloseIn(reason="support-completed"),
+        )
+    case = _case(session, accepted.case_id)
+    assert case.status == "closed"
+    assert case.retention_due is not None
+    assert case.retention_due.replace(tzinfo=UTC) == datetime(2032, 6, 2, 11, 0, tzinfo=UTC)
+
+
+def test_routing_to_catch22_shares_the_case_and_logs_the_disclosure(session: Session) -> None:
+    accepted = refer(session, person__date_of_birth=dob_for_age(15))
+    worker = _assigned(session, accepted.case_id)
+    with pytest.raises(InvalidInput) as caught:
+        workflow.confirm_routing(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=RoutingIn(service="adult-da-support"),
+        )
+    assert caught.value.field == "reason"
+    workflow.confirm_routing(
+        session, actor=worker, case_id=accepted.case_id, data=RoutingIn(service="cyp-support")
+    )
+    case = _case(session, accepted.case_id)
+    assert case.service == "cyp-support"
+    assert session.get(CaseShare, (case.id, "catch22")) is not None
+    logged = session.scalars(
+        select(DisclosureEntry).where(DisclosureEntry.record_id == case.id)
+    ).one()
+    assert logged.recipient == "catch22"
+    assert "name" in logged.fields
+    assert "ethnicity" not in logged.fields
+    catch22 = make_actor("catch22", "team-manager", teams=("intake",))
+    listed = reading.list_cases(session, actor=catch22)
+    assert [c.id for c in listed.items] == [case.id]
+    assert (
+        reading.get_case(session, actor=catch22, case_id=case.id).person["given_name"] == "Amelia"
+    )
+    with pytest.raises(AccessDenied):  # no longer in the Victim Support caseworker's caseload
+        reading.get_case(session, actor=worker, case_id=case.id)
+
+
+def test_referral_on_needs_consent(session: Session) -> None:
+    accepted = refer(session)
+    worker = _assigned(session, accepted.case_id)
+    workflow.record_contact(
+        session,
+        actor=worker,
+        case_id=accepted.case_id,
+        data=ContactIn(outcome="engaged", channel="phone"),
+    )
+    request = ReferralOnIn(
+        recipient="specialist-services", reason="counselling", fields=["name", "contact-details"]
+    )
+    with pytest.raises(Conflict, match="consent"):
+        workflow.refer_on(session, actor=worker, case_id=accepted.case_id, data=request)
+    agreed = request.model_copy(update={"consent_given_now": True})
+    workflow.refer_on(session, actor=worker, case_id=accepted.case_id, data=agreed)
+    assert (
+        current_state(session, subject_id=accepted.subject_id, purpose="referral-on")
+        is ConsentState.GIVEN
+    )
+    logged = session.scalars(
+        select(DisclosureEntry).where(DisclosureEntry.recipient == "specialist-services")
+    ).one()
+    assert logged.with_consent
+
+
+def test_timeline_entries_are_checked_and_ordered(session: Session) -> None:
+    with time_machine.travel(T0, tick=False):
+        accepted = refer(session)
+        worker = _assigned(session, accepted.case_id)
+    with time_machine.travel(datetime(2026, 3, 10, tzinfo=UTC), tick=False):
+        workflow.record_contact(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=ContactIn(outcome="engaged", channel="phone"),
+        )
+        with pytest.raises(InvalidInput) as bad:
+            workflow.record_event(
+                session,
+                actor=worker,
+                case_id=accepted.case_id,
+                data=EventIn(
+                    kind="translation",
+                    details={"language": "Polish", "processor": "google-translate"},
+                ),
+            )
+        assert bad.value.field == "details.processor"
+        with pytest.raises(InvalidInput):
+            workflow.record_event(
+                session,
+                actor=worker,
+                case_id=accepted.case_id,
+                data=EventIn(kind="feedback", details={"rating": 9}),
+            )
+        workflow.record_event(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=EventIn(
+                kind="translation",
+                details={"language": "Polish", "processor": "translation-provider"},
+            ),
+        )
+        workflow.record_event(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=EventIn(
+                kind="needs-assessment",
+                at=datetime(2026, 3, 9, tzinfo=UTC),
+                details={"needs": ["emotional", "security"]},
+            ),
+        )
+        workflow.record_event(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=EventIn(kind="feedback", details={"rating": 5, "comment": "Very kind"}),
+        )
+        workflow.close_case(
+            session,
+            actor=worker,
+            case_id=accepted.case_id,
+            data=CloseIn(reason="support-completed"),
+        )
+    entries = reading.timeline(session, actor=worker, case_id=accepted.case_id)
+    kinds = [e.kind for e in entries]
+    assert kinds == [
+        "received",
+        "routing-proposed",
+        "assignment",
+        "needs-assessment",
+        "contact-attempt",
+        "translation",
+        "feedback",
+        "closure",
+    ]
+    assert entries[3].details == {"needs": ["emotional", "security"]}
+    with pytest.raises(Conflict):
+        workflow.close_case(
+            session, actor=worker, case_id=accepted.case_id, data=CloseIn(reason="other")
+        )
