@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from accord.console import console, err_console
 from accord.register.diff import diff_registers
@@ -30,9 +31,14 @@ class RopaFormat(StrEnum):
     XLSX = "xlsx"
 
 
-def _fail(exc: RegisterError) -> typer.Exit:
+def _report(exc: RegisterError) -> None:
+    # Not markup: "[rule-code]" in a problem would read as a Rich tag and vanish.
     for problem in exc.problems:
-        err_console.print(f"[red]✗[/red] {problem}", markup=True, highlight=False)
+        err_console.print(Text.assemble(("✗ ", "red"), str(problem)), soft_wrap=True)
+
+
+def _fail(exc: RegisterError) -> typer.Exit:
+    _report(exc)
     return typer.Exit(1)
 
 
@@ -63,10 +69,12 @@ def check(paths: list[Path] = typer.Argument(None, help="Register files (default
             register = load_file(file)
         except RegisterError as exc:
             failed = True
-            for problem in exc.problems:
-                err_console.print(f"[red]✗[/red] {problem}", markup=True, highlight=False)
+            _report(exc)
             continue
-        console.print(f"[green]✓[/green] {file}: {register.id} v{register.version} is valid")
+        console.print(
+            Text.assemble(("✓ ", "green"), f"{file}: {register.id} v{register.version} is valid"),
+            soft_wrap=True,
+        )
     if failed:
         raise typer.Exit(1)
 

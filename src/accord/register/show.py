@@ -13,7 +13,9 @@ from accord.register.schema import CategoryKind, Register
 
 def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False, expand=True)
-    for column in columns:
+    first, *rest = columns
+    table.add_column(first, no_wrap=True)  # ids stay whole so they can be searched for
+    for column in rest:
         table.add_column(column, overflow="fold")
     return table
 
