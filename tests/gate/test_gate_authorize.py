@@ -163,10 +163,10 @@ def test_commissioner_never_reads_a_record_and_lists_only_anonymous_categories(
 ) -> None:
     commissioner = actor("commissioner", organisation=COMMISSIONER)
     target = _case(ORG_A, None, _subject(session))
-    assert _refused(session, commissioner, "stats", target) == ReasonCode.ANONYMOUS_ONLY
+    assert _refused(session, commissioner, "stats", target) == ReasonCode.NO_PERMISSION
     listing = Target(register="t", record_type="case", owner_organisation=ORG_A)
     decision = authorize(
-        session, actor=commissioner, purpose="stats", action=Action.LIST, target=listing
+        session, actor=commissioner, purpose="stats", action=Action.AGGREGATE, target=listing
     )
     assert decision.categories == {"needs", "age-band"}
     with pytest.raises(AccessDenied) as caught:
@@ -174,7 +174,7 @@ def test_commissioner_never_reads_a_record_and_lists_only_anonymous_categories(
             session,
             actor=commissioner,
             purpose="stats",
-            action=Action.LIST,
+            action=Action.AGGREGATE,
             target=listing,
             categories=["name"],
         )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from accord.gate import access
 from accord.gate.models import AuditEntry
 from accord.gate.service import ScopeColumns, visible
-from accord.gate.types import AccessDenied, Actor, ReasonCode, Target
+from accord.gate.types import AccessDenied, Action, Actor, ReasonCode, Target
 from accord.people.models import Subject
 
 pytestmark = pytest.mark.usefixtures("registry")
@@ -152,16 +152,46 @@ def test_listing_is_audited_and_refused_without_permission(
     assert caught.value.decision.reason == ReasonCode.PURPOSE_NOT_FOR_ROLE
 
 
-def test_commissioner_lists_without_identifying_categories(
+def test_commissioner_counts_without_identifying_categories_and_never_lists(
     session: Session, rows: dict[str, uuid.UUID]
 ) -> None:
     commissioner = actor("commissioner", organisation=COMMISSIONER)
+    with pytest.raises(AccessDenied) as caught:
+        visible(
+            session,
+            actor=commissioner,
+            purpose="stats",
+            record_type="case",
+            register="t",
+            columns=COLUMNS,
+        )
+    assert caught.value.decision.reason == ReasonCode.NO_PERMISSION
     scope = visible(
-        session,
-        actor=commissioner,
-        purpose="stats",
-        record_type="case",
-        register="t",
-        columns=COLUMNS,
-    )
+        session, actor=commissioner, purpose="stats", record_type="case", register="t",
+        columns=COLUMNS, action=Action.AGGREGATE,
+    )  # fmt: skip
     assert scope.decision.categories == {"needs", "age-band"}
+    # counts over both organisations' active, unrestricted subjects (anonymous statistics)
+    counted = set(session.scalars(select(cases.c.id).where(scope.where)))
+    assert {n for n, rid in rows.items() if rid in counted} == set(rows) - {"restricted-mine"}
+
+
+def test_counting_drops_identifying_categories_for_everyone(
+    session: Session, rows: dict[str, uuid.UUID]
+) -> None:
+    dpo = actor("dpo")
+    scope = visible(
+        session, actor=dpo, purpose="support", record_type="case", register="t",
+        columns=COLUMNS, action=Action.AGGREGATE,
+    )  # fmt: skip
+    assert scope.decision.categories == {"needs", "offence", "age-band"}
+    equality = visible(
+        session, actor=dpo, purpose="equality", record_type="case", register="t",
+        columns=COLUMNS, action=Action.AGGREGATE,
+    )  # fmt: skip
+    assert equality.decision.categories == {"ethnicity", "age-band"}
+    # the organisation's active, unrestricted subjects, whoever's caseload they are in
+    counted = set(session.scalars(select(cases.c.id).where(scope.where)))
+    assert {n for n, rid in rows.items() if rid in counted} == {
+        "mine", "colleague-north", "colleague-south", "theirs-shared",
+    }  # fmt: skip

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from accord.gate.permissions import required_permission
+from accord.gate.permissions import required_permissions
 from accord.gate.types import Action, Actor, Decision, ReasonCode, Target
 from accord.register.schema import (
     Art6,
@@ -76,8 +76,8 @@ def _decide(f: Facts) -> tuple[ReasonCode, frozenset[str]]:
     if record_type is None:
         return ReasonCode.UNKNOWN_RECORD_TYPE, frozenset()
 
-    needed = required_permission(record_type.id, f.action)
-    if needed is None or needed.value not in actor.permissions:
+    needed = required_permissions(record_type.id, f.action)
+    if not any(p.value in actor.permissions for p in needed):
         return ReasonCode.NO_PERMISSION, frozenset()
     if f.extra_permission is not None and f.extra_permission not in actor.permissions:
         return ReasonCode.NO_PERMISSION, frozenset()
@@ -113,7 +113,14 @@ def _decide(f: Facts) -> tuple[ReasonCode, frozenset[str]]:
             return ReasonCode.OUTSIDE_CASELOAD, frozenset()
         outside = True
 
-    allowed = allowed_categories(register, purpose, record_type, anonymous=anonymous)
+    allowed = allowed_categories(
+        register,
+        purpose,
+        record_type,
+        anonymous=anonymous,
+        # Counts never need to identify anyone, whoever asks.
+        aggregate=f.action == Action.AGGREGATE,
+    )
     if f.requested is None:
         categories = allowed
     else:
@@ -226,7 +233,12 @@ def _recipient_organisations(register: Register, recipients: Iterable[str]) -> s
 
 
 def allowed_categories(
-    register: Register, purpose: Purpose, record_type: RecordType, *, anonymous: bool
+    register: Register,
+    purpose: Purpose,
+    record_type: RecordType,
+    *,
+    anonymous: bool,
+    aggregate: bool = False,
 ) -> frozenset[str]:
     """Purpose's categories ∩ record type's, less what the basis or the role cannot have."""
     kinds = {c.id: c for c in register.categories}
@@ -239,7 +251,9 @@ def allowed_categories(
             continue
         if category.kind == CategoryKind.CRIMINAL_OFFENCE and purpose.basis.art10 is None:
             continue
-        if anonymous and (category.identifying or category.kind == CategoryKind.SPECIAL):
+        if (anonymous or aggregate) and category.identifying:
+            continue
+        if anonymous and category.kind == CategoryKind.SPECIAL:
             continue
         result.add(cid)
     return frozenset(result)

@@ -332,12 +332,16 @@ def visible(
     register: str,
     columns: ScopeColumns,
     categories: Iterable[str] | None = None,
+    action: Action = Action.LIST,
 ) -> Visible:
     """Authorize a listing and return the filter for the rows this actor may see.
 
     Use as `select(Case).where(scope.where)`; the listing itself is audited. Raises
-    AccessDenied (audited) when the actor may not list these records at all.
+    AccessDenied (audited) when the actor may not list these records at all. Statistics
+    pass `action=Action.AGGREGATE`: the rows to count, never an identifying category.
     """
+    if action not in (Action.LIST, Action.AGGREGATE, Action.EXPORT):
+        raise ValueError(f"action: a listing is list, aggregate or export, not {action}")
     target = Target(
         register=register, record_type=record_type, owner_organisation=actor.organisation
     )
@@ -345,13 +349,14 @@ def visible(
         session,
         actor=actor,
         purpose=purpose,
-        action=Action.LIST,
+        action=action,
         target=target,
         categories=categories,
     )
     reg = current_registry().get(register)
     roles = roles_for(actor, reg, purpose)
-    anonymous = all(r.anonymous_only for r in roles)
+    # Anonymous work (an anonymous-only role, or counting) is not bound to a caseload.
+    anonymous = all(r.anonymous_only for r in roles) or action == Action.AGGREGATE
     clause = and_(
         _organisation_clause(reg, actor, columns, anonymous=anonymous),
         _caseload_clause(session, actor, columns, caseload_of(roles), anonymous=anonymous),

@@ -20,6 +20,9 @@ class Action(StrEnum):
     DELETE = "delete"
     DISCLOSE = "disclose"
     EXPORT = "export"
+    # Statistics over a record type (counts, rates): no record is identified, and the decision
+    # never includes an identifying category.
+    AGGREGATE = "aggregate"
 
 
 class ReasonCode(StrEnum):
