@@ -102,11 +102,20 @@ class AccordTemplates(Jinja2Templates):
         return response
 
 
+def organisation_name(organisation_id: str) -> str:
+    """An organisation's name from the registers, or its id if no register names it."""
+    try:
+        return current_registry().organisation(organisation_id).name
+    except (KeyError, RegisterError, OSError):
+        return organisation_id
+
+
 def _make_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=_DomainLoader(),
         autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),
     )
+    env.filters["organisation_name"] = organisation_name
     return env
 
 
