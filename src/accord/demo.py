@@ -35,6 +35,7 @@ class DemoStep(Protocol):
 # (module, function, title): one line per domain's demo step, in the order they run.
 _STEPS: list[tuple[str, str, str]] = [
     ("accord.register.demo", "run", "Processing registers, notices and ROPA"),
+    ("accord.people.demo", "run", "Encryption at rest and crypto-shredding"),
 ]
 
 
