@@ -11,7 +11,22 @@ from accord.settings import Settings, get_settings
 from accord.store.engine import make_engine, make_session_factory
 
 # Routers, one line per domain package that exposes an API.
-_ROUTERS: list[str] = ["accord.web.pages", "accord.accounts.pages", "accord.accounts.api", "accord.linkage.api", "accord.gate.api", "accord.referrals.api", "accord.cases.api", "accord.cases.complaints_api", "accord.enquiries.api", "accord.referrals.pages"]
+_ROUTERS: list[str] = [
+    "accord.web.pages",
+    "accord.accounts.pages",
+    "accord.accounts.api",
+    "accord.linkage.api",
+    "accord.gate.api",
+    "accord.referrals.api",
+    "accord.cases.api",
+    "accord.cases.complaints_api",
+    "accord.enquiries.api",
+    "accord.referrals.pages",
+    "accord.consent.api",
+    "accord.disclosures.api",
+    "accord.panels.api",
+    "accord.notifications.api",
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

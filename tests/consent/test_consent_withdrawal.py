@@ -98,7 +98,7 @@ def test_delete_record_refused_by_the_gate_writes_nothing(
         kind="user",
         organisation="hub",
         roles=frozenset({"caseworker"}),
-        permissions=caseworker.permissions - {"case:case:close"},
+        permissions=caseworker.permissions - {"case:case:close", "rights:request:manage"},
     )
     with pytest.raises(AccessDenied):
         _withdraw(session, cannot_delete, register, subject.id, "p-delete_record")

@@ -14,9 +14,10 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from accord.gate import audit
+from accord.gate import audit, outbox
 from accord.gate.catalogue import Permission
 from accord.gate.types import AccessDenied, Actor, Decision, ReasonCode
+from accord.store.base import utcnow
 
 
 def record_event(
@@ -34,23 +35,25 @@ def record_event(
     outcome: str = "recorded",
     reason: str = ReasonCode.ALLOWED.value,
 ) -> None:
-    """Append one audit entry for an act this package performed."""
-    audit.record(
-        session,
-        audit.Event(
-            actor=actor,
-            action=action,
-            purpose=purpose,
-            register=register,
-            record_type=record_type,
-            reason=reason,
-            outcome=outcome,
-            record_ids=tuple(record_ids),
-            subject_ids=tuple(subject_ids),
-            categories=frozenset(categories),
-            ref=ref,
-        ),
+    """Append one audit entry for an act this package performed. A refusal is also kept in
+    the gate's outbox, so it outlives the rollback that usually follows it."""
+    event = audit.Event(
+        actor=actor,
+        action=action,
+        purpose=purpose,
+        register=register,
+        record_type=record_type,
+        reason=reason,
+        outcome=outcome,
+        record_ids=tuple(record_ids),
+        subject_ids=tuple(subject_ids),
+        categories=frozenset(categories),
+        ref=ref,
     )
+    at = utcnow()
+    audit.record(session, event, at=at)
+    if outcome == "refused":
+        outbox.remember(session, event, at)
 
 
 def require(

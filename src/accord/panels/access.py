@@ -71,14 +71,19 @@ def agencies_of(session: Session, case_id: uuid.UUID) -> frozenset[str]:
     )
 
 
-def case_target(case: SafetyCase, agencies: Iterable[str] = ()) -> Target:
+def case_target(
+    case: SafetyCase, agencies: Iterable[str] = (), *, party: uuid.UUID | None = None
+) -> Target:
+    """The gate's view of a case; `party` adds one of its other people as a subject (e.g. to
+    record telling a perpetrator, or not, that the case holds their data)."""
+    subjects = (case.subject_id,) if party in (None, case.subject_id) else (case.subject_id, party)
     return Target(
         register=case.register_id,
         record_type=case.record_type,
         owner_organisation=case.organisation,
         record_id=case.id,
         service=case.service,
-        subject_ids=(case.subject_id,),
+        subject_ids=tuple(s for s in subjects if s is not None),
         assigned_user=case.assigned_user,
         team=case.team,
         shared_with=frozenset(agencies),

@@ -1,0 +1,67 @@
+"""Finding the record a disclosure is made from: its gate target and its values by category.
+
+Two kinds of record hold what is disclosed: casework cases (accord.cases) and community
+safety cases (accord.panels). Values are grouped by register category id, which is what a
+disclosure names and releases.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.cases.access import case_target as casework_target
+from accord.cases.access import shares_of
+from accord.cases.models import Case
+from accord.cases.purposes import IDENTITY_CATEGORIES
+from accord.gate.types import Target
+from accord.panels.access import agencies_of, case_target
+from accord.panels.models import CaseParty, SafetyCase
+from accord.people import service as people
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    target: Target
+    subject_id: uuid.UUID
+    values: dict[str, Any]
+
+
+def find_record(session: Session, *, record_id: uuid.UUID) -> SourceRecord:
+    """The record with this id (a safety case or a casework case), or LookupError."""
+    safety = session.get(SafetyCase, record_id)
+    if safety is not None:
+        values = dict(people.unseal(session, subject_id=safety.subject_id, blob=safety.referral))
+        main = session.get(CaseParty, _main_party_id(session, safety.id, safety.subject_id))
+        if main is not None:
+            values.update(people.unseal(session, subject_id=main.subject_id, blob=main.details))
+        return SourceRecord(
+            target=case_target(safety, agencies_of(session, safety.id)),
+            subject_id=safety.subject_id,
+            values=values,
+        )
+    case = session.get(Case, record_id)
+    if case is None:
+        raise LookupError("record_id: no such record")
+    grouped: dict[str, Any] = {}
+    for field, value in people.unseal(
+        session, subject_id=case.subject_id, blob=case.identity
+    ).items():
+        category = IDENTITY_CATEGORIES.get(field)
+        if category is not None and value is not None:
+            grouped.setdefault(category, {})[field] = value
+    return SourceRecord(
+        target=casework_target(case, shares_of(session, case.id)),
+        subject_id=case.subject_id,
+        values=grouped,
+    )
+
+
+def _main_party_id(session: Session, case_id: uuid.UUID, subject_id: uuid.UUID) -> uuid.UUID | None:
+    return session.scalar(
+        select(CaseParty.id).where(CaseParty.case_id == case_id, CaseParty.subject_id == subject_id)
+    )

@@ -1,0 +1,123 @@
+"""Telling people their data is processed, or recording (with a reason) why not."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.gate import audit
+from accord.gate.types import Actor
+from accord.notifications.models import FairProcessingNotice
+from accord.notifications.service import (
+    NotificationError,
+    decisions_for,
+    record_sent,
+    reviews_due,
+    withhold,
+)
+from accord.panels.access import case_target
+from accord.panels.cases import PartyIn, open_case
+from accord.panels.models import CaseParty, SafetyCase
+from accord.register.schema import Register
+from accord.store.base import utcnow
+
+REASON = "Telling the perpetrator would alert him to the referral and put the victim at risk."
+
+
+def _case(session: Session, actor: Actor) -> tuple[SafetyCase, CaseParty]:
+    case = open_case(
+        session,
+        actor=actor,
+        register="hounslow",
+        service="marac",
+        parties=[PartyIn("victim", {"name": "V"}), PartyIn("perpetrator", {"name": "P"})],
+        referral={"referral-forms": "DASH high risk"},
+    )
+    perpetrator = session.scalars(
+        select(CaseParty).where(CaseParty.case_id == case.id, CaseParty.role == "perpetrator")
+    ).one()
+    return case, perpetrator
+
+
+def test_withheld_only_with_a_reason_and_audited(
+    session: Session, hounslow: Register, coordinator: Actor
+) -> None:
+    case, perpetrator = _case(session, coordinator)
+    target = case_target(case, party=perpetrator.subject_id)
+    base = {
+        "actor": coordinator,
+        "target": target,
+        "subject_id": perpetrator.subject_id,
+        "purpose": "marac",
+    }
+    with pytest.raises(NotificationError, match=r"^reason:"):
+        withhold(session, reason_code="prejudicial", reason="  ", **base)  # type: ignore[arg-type]
+    with pytest.raises(NotificationError, match=r"^reason_code:"):
+        withhold(session, reason_code="inconvenient", reason=REASON, **base)  # type: ignore[arg-type]
+    assert session.scalars(select(FairProcessingNotice)).all() == []
+
+    row = withhold(
+        session,
+        reason_code="prejudicial",
+        reason=REASON,
+        review_on=utcnow() + timedelta(days=90),
+        **base,  # type: ignore[arg-type]
+    )
+    assert row.status == "withheld"
+    assert row.reason is not None
+    assert b"perpetrator" not in row.reason
+    trail = audit.history(session, subject_id=perpetrator.subject_id)
+    assert trail[-1].action == "create"
+    assert trail[-1].record_type == "fair-processing-notice"
+    assert "alert" not in repr(trail)
+    decisions = decisions_for(session, actor=coordinator, target=target, purpose="marac")
+    assert [(d.status, d.reason_code, d.reason) for d in decisions] == [
+        ("withheld", "prejudicial", REASON)
+    ]
+    assert reviews_due(session, at=utcnow() + timedelta(days=91)) == [row]
+    assert reviews_due(session) == []
+
+
+def test_the_victim_is_told_once(session: Session, hounslow: Register, coordinator: Actor) -> None:
+    case, _ = _case(session, coordinator)
+    target = case_target(case)
+    sent = record_sent(
+        session,
+        actor=coordinator,
+        target=target,
+        subject_id=case.subject_id,
+        purpose="marac",
+        channel="phone",
+    )
+    assert sent.status == "sent"
+    assert len(sent.notice_digest) == 64
+    with pytest.raises(NotificationError, match="already told"):
+        record_sent(
+            session,
+            actor=coordinator,
+            target=target,
+            subject_id=case.subject_id,
+            purpose="marac",
+            channel="letter",
+        )
+    with pytest.raises(NotificationError, match=r"^channel:"):
+        record_sent(
+            session,
+            actor=coordinator,
+            target=target,
+            subject_id=case.subject_id,
+            purpose="marac",
+            channel="pigeon",
+        )
+    with pytest.raises(NotificationError, match=r"^purpose:"):
+        record_sent(
+            session,
+            actor=coordinator,
+            target=target,
+            subject_id=case.subject_id,
+            purpose="fgm-service",
+            channel="phone",
+        )
