@@ -21,6 +21,7 @@ _SUBCOMMANDS: list[tuple[str, str]] = [
     ("accord.keys.cli", "keys"),
     ("accord.accounts.users_cli", "users"),
     ("accord.accounts.tokens_cli", "tokens"),
+    ("accord.feeds.cli", "feeds"),
     ("accord.linkage.cli", "link"),
     ("accord.gate.cli_audit", "audit"),
     ("accord.gate.cli_access", "access"),

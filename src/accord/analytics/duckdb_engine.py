@@ -1,0 +1,65 @@
+"""DuckDB: the embedded default, one file at settings.analytics_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from accord.analytics.dialect import DUCKDB
+from accord.analytics.engine import AnalyticsEngine
+
+
+class DuckDBEngine(AnalyticsEngine):
+    dialect = DUCKDB
+
+    def __init__(self, path: Path | str = ":memory:", *, threads: int | None = None) -> None:
+        if isinstance(path, Path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = str(path)
+        self._con: Any = duckdb.connect(self.path)
+        if threads:
+            self._execute(f"SET threads = {int(threads)}")
+
+    def _execute(self, sql: str) -> None:
+        # DuckDB 2 refuses register() while a result is unconsumed: always drain.
+        self._con.execute(sql).fetchall()
+
+    def _fetch(self, sql: str) -> pa.Table:
+        return self._con.sql(sql).to_arrow_table()
+
+    def _put_input(self, name: str, table: pa.Table) -> None:
+        self._con.register(name, table)
+
+    def _drop_input(self, name: str) -> None:
+        self._con.unregister(name)
+
+    def _exists(self, table: str) -> bool:
+        rows = self._con.execute(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?", [table]
+        ).fetchall()
+        return bool(rows[0][0])
+
+    def _ref(self, table: str) -> str:
+        return self.dialect.quote(table)
+
+    def _replace(self, table: str, select_sql: str) -> None:
+        q = self.dialect.quote
+        staged = f"{table}__next"
+        self._execute("BEGIN TRANSACTION")
+        try:
+            self._execute(f"CREATE OR REPLACE TABLE {q(staged)} AS {select_sql}")
+            self._execute(f"DROP TABLE IF EXISTS {q(table)}")
+            self._execute(f"ALTER TABLE {q(staged)} RENAME TO {q(table)}")
+            self._execute("COMMIT")
+        except Exception:
+            self._execute("ROLLBACK")
+            raise
+
+    def _drop(self, table: str) -> None:
+        self._execute(f"DROP TABLE IF EXISTS {self.dialect.quote(table)}")
+
+    def close(self) -> None:
+        self._con.close()
