@@ -106,6 +106,7 @@ class Notice:
     effective_from: str
     digest: str
     summary: str
+    joint_arrangement: str | None  # stated once when every joint controller shares it
     organisations: list[OrgView]
     data_subjects: list[str]
     categories: list[CategoryView]
@@ -258,6 +259,10 @@ def _rights(register: Register) -> list[RightView]:
 
 def build_notice(register: Register) -> Notice:
     statements = register.statements
+    arrangements = {
+        o.joint_arrangement for o in register.organisations if o.role is OrgRole.JOINT_CONTROLLER
+    }
+    shared = arrangements.pop() if len(arrangements) == 1 else None
     organisations = [
         OrgView(
             name=o.name,
@@ -266,7 +271,7 @@ def build_notice(register: Register) -> Notice:
             contact=_contact_lines(o.contact),
             dpo=_contact_lines(o.dpo),
             ico_registration=o.ico_registration,
-            joint_arrangement=o.joint_arrangement,
+            joint_arrangement=None if shared else o.joint_arrangement,
         )
         for o in register.organisations
     ]
@@ -313,6 +318,7 @@ def build_notice(register: Register) -> Notice:
         effective_from=register.effective_from.isoformat(),
         digest=digest(register),
         summary=register.summary.strip(),
+        joint_arrangement=" ".join(shared.split()) if shared else None,
         organisations=organisations,
         data_subjects=[d.name for d in register.data_subjects],
         categories=[_category_view(register, c.id) for c in register.categories],
