@@ -43,3 +43,13 @@ def test_public_pages_need_no_sign_in_and_use_the_layout(client: TestClient) -> 
 def test_values_are_escaped() -> None:
     template = templates.env.from_string("{{ x }}")
     assert template.render(x="<script>") == "&lt;script&gt;"
+
+
+def test_privacy_notices_are_public(client: TestClient) -> None:
+    index = client.get("/privacy")
+    assert index.status_code == 200
+    assert 'href="/privacy/lvws"' in index.text
+    notice = client.get("/privacy/lvws")
+    assert notice.status_code == 200
+    assert "<title>Privacy notice:" in notice.text
+    assert client.get("/privacy/nowhere").status_code == 404

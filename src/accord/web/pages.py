@@ -1,17 +1,19 @@
-"""The home page (what this person can do, by role), the static files and error pages."""
+"""The home page (what this person can do, by role), the privacy notices, the static files."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Route
 
 from accord.accounts.deps import CurrentActor
 from accord.gate.catalogue import Permission
+from accord.register.notice import build_notice
+from accord.register.notice_render import NoticeFormat, render
 from accord.register.registry import current_registry
 from accord.web.templating import templates
 
@@ -104,6 +106,22 @@ SECTIONS = (
 
 def _served_paths(request: Request) -> set[str]:
     return {route.path for route in request.app.routes if isinstance(route, Route)}
+
+
+@router.get("/privacy")
+def privacy_index(request: Request) -> Response:
+    """Every register's privacy notice; public, no sign-in."""
+    return templates.TemplateResponse(request, "privacy_index.html", {})
+
+
+@router.get("/privacy/{register_id}", response_class=HTMLResponse)
+def privacy_notice(register_id: str) -> HTMLResponse:
+    """The privacy notice, rendered from the register itself, so it cannot drift from it."""
+    try:
+        register = current_registry().get(register_id)
+    except KeyError:
+        raise HTTPException(status_code=404, detail=f"no privacy notice {register_id!r}") from None
+    return HTMLResponse(render(build_notice(register), NoticeFormat.HTML))
 
 
 @router.get("/")
