@@ -1,8 +1,8 @@
 """Normalising identifiers before blind indexing, so differently written values match.
 
 Each kind has one canonical form; every function is idempotent (normalising a canonical
-value returns it unchanged) and raises ValueError naming the kind when the value cannot be
-read. Kinds: `name`, `date`, `name_dob` ("name|date"), `email`, `phone`, `crime_number`,
+value returns it unchanged) and raises ValueError naming the kind (never quoting the value,
+which is personal data) when the value cannot be read. Kinds: `name`, `date`, `name_dob` ("name|date"), `email`, `phone`, `crime_number`,
 `postcode`.
 """
 
@@ -49,23 +49,23 @@ def iso_date(value: str | date) -> str:
         try:
             return date.fromisoformat(text).isoformat()
         except ValueError:
-            raise ValueError(f"date: {text!r} is not a real date") from None
+            raise ValueError("date: not a real calendar date") from None
     numeric = _UK_NUMERIC_DATE.match(text)
     if numeric:  # the common case, without the general parser's cost
         day, month, year = (int(part) for part in numeric.groups())
         try:
             return date(year, month, day).isoformat()
         except ValueError:
-            raise ValueError(f"date: {text!r} is not a real date") from None
+            raise ValueError("date: not a real calendar date") from None
     # Parse against two different defaults: if the answers differ, the text left out a day,
     # month or year, and a guessed date would index the wrong person.
     try:
         first = date_parser.parse(text, dayfirst=True, default=datetime(2000, 1, 1))
         second = date_parser.parse(text, dayfirst=True, default=datetime(2001, 2, 2))
     except (ValueError, OverflowError):
-        raise ValueError(f"date: cannot read {text!r} as a date") from None
+        raise ValueError("date: cannot read as a date (e.g. 31/01/1990 or 1990-01-31)") from None
     if first.date() != second.date():
-        raise ValueError(f"date: {text!r} needs a day, month and year")
+        raise ValueError("date: needs a day, month and year")
     return first.date().isoformat()
 
 
