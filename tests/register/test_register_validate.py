@@ -54,6 +54,16 @@ def _both(*mutations: Callable[[Doc], None]) -> Callable[[Doc], None]:
     return mutate
 
 
+_FEED: dict[str, Any] = {
+    "partner": "ctl",
+    "dataset": "events",
+    "key": "ref",
+    "delivery": "snapshot",
+    "cadence": "7 days",
+    "purpose": "support",
+    "fields": [{"name": "ref", "type": "string", "role": "key", "categories": ["name"]}],
+}
+
 CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     # special category data without an Art 9 condition: on the purpose, and on the record type
     ("purpose special no art9", _both(_set("purposes[0].basis.art9", None), _set("purposes[0].basis.art9_schedule1", None)),
@@ -114,6 +124,16 @@ CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     ("duplicate purpose", lambda d: d["purposes"].append(dict(d["purposes"][1])), "duplicate-id", "purposes[2].id"),
     ("duplicate role", lambda d: d["roles"].append(dict(d["roles"][0])), "duplicate-id", "roles[1].id"),
     ("unknown permission", _append("roles[0].permissions", "case:everything:read"), "unknown-permission", "roles[0].permissions[1]"),
+    ("anonymous role reading identifying data",
+     _both(_set("roles[0].anonymous_only", True), _append("roles[0].permissions", "reports:identifying:read")),
+     "anonymous-role-identifying", "roles[0].permissions[1]"),
+    ("consent terms on a public task", _set("purposes[0].consent", {"how_to_withdraw": "Call us."}),
+     "consent-terms-without-consent", "purposes[0].consent"),
+    ("feed key not a field", lambda d: d.update(feeds=[_FEED | {"key": "missing"}]), "unknown-feed-field", "feeds[0].key"),
+    ("feed partner unknown", lambda d: d.update(feeds=[_FEED | {"partner": "nobody"}]), "unknown-organisation", "feeds[0].partner"),
+    ("feed field category unknown",
+     lambda d: d.update(feeds=[_FEED | {"fields": [{"name": "ref", "type": "string", "role": "key", "categories": ["shoe-size"]}]}]),
+     "unknown-category", "feeds[0].fields[0].categories[0]"),
     ("invalid caseload", _set("roles[0].caseload", "everyone"), "invalid-caseload", "roles[0].caseload"),
     # processors and joint controllers
     ("processor without controller", _set("organisations[1].controller", None),
@@ -171,6 +191,12 @@ def test_art9_conditions_that_stand_alone(art9: str) -> None:
     document["purposes"][0]["basis"].update(art9=art9, art9_schedule1=None)
     document["purposes"][0]["consent"] = {"how_to_withdraw": "Call us.", "explicit": True}
     assert [p for p in problems_of(document) if p.rule.startswith("schedule1")] == []
+
+
+def test_a_valid_feed_passes() -> None:
+    document = minimal()
+    document["feeds"] = [_FEED]
+    assert problems_of(document) == []
 
 
 def test_record_type_without_personal_data_needs_no_retention() -> None:

@@ -15,6 +15,20 @@ from accord.register.errors import Problem
 from accord.register.schema import Register
 
 CASELOADS = frozenset({"own", "team", "organisation", "none"})
+# Permissions whose answers identify people: an anonymous-only role can never hold them.
+IDENTIFYING_PERMISSIONS = frozenset(
+    {
+        Permission.CASE_REFERRAL_READ,
+        Permission.CASE_CASE_READ,
+        Permission.CASE_CASE_LIST,
+        Permission.CASE_ENQUIRY_READ,
+        Permission.CASE_COMPLAINT_READ,
+        Permission.CASE_SUBJECT_MATCH,
+        Permission.PANEL_CASE_READ,
+        Permission.LINKAGE_IDENTIFIERS_READ,
+        Permission.REPORTS_IDENTIFYING_READ,
+    }
+)
 
 
 class _HasId(Protocol):
@@ -155,6 +169,17 @@ def check_roles(register: Register, file: Path) -> list[Problem]:
                         "accord.gate.catalogue.Permission",
                     )
                 )
+        for j, permission in enumerate(role.permissions):
+            if role.anonymous_only and permission in IDENTIFYING_PERMISSIONS:
+                problems.append(
+                    Problem(
+                        file,
+                        f"roles[{i}].permissions[{j}]",
+                        "anonymous-role-identifying",
+                        f"role {role.id!r} is anonymous only but has {permission!r}, which "
+                        "returns identifying data",
+                    )
+                )
         if role.caseload not in CASELOADS:
             problems.append(
                 Problem(
@@ -165,4 +190,24 @@ def check_roles(register: Register, file: Path) -> list[Problem]:
                     f"{', '.join(sorted(CASELOADS))}",
                 )
             )
+    return problems
+
+
+def check_feeds(register: Register, file: Path) -> list[Problem]:
+    """A feed's key, date and delete fields must be fields of the feed."""
+    problems: list[Problem] = []
+    for i, feed in enumerate(register.feeds):
+        names = {f.name for f in feed.fields}
+        for attribute in ("key", "date_field", "delete_field"):
+            value = getattr(feed, attribute)
+            if value is not None and value not in names:
+                problems.append(
+                    Problem(
+                        file,
+                        f"feeds[{i}].{attribute}",
+                        "unknown-feed-field",
+                        f"feed {feed.partner}/{feed.dataset}: {attribute} {value!r} is not one "
+                        "of its fields",
+                    )
+                )
     return problems

@@ -10,7 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from accord.register.errors import Problem
-from accord.register.references import check_duplicates, check_references, check_roles
+from accord.register.references import (
+    check_duplicates,
+    check_feeds,
+    check_references,
+    check_roles,
+)
 from accord.register.schema import (
     Art6,
     Art9,
@@ -173,6 +178,16 @@ def _check_purposes(register: Register, file: Path) -> list[Problem]:
                 )
             )
         consent_based = basis.art6 is Art6.CONSENT or basis.art9 is Art9.EXPLICIT_CONSENT
+        if purpose.consent is not None and not consent_based:
+            problems.append(
+                Problem(
+                    file,
+                    f"{base}.consent",
+                    "consent-terms-without-consent",
+                    f"purpose {purpose.id!r} has consent terms but relies on neither consent nor "
+                    "explicit consent; the notice would offer a withdrawal that changes nothing",
+                )
+            )
         if consent_based and (
             purpose.consent is None or not purpose.consent.how_to_withdraw.strip()
         ):
@@ -390,6 +405,7 @@ def validate(register: Register, file: Path) -> list[Problem]:
         *check_duplicates(register, file),
         *check_references(register, file),
         *check_roles(register, file),
+        *check_feeds(register, file),
         *_check_organisations(register, file),
         *_check_purposes(register, file),
         *_check_record_types(register, file),
