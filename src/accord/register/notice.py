@@ -48,6 +48,7 @@ class CategoryView:
     name: str
     kind: str  # plain words: personal data / special category data (health) / criminal offence data
     sensitive: bool
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,10 @@ def _category_view(register: Register, category_id: str) -> CategoryView:
     kind = plain.KIND[category.kind]
     if category.kind is CategoryKind.SPECIAL and category.special_type is not None:
         kind += f" ({plain.SPECIAL_TYPE[category.special_type]})"
-    return CategoryView(category.name, kind, category.kind is not CategoryKind.ORDINARY)
+    description = " ".join(category.description.split()) if category.description else None
+    return CategoryView(
+        category.name, kind, category.kind is not CategoryKind.ORDINARY, description
+    )
 
 
 def _withdrawal(purpose: Purpose) -> str:
