@@ -19,7 +19,7 @@ from accord.register import demo
 from accord.register.cli import app
 from accord.register.diff import diff_registers
 from accord.register.load import load_all, parse
-from accord.register.ropa import COLUMNS, ropa_rows
+from accord.register.ropa import COLUMNS, ropa_rows, to_csv
 from accord.register.schema import Register
 from accord.settings import Settings
 
@@ -232,3 +232,10 @@ def test_demo_step_writes_notices_and_ropa(
             assert (folder / name).stat().st_size > 0
             assert any(f"{register_id}/{name}" in line for line in lines)
         openpyxl.load_workbook(folder / "ropa.xlsx")
+
+
+def test_ropa_cells_cannot_become_formulas() -> None:
+    row = dict.fromkeys(COLUMNS, "")
+    row["Purpose of processing"] = "=HYPERLINK(1)"
+    text = to_csv([row])
+    assert "'=HYPERLINK(1)" in text

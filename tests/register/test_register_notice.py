@@ -96,6 +96,10 @@ def test_notice_names_every_recipient_and_transfer(register_id: str) -> None:
                 assert transfer.safeguard is not None
                 assert plain.SAFEGUARD[transfer.safeguard] in text
         assert "Information Commissioner" in text
+        for category in register.categories:
+            assert _norm(category.name) in text
+        for source in register.sources:
+            assert _norm(source.name) in text
         for organisation in register.organisations:
             if organisation.dpo is not None and organisation.dpo.email:
                 assert organisation.dpo.email in text
