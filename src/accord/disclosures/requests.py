@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from accord.consent.access import record_event, require
 from accord.disclosures.models import DisclosureRequest
+from accord.disclosures.records import find_record
 from accord.disclosures.service import (
     DisclosureBasis,
     DisclosureError,
@@ -132,7 +133,15 @@ def _reason(text: str, field: str) -> str:
     return cleaned
 
 
-def _target_of(row: DisclosureRequest) -> Target:
+def _target_of(session: Session, row: DisclosureRequest) -> Target:
+    """The gate's view of the record the request concerns: the record's own target (owner,
+    assignment, team, shares) when it is found, else what the request stored."""
+    try:
+        found = find_record(session, record_id=row.record_id)
+    except LookupError:
+        found = None
+    if found is not None and row.subject_id in found.target.subject_ids:
+        return found.target
     return Target(
         register=row.register_id,
         record_type=row.record_type,
@@ -252,7 +261,7 @@ def decide(
         actor=actor,
         purpose=row.purpose,
         action=Action.DISCLOSE,
-        target=target or _target_of(row),
+        target=target or _target_of(session, row),
         categories=row.fields,
         permission=Permission.DISCLOSURE_REQUEST_APPROVE.value,
     )
