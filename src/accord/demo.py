@@ -36,6 +36,7 @@ class DemoStep(Protocol):
 _STEPS: list[tuple[str, str, str]] = [
     ("accord.register.demo", "run", "Processing registers, notices and ROPA"),
     ("accord.people.demo", "run", "Encryption at rest and crypto-shredding"),
+    ("accord.accounts.demo", "run", "Accounts, roles, API tokens and sign-in protections"),
     ("accord.cases.demo", "run", "Casework: LVWS referrals, routing, contacts, clocks, complaints"),
 ]
 

@@ -66,17 +66,16 @@ def revoke_token(token_id: str = typer.Argument(..., help="Token id.")) -> None:
 def list_tokens(org: str | None = typer.Option(None, "--org")) -> None:
     """List tokens (never their secrets)."""
     with db() as session:
-        table = Table(
-            "id", "name", "organisation", "register:role", "state", "expires", "last used"
-        )
+        table = Table("name", "organisation", "register:role", "state", "expires", "last used")
+        table.add_column("id", no_wrap=True, min_width=36)
         for token in tokens.list_tokens(session, organisation=org):
             table.add_row(
-                str(token.id),
                 token.name,
                 token.organisation,
                 f"{token.register_id}:{token.role_id}",
                 tokens.token_state(token),
                 token.expires_at.date().isoformat() if token.expires_at else "never",
                 token.last_used_at.strftime("%Y-%m-%d %H:%M") if token.last_used_at else "-",
+                str(token.id),
             )
         console.print(table)

@@ -44,17 +44,18 @@ def list_users(
 ) -> None:
     """List accounts with their roles (never passwords or secrets)."""
     with db() as session:
-        table = Table("id", "email", "name", "organisation", "roles", "security codes", "active")
+        table = Table("email", "name", "organisation", "roles", "security codes", "active")
+        table.add_column("id", no_wrap=True, min_width=36)
         for user in service.list_users(session, organisation=org):
             roles = ", ".join(f"{g.register_id}:{g.role_id}" for g in user.roles) or "-"
             table.add_row(
-                str(user.id),
                 user.email,
                 user.name,
                 user.organisation,
                 roles,
                 "on" if user.totp_confirmed else "off",
                 "yes" if user.active else "no",
+                str(user.id),
             )
         console.print(table)
 
