@@ -174,3 +174,14 @@ def test_home_page_shows_the_roles(browser: TestClient, user: User) -> None:
     assert home.status_code == 200
     assert "Casey Worker" in home.text
     assert "Caseworker, Register alpha" in home.text
+
+
+def test_browser_sees_a_page_not_json_when_refused(browser: TestClient) -> None:
+    browser.get("/sign-in")
+    refused = browser.post("/sign-in", data={"email": "a@example.org"}, headers=HTML)
+    assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("text/html")
+    assert '<h1 class="govuk-heading-l">You cannot do this</h1>' in refused.text
+    assert "This form has expired" in refused.text
+    api = browser.post("/sign-in", data={"email": "a@example.org"})
+    assert api.json() == {"detail": "This form has expired. Go back and try again."}

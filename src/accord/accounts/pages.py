@@ -14,9 +14,10 @@ from accord.accounts.deps import CurrentUser
 from accord.accounts.models import SessionRecord, User
 from accord.deps import AppSettings, DbSession
 from accord.settings import Settings
+from accord.web.routing import PageRoute
 from accord.web.templating import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Csrf = Depends(require_csrf)
 
 WRONG = "Enter a correct email address and password"

@@ -15,11 +15,12 @@ from accord.gate.catalogue import Permission
 from accord.register.notice import build_notice
 from accord.register.notice_render import NoticeFormat, render
 from accord.register.registry import current_registry
+from accord.web.routing import PageRoute
 from accord.web.templating import templates
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 router.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
 
 
