@@ -124,3 +124,9 @@ def opted_out_count(session: Session, *, register: str, purpose: str) -> int:
         select(OptOut.id).where(OptOut.register_id == register, OptOut.purpose == purpose)
     )
     return len(list(rows))
+
+
+def contactable(session: Session, *, register: str, purpose: str, emails: list[str]) -> list[str]:
+    """The addresses of a send list that may be contacted: everyone on the opted-out list is
+    dropped, however their address is written (the check the notice promises before sending)."""
+    return [e for e in emails if may_contact(session, register=register, purpose=purpose, email=e)]
