@@ -80,6 +80,12 @@ def test_check_fails_listing_rule_and_path(tmp_path: Path) -> None:
     assert str(bad) in result.stderr
 
 
+def test_check_of_a_missing_file_exits_1(tmp_path: Path) -> None:
+    result = _invoke("check", str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 1
+    assert "unreadable" in result.stderr
+
+
 def test_show_prints_the_register() -> None:
     result = _invoke("show", "hounslow")
     assert result.exit_code == 0, result.output

@@ -106,9 +106,6 @@ def diff(
         after = parse(read_yaml(new), new)
     except RegisterError as exc:
         raise _fail(exc) from None
-    except OSError as exc:
-        err_console.print(f"[red]✗[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
     changes = diff_registers(before, after)
     if not changes:
         console.print(f"No changes between {old} and {new}.")

@@ -42,6 +42,8 @@ def read_yaml(file: Path) -> Any:
         return yaml.load(file.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise RegisterError([Problem(file, "(top)", "yaml", str(exc))]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegisterError([Problem(file, "(top)", "unreadable", str(exc))]) from None
 
 
 def load_file(file: Path) -> Register:
