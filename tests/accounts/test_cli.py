@@ -50,14 +50,19 @@ def test_users_create_add_role_list_disable(cli_db: str, engine: Engine) -> None
     )
     assert code == 0, out
     code, out = run("users", "add-role", email, "--register", "alpha", "--role", "dpo")
-    assert code == 0 and "granted alpha:dpo" in out
+    assert code == 0
+    assert "granted alpha:dpo" in out
     code, out = run("users", "add-role", email, "--register", "alpha", "--role", "boss")
-    assert code == 1 and "role: no role 'boss' in register 'alpha'" in out
+    assert code == 1
+    assert "role: no role 'boss' in register 'alpha'" in out
     code, out = run("users", "list", "--org", "org-a")
-    assert code == 0 and email in out and "alpha:dpo" in out
+    assert code == 0
+    assert email in out
+    assert "alpha:dpo" in out
     assert "argon2" not in out
     code, out = run("users", "disable", email)
-    assert code == 0 and "disabled" in out
+    assert code == 0
+    assert "disabled" in out
     with Session(engine) as session:
         user = session.scalars(select(User).where(User.email == email)).one()
         assert not user.active
@@ -65,11 +70,13 @@ def test_users_create_add_role_list_disable(cli_db: str, engine: Engine) -> None
 
 def test_users_create_refuses_bad_input(cli_db: str) -> None:
     code, out = run("users", "create", "--email", "nope", "--name", "X", "--org", "org-a")
-    assert code == 1 and "email:" in out
+    assert code == 1
+    assert "email:" in out
     code, out = run(
         "users", "create", "--email", "ok@example.org", "--name", "X", "--org", "atlantis"
     )
-    assert code == 1 and "organisation: no organisation 'atlantis'" in out
+    assert code == 1
+    assert "organisation: no organisation 'atlantis'" in out
 
 
 def test_tokens_create_shows_secret_once_list_never_revoke(cli_db: str, engine: Engine) -> None:
@@ -93,14 +100,19 @@ def test_tokens_create_shows_secret_once_list_never_revoke(cli_db: str, engine: 
         assert tokens.resolve(session, secret=secret.group(1)) is not None
         token = session.scalars(select(ApiToken).where(ApiToken.name == name)).one()
     code, out = run("tokens", "list", "--org", "org-b")
-    assert code == 0 and name in out and "active" in out
-    assert secret.group(1) not in out and token.secret_hash not in out
+    assert code == 0
+    assert name in out
+    assert "active" in out
+    assert secret.group(1) not in out
+    assert token.secret_hash not in out
     code, out = run("tokens", "revoke", str(token.id))
-    assert code == 0 and "revoked" in out
+    assert code == 0
+    assert "revoked" in out
     with Session(engine) as session:
         assert tokens.resolve(session, secret=secret.group(1)) is None
     code, out = run("tokens", "revoke", "not-an-id")
-    assert code == 1 and "is not a token id" in out
+    assert code == 1
+    assert "is not a token id" in out
     code, out = run(
         "tokens",
         "create",
@@ -113,4 +125,5 @@ def test_tokens_create_shows_secret_once_list_never_revoke(cli_db: str, engine: 
         "--name",
         "x",
     )
-    assert code == 1 and "role: role 'referrer' belongs to organisation 'org-b'" in out
+    assert code == 1
+    assert "role: role 'referrer' belongs to organisation 'org-b'" in out

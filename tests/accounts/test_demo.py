@@ -33,7 +33,8 @@ def test_demo_people_can_sign_in(engine: Engine, settings: Settings, tmp_path: P
             password=password.group(1),
         )
         assert result.outcome == "ok"
-        assert result.user is not None and result.user.organisation == "org-b"
+        assert result.user is not None
+        assert result.user.organisation == "org-b"
     assert set(ctx.facts["accounts"]) == {
         "alpha:caseworker",
         "alpha:dpo",

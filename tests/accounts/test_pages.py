@@ -185,3 +185,29 @@ def test_browser_sees_a_page_not_json_when_refused(browser: TestClient) -> None:
     assert "This form has expired" in refused.text
     api = browser.post("/sign-in", data={"email": "a@example.org"})
     assert api.json() == {"detail": "This form has expired. Go back and try again."}
+
+
+def test_security_code_step_is_short_and_limited(
+    browser: TestClient, session: Session, settings: Settings, user: User
+) -> None:
+    from accord.accounts import totp
+
+    totp.begin_enrolment(session, settings=settings, user=user)
+    user.totp_confirmed = True
+    session.commit()
+    with time_machine.travel(START, tick=False) as clock:
+        assert sign_in(browser, user.email).headers["location"] == "/sign-in/code"  # type: ignore[attr-defined]
+        assert browser.get("/api/me").status_code == 401  # the password alone is not enough
+        token = csrf(browser.get("/sign-in/code").text)
+        for _ in range(4):
+            wrong = browser.post("/sign-in/code", data={"csrf_token": token, "code": "000000"})
+            assert wrong.status_code == 400
+            assert "The code is not right" in wrong.text
+        last = browser.post("/sign-in/code", data={"csrf_token": token, "code": "000000"})
+        assert last.status_code == 429
+        assert "Too many wrong security codes" in last.text
+        assert browser.get("/sign-in/code").headers["location"] == "/sign-in"
+        # And a pending step lapses after ten minutes.
+        sign_in(browser, user.email)
+        clock.shift(timedelta(minutes=10, seconds=1))
+        assert browser.get("/sign-in/code").headers["location"] == "/sign-in"

@@ -132,11 +132,31 @@ def check_code(
     if totp.verify(db, settings=settings, user=record.user, code=code):
         next_url = safe_next(record.data.get("next"))
         return _begin(request, db, settings, record.user, sessions.FULL, record.method, next_url)
-    message = (
-        "Enter the 6-digit code from your authenticator app"
-        if not code.strip()
-        else ("The code is not right or has already been used. Wait for a new code and try again")
-    )
+    if not code.strip():
+        message = "Enter the 6-digit code from your authenticator app"
+    else:
+        # Six digits can be guessed given enough tries: a few wrong codes end the attempt.
+        failures = int(record.data.get("code_failures", 0)) + 1
+        record.data = {**record.data, "code_failures": failures}
+        db.commit()
+        if failures >= sessions.MAX_CODE_FAILURES:
+            sessions.revoke(db, record_id=record.id)
+            response = templates.TemplateResponse(
+                request,
+                "accounts/sign_in.html",
+                {
+                    "next": "/",
+                    "email": "",
+                    "errors": {"": "Too many wrong security codes. Sign in again"},
+                    "sso": oidc.enabled(settings),
+                },
+                status_code=429,
+            )
+            sessions.clear_cookie(response, settings=settings, request=request)
+            return response
+        message = (
+            "The code is not right or has already been used. Wait for a new code and try again"
+        )
     return templates.TemplateResponse(
         request, "accounts/code.html", {"errors": {"code": message}}, status_code=400
     )

@@ -24,6 +24,8 @@ from accord.store.base import utcnow
 SESSION_COOKIE = "accord_session"
 FULL = "full"
 TOTP_PENDING = "totp"
+PENDING_MINUTES = 10
+MAX_CODE_FAILURES = 5
 
 
 def _serializer(settings: Settings) -> URLSafeSerializer:
@@ -46,7 +48,13 @@ def start(
         method=method,
         created_at=now,
         last_seen_at=now,
-        expires_at=now + timedelta(hours=settings.session_max_hours),
+        # The second factor is owed within minutes, or the password must be given again.
+        expires_at=now
+        + (
+            timedelta(minutes=PENDING_MINUTES)
+            if stage == TOTP_PENDING
+            else timedelta(hours=settings.session_max_hours)
+        ),
         data={},
     )
     session.add(record)
