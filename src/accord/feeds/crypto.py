@@ -26,6 +26,7 @@ from accord.feeds.models import FeedDataKey
 from accord.keys.keyring import KEY_BYTES, NONCE_BYTES, LocalKeyring, WrappedKey
 from accord.settings import Settings, get_settings
 
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _NAMESPACE = uuid.UUID("6f1d2a4e-3c57-4e0b-9a7c-5b8e1f0d2c31")
 
 
@@ -45,11 +46,14 @@ class DatasetCipher:
         self._aead = AESGCM(key)
 
     def seal_many(self, record_ids: Sequence[str], rows: Iterable[dict[str, Any]]) -> list[bytes]:
-        aead, out = self._aead, []
-        for record_id, row in zip(record_ids, rows, strict=True):
+        return self.seal_json(record_ids, [_ENCODE(row).encode() for row in rows])
+
+    def seal_json(self, record_ids: Sequence[str], plains: Iterable[bytes]) -> list[bytes]:
+        """Seal rows already encoded as UTF-8 JSON objects (see accord.feeds.vector)."""
+        encrypt, out = self._aead.encrypt, []
+        for record_id, plain in zip(record_ids, plains, strict=True):
             nonce = os.urandom(NONCE_BYTES)
-            plain = json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode()
-            out.append(nonce + aead.encrypt(nonce, plain, record_id.encode()))
+            out.append(nonce + encrypt(nonce, plain, record_id.encode()))
         return out
 
     def open_many(self, record_ids: Sequence[str], blobs: Iterable[bytes]) -> list[dict[str, Any]]:

@@ -1,3 +1,5 @@
+# Bulk SQL names fixed tables and columns; every value is a bound parameter.
+# ruff: noqa: S608
 """The identifiers table for matching: one row per partner record, its identifiers unsealed.
 
 Columns (`SCHEMA`): record_id (the pseudonymous key), partner, dataset, first_name, surname,
@@ -18,16 +20,16 @@ dob (date), postcode, address, phone, email; every identifier column is nullable
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
-from sqlalchemy import delete, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from accord.feeds.crypto import dataset_cipher
+from accord.feeds.crypto import _ENCODE, dataset_cipher
 from accord.feeds.models import FeedIdentity
 from accord.gate.types import Action, Actor, Target
 from accord.register.schema import FeedContract
@@ -73,6 +75,26 @@ def _iso(value: Any) -> str | None:
     return str(value)
 
 
+def _placeholder(session: Session) -> str:
+    style = session.connection().dialect.paramstyle
+    return "?" if style == "qmark" else "%s"
+
+
+def _bulk_pragmas(session: Session) -> None:
+    """SQLite's default 2 MB page cache thrashes on a million random-key inserts."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA cache_size = -262144")  # KiB: 256 MiB
+
+
+def _bind(session: Session, column: str) -> Callable[[Any], Any]:
+    """The dialect's own conversion for one column (e.g. UUIDs as hex text on SQLite)."""
+    processor = FeedIdentity.__table__.c[column].type._cached_bind_processor(
+        session.connection().dialect
+    )
+    return processor if processor is not None else (lambda value: value)
+
+
 def store_rows(
     session: Session,
     *,
@@ -80,55 +102,66 @@ def store_rows(
     partner: str,
     dataset: str,
     record_ids: Sequence[str],
-    rows: Sequence[dict[str, Any]],
+    plains: Sequence[bytes],
     digests: Sequence[str],
     record_dates: Sequence[date | None],
     batch_id: uuid.UUID | None,
     settings: Settings | None = None,
+    replace: Iterable[str] | None = None,
 ) -> None:
-    """Seal and upsert identifier rows (a dict of match column / `key` -> string each)."""
+    """Seal and store identifier rows, each a UTF-8 JSON object of match column / `key`.
+
+    `replace` names the record ids already stored that these rows supersede (None: any of
+    them may be). Rows go through the DBAPI's executemany: at a million rows the ORM's
+    per-row bookkeeping costs more than sealing."""
     cipher = dataset_cipher(
         session, register=register, partner=partner, dataset=dataset, settings=settings
     )
     assert cipher is not None  # created on demand
-    now = utcnow()
+    delete_rows(session, record_ids if replace is None else replace)
+    mark = _placeholder(session)
+    _bulk_pragmas(session)
+    sql = (
+        "INSERT INTO feed_identifiers (record_id, register, partner, dataset, batch_id,"
+        " row_digest, record_date, sealed, updated_at) VALUES (" + ", ".join([mark] * 9) + ")"
+    )
+    batch = _bind(session, "batch_id")(batch_id)
+    now = _bind(session, "updated_at")(utcnow())
+    as_date = _bind(session, "record_date")
+    connection = session.connection()
     for start in range(0, len(record_ids), _WRITE_CHUNK):
         ids = list(record_ids[start : start + _WRITE_CHUNK])
-        sealed = cipher.seal_many(ids, rows[start : start + _WRITE_CHUNK])
-        session.execute(delete(FeedIdentity).where(FeedIdentity.record_id.in_(ids)))
-        session.execute(
-            insert(FeedIdentity),
-            [
-                {
-                    "record_id": rid,
-                    "register": register,
-                    "partner": partner,
-                    "dataset": dataset,
-                    "batch_id": batch_id,
-                    "row_digest": digest,
-                    "record_date": record_date,
-                    "sealed": blob,
-                    "updated_at": now,
-                }
-                for rid, blob, digest, record_date in zip(
-                    ids,
-                    sealed,
-                    digests[start : start + _WRITE_CHUNK],
-                    record_dates[start : start + _WRITE_CHUNK],
-                    strict=True,
-                )
-            ],
-        )
+        sealed = cipher.seal_json(ids, plains[start : start + _WRITE_CHUNK])
+        params = [
+            (rid, register, partner, dataset, batch, digest, as_date(day), blob, now)
+            for rid, blob, digest, day in zip(
+                ids,
+                sealed,
+                digests[start : start + _WRITE_CHUNK],
+                record_dates[start : start + _WRITE_CHUNK],
+                strict=True,
+            )
+        ]
+        connection.exec_driver_sql(sql, params)
 
 
 def delete_rows(session: Session, record_ids: Iterable[str]) -> int:
-    ids = list(record_ids)
-    deleted = 0
-    for start in range(0, len(ids), _WRITE_CHUNK):
-        chunk = ids[start : start + _WRITE_CHUNK]
-        result = session.execute(delete(FeedIdentity).where(FeedIdentity.record_id.in_(chunk)))
-        deleted += int(getattr(result, "rowcount", 0) or 0)
-    return deleted
+    """Delete identifier rows by record id; returns how many existed."""
+    ids = [(rid,) for rid in record_ids]
+    if not ids:
+        return 0
+    mark = _placeholder(session)
+    connection = session.connection()
+    before = _count(session)
+    connection.exec_driver_sql(
+        f"DELETE FROM feed_identifiers WHERE record_id = {mark}",
+        ids,
+    )
+    return before - _count(session)
+
+
+def _count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(FeedIdentity)) or 0)
 
 
 def write_frame(
@@ -146,8 +179,8 @@ def write_frame(
     written = 0
     for (partner, dataset), part in frame.groupby(["partner", "dataset"], sort=False):
         ids = part["record_id"].astype(str).tolist()
-        rows = [
-            {c: _iso(v) for c, v in zip(MATCH_COLUMNS, values, strict=True)}
+        plains = [
+            _ENCODE({c: _iso(v) for c, v in zip(MATCH_COLUMNS, values, strict=True)}).encode()
             for values in part[list(MATCH_COLUMNS)].itertuples(index=False, name=None)
         ]
         store_rows(
@@ -156,7 +189,7 @@ def write_frame(
             partner=str(partner),
             dataset=str(dataset),
             record_ids=ids,
-            rows=rows,
+            plains=plains,
             digests=[""] * len(ids),
             record_dates=[None] * len(ids),
             batch_id=batch_id,

@@ -25,7 +25,8 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from accord.feeds.keys import record_ids, record_secret
+from accord.feeds.keys import record_secret
+from accord.feeds.vector import record_id_array
 from accord.register.schema import FeedContract, FieldRole
 from accord.synthetic import errors, pools, population
 from accord.synthetic.errors import ErrorRates
@@ -159,9 +160,10 @@ def generate(
             continue
         frame = pa.concat_tables(tables).to_pandas(types_mapper=pd.ArrowDtype)
         contract = contracts[key]
-        keys = frame[contract.key].astype(str).tolist()
         records[key] = frame
-        ids[key] = pd.Series(record_ids(contract.partner, contract.dataset, keys, secret=secret))
+        keys = pa.concat_tables(tables).column(contract.key).combine_chunks()
+        rids = record_id_array(contract.partner, contract.dataset, keys, secret=secret)
+        ids[key] = pd.Series(rids.to_numpy(zero_copy_only=False), dtype=object)
     truth = _truth(truth_parts, ids)
     return SyntheticData(records, truth, contracts, ids, areas=census_areas(pool, rng))
 
