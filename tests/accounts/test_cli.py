@@ -127,3 +127,27 @@ def test_tokens_create_shows_secret_once_list_never_revoke(cli_db: str, engine: 
     )
     assert code == 1
     assert "role: role 'referrer' belongs to organisation 'org-b'" in out
+
+
+def test_set_password_and_reset_codes(cli_db: str, engine: Engine) -> None:
+    email = f"cli-{uuid.uuid4().hex[:8]}@example.org"
+    run("users", "create", "--email", email, "--name", "P", "--org", "org-a")
+    result = runner.invoke(app, ["users", "set-password", email], input="short\nshort\n")
+    assert result.exit_code == 1
+    assert "password: Password must be 12 characters or more" in result.output
+    result = runner.invoke(
+        app, ["users", "set-password", email], input="a new long password\na new long password\n"
+    )
+    assert result.exit_code == 0, result.output
+    with Session(engine) as session:
+        user = session.scalars(select(User).where(User.email == email)).one()
+        assert user.password_hash is not None
+        user.totp_secret, user.totp_confirmed = b"sealed", True
+        session.commit()
+    code, out = run("users", "reset-codes", email)
+    assert code == 0
+    assert "security codes off" in out
+    with Session(engine) as session:
+        user = session.scalars(select(User).where(User.email == email)).one()
+        assert user.totp_secret is None
+        assert not user.totp_confirmed

@@ -211,3 +211,16 @@ def test_security_code_step_is_short_and_limited(
         sign_in(browser, user.email)
         clock.shift(timedelta(minutes=10, seconds=1))
         assert browser.get("/sign-in/code").headers["location"] == "/sign-in"
+
+
+def test_sign_out_everywhere_else(app: FastAPI, browser: TestClient, user: User) -> None:
+    sign_in(browser, user.email)
+    with TestClient(app, base_url="http://localhost", follow_redirects=False) as laptop:
+        sign_in(laptop, user.email)
+        assert laptop.get("/api/me").status_code == 200
+        page = browser.get("/account", headers=HTML)
+        assert "Sign out everywhere else" in page.text
+        done = browser.post("/account/sessions/end-others", data={"csrf_token": csrf(page.text)})
+        assert done.status_code == 303
+        assert laptop.get("/api/me").status_code == 401
+        assert browser.get("/api/me").status_code == 200

@@ -195,6 +195,18 @@ def account(request: Request, db: DbSession, user: CurrentUser) -> Response:
     return _account(request, db, user)
 
 
+@router.post("/account/sessions/end-others", dependencies=[Csrf])
+def end_other_sessions(
+    request: Request, db: DbSession, settings: AppSettings, user: CurrentUser
+) -> Response:
+    """Sign out everywhere else (a lost laptop, a shared computer)."""
+    current = sessions.cookie_session_id(request, settings)
+    for record in sessions.live_sessions(db, user_id=user.id):
+        if record.id != current:
+            sessions.revoke(db, record_id=record.id)
+    return _redirect("/account")
+
+
 @router.post("/account/totp", dependencies=[Csrf])
 def start_totp(
     request: Request, db: DbSession, settings: AppSettings, user: CurrentUser

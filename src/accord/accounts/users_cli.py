@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from accord.accounts import service
+from accord.accounts import service, sessions, totp
 from accord.accounts.cli import db, fail
 from accord.accounts.errors import AccountError
 from accord.console import console, err_console
@@ -136,3 +136,35 @@ def enable(user: str = typer.Argument(..., help="User id or email address.")) ->
             raise fail(exc) from None
         service.set_active(session, user=person, active=True)
         console.print(f"[green]enabled[/green] {person.email}", highlight=False)
+
+
+@app.command("set-password")
+def set_password(
+    user: str = typer.Argument(..., help="User id or email address."),
+    password: str = typer.Option(
+        ..., prompt=True, hide_input=True, confirmation_prompt=True, help="New password."
+    ),
+) -> None:
+    """Set a new password (asked for, not echoed) and end the person's sessions."""
+    with db() as session:
+        try:
+            person = service.get_user(session, ref=user)
+            service.set_password(session, user=person, password=password)
+        except AccountError as exc:
+            raise fail(exc) from None
+        console.print(
+            f"[green]password set[/green] for {person.email}; sessions ended", highlight=False
+        )
+
+
+@app.command("reset-codes")
+def reset_codes(user: str = typer.Argument(..., help="User id or email address.")) -> None:
+    """Turn off a person's security codes (lost phone); they can set them up again."""
+    with db() as session:
+        try:
+            person = service.get_user(session, ref=user)
+        except AccountError as exc:
+            raise fail(exc) from None
+        totp.remove(session, user=person)
+        sessions.revoke_all(session, user_id=person.id)
+        console.print(f"[yellow]security codes off[/yellow] for {person.email}", highlight=False)
