@@ -26,6 +26,7 @@ _SUBCOMMANDS: list[tuple[str, str]] = [
     ("accord.gate.cli_audit", "audit"),
     ("accord.gate.cli_access", "access"),
     ("accord.referrals.cli", "referrals"),
+    ("accord.panels.cli", "panels"),
 ]
 
 for _module, _name in _SUBCOMMANDS:

@@ -38,6 +38,8 @@ _STEPS: list[tuple[str, str, str]] = [
     ("accord.people.demo", "run", "Encryption at rest and crypto-shredding"),
     ("accord.accounts.demo", "run", "Accounts, roles, API tokens and sign-in protections"),
     ("accord.cases.demo", "run", "Casework: LVWS referrals, routing, contacts, clocks, complaints"),
+    ("accord.panels.demo", "run", "Hounslow risk panels, outreach, notices and disclosures"),
+    ("accord.consent.demo", "run", "Consent ledger: withdrawals delete, exclude or opt out"),
 ]
 
 

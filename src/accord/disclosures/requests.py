@@ -105,8 +105,9 @@ class Release:
     values: dict[str, Any]
 
 
-def _risk_purpose(register_id: str, recipient: str) -> str:
-    """The purpose of the register's risk-of-harm sharing rule that names this recipient."""
+def _risk_purpose(register_id: str, recipient: str, record_type: str) -> str:
+    """The purpose of the register's risk-of-harm sharing rule naming this recipient, among
+    the purposes the record is held for."""
     register = current_registry().get(register_id)
     check_recipient(register, recipient)
     rules = [r for r in register.sharing if r.kind is SharingKind.DISCLOSURE_RISK_OF_HARM]
@@ -115,13 +116,31 @@ def _risk_purpose(register_id: str, recipient: str) -> str:
             f"register: {register_id!r} has no risk-of-harm sharing rule, so nothing may be "
             "disclosed without consent"
         )
+    try:
+        held_for = set(register.record_type(record_type).purposes)
+    except KeyError:
+        raise DisclosureError(
+            f"target: {record_type!r} is not a record type of the register"
+        ) from None
     for rule in rules:
         if recipient in rule.recipients:
-            return rule.purposes[0] if rule.purposes else "risk-of-harm-disclosure"
+            for purpose in rule.purposes or ["risk-of-harm-disclosure"]:
+                if purpose in held_for:
+                    return purpose
     raise DisclosureError(
-        f"recipient: {recipient!r} is not a recipient of the risk-of-harm sharing rule in "
-        f"register {register_id!r}"
+        f"recipient: {recipient!r} may not receive {record_type!r} data under a risk-of-harm "
+        f"sharing rule of register {register_id!r}"
     )
+
+
+def _check_recipient_categories(register_id: str, recipient: str, fields: Iterable[str]) -> None:
+    """A recipient the register limits to some categories never receives others."""
+    register = current_registry().get(register_id)
+    for entry in register.recipients:
+        if entry.id == recipient and entry.categories:
+            extra = sorted(set(fields) - set(entry.categories))
+            if extra:
+                raise DisclosureError(f"fields: {recipient!r} may not receive " + ", ".join(extra))
 
 
 def _reason(text: str, field: str) -> str:
@@ -181,8 +200,9 @@ def request_disclosure(
         raise DisclosureError("subject_id: the subject is not one of the record's subjects")
     if target.record_id is None:
         raise DisclosureError("target: name the record the disclosure is made from")
-    purpose = _risk_purpose(target.register, recipient)
+    purpose = _risk_purpose(target.register, recipient, target.record_type)
     released = check_fields(current_registry().get(target.register), fields)
+    _check_recipient_categories(target.register, recipient, released)
     try:
         level = RiskLevel(risk_level)
     except ValueError:
