@@ -76,7 +76,7 @@ def run_command(
         0.9, help="Match probability at which two records are one person."
     ),
     review_lower: float = typer.Option(0.5, help="Lower bound of the clerical review band."),
-    max_cluster_size: int = typer.Option(50, help="Largest person allowed before re-clustering."),
+    max_cluster_size: int = typer.Option(500, help="Largest person allowed before re-clustering."),
     truth: Path | None = typer.Option(
         None, help="CSV of record_id,person_id labels, for accuracy."
     ),

@@ -119,8 +119,38 @@ def cluster(
     order = np.argsort(-weight[keep], kind="stable")
     left, right, weight = left[keep][order], right[keep][order], weight[keep][order]
     result = ClusterResult(labels=np.arange(n))
-    uf = _greedy(n, left, right, must_link, cannot_link, result, exclusive)
-    labels = np.fromiter((uf.find(i) for i in range(n)), dtype=np.int64, count=n)
+    must = np.array(list(must_link), dtype=np.int64).reshape(-1, 2)
+    labels = components(n, np.concatenate([left, must[:, 0]]), np.concatenate([right, must[:, 1]]))
+    # Only components that hold a rejected pair or two exclusive nodes need the careful,
+    # strongest-first merge; everything else is plain connected components (vectorised).
+    cannot = np.array(list(cannot_link), dtype=np.int64).reshape(-1, 2)
+    troubled = set(labels[cannot[:, 0]][labels[cannot[:, 0]] == labels[cannot[:, 1]]].tolist())
+    if len(exclusive):
+        owners, counts = np.unique(labels[np.asarray(exclusive)], return_counts=True)
+        troubled |= set(owners[counts > 1].tolist())
+    if troubled:
+        members = np.flatnonzero(np.isin(labels, list(troubled)))
+        local = np.full(n, -1, dtype=np.int64)
+        local[members] = np.arange(len(members))
+        inside = local[left] >= 0
+        sub_must = [(int(local[a]), int(local[b])) for a, b in must.tolist() if local[a] >= 0]
+        sub_cannot = [
+            (int(local[a]), int(local[b]))
+            for a, b in cannot.tolist()
+            if local[a] >= 0 and local[b] >= 0
+        ]
+        sub_exclusive = [int(local[x]) for x in exclusive if local[x] >= 0]
+        uf = _greedy(
+            len(members),
+            local[left[inside]],
+            local[right[inside]],
+            sub_must,
+            sub_cannot,
+            result,
+            sub_exclusive,
+        )
+        roots = np.fromiter((uf.find(i) for i in range(len(members))), np.int64, len(members))
+        labels[members] = members[roots]
     result.labels = labels
     sizes = np.bincount(labels, minlength=n)
     for root in np.flatnonzero(sizes > max_size).tolist():
@@ -128,6 +158,30 @@ def cluster(
             result, root, left, right, weight, must_link, cannot_link, threshold, max_size, step
         )
     return result
+
+
+def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected components of n nodes: each node's label is the smallest node in its component.
+
+    Vectorised hooking and pointer jumping: a few passes over the edge arrays, so millions of
+    edges take seconds, not a Python loop per edge.
+    """
+    labels = np.arange(n, dtype=np.int64)
+    if len(left) == 0:
+        return labels
+    while True:
+        ll, lr = labels[left], labels[right]
+        low = np.minimum(ll, lr)
+        before = labels.copy()
+        np.minimum.at(labels, ll, low)
+        np.minimum.at(labels, lr, low)
+        while True:
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+        if np.array_equal(labels, before):
+            return labels
 
 
 def _break_up(

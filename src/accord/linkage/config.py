@@ -23,7 +23,7 @@ class LinkageConfig:
     # pairs with lower <= probability < threshold go to clerical review
     review_lower: float = 0.5
     # no person may hold more records than this; bigger clusters are re-clustered
-    max_cluster_size: int = 50
+    max_cluster_size: int = 500
     # match weight added per re-clustering pass of the giant-cluster guard
     guard_step: float = 2.0
     seed: int = 0

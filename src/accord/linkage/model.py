@@ -66,27 +66,24 @@ def _dob() -> ComparisonCreator:
     )
 
 
-def _postcode() -> ComparisonCreator:
+def _location() -> ComparisonCreator:
+    """Postcode and address as one comparison: the same address nearly always means the same
+    postcode, so scoring them apart would count one fact twice."""
     return cl.CustomComparison(
-        output_column_name="postcode",
+        output_column_name="location",
         comparison_levels=[
-            cll.NullLevel("postcode"),
-            cll.ExactMatchLevel("postcode", term_frequency_adjustments=True),
+            cll.And(cll.NullLevel("address"), cll.NullLevel("postcode")),
+            cll.And(
+                cll.ExactMatchLevel("postcode", term_frequency_adjustments=True),
+                cll.JaroWinklerLevel("address", 0.9),
+            ).configure(label_for_charts="Same postcode and address"),
+            cll.ExactMatchLevel("postcode", term_frequency_adjustments=True).configure(
+                label_for_charts="Same postcode"
+            ),
+            cll.JaroWinklerLevel("address", 0.9).configure(label_for_charts="Same address"),
             cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same sector"),
             cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same district"),
-            cll.ElseLevel(),
-        ],
-    )
-
-
-def _address() -> ComparisonCreator:
-    return cl.CustomComparison(
-        output_column_name="address",
-        comparison_levels=[
-            cll.NullLevel("address"),
-            cll.ExactMatchLevel("address"),
-            cll.JaroWinklerLevel("address", 0.9),
-            cll.JaroWinklerLevel("address", 0.75),
+            cll.JaroWinklerLevel("address", 0.75).configure(label_for_charts="Similar address"),
             cll.ElseLevel(),
         ],
     )
@@ -109,8 +106,7 @@ def comparisons() -> list[ComparisonCreator]:
         _first_name(),
         _surname(),
         _dob(),
-        _postcode(),
-        _address(),
+        _location(),
         _phone(),
         cl.EmailComparison("email"),
     ]
@@ -135,11 +131,14 @@ def prediction_blocking_rules() -> list[BlockingRuleCreator]:
 
 
 def training_blocking_rules() -> list[BlockingRuleCreator]:
-    """EM sessions: each leaves a different set of comparisons free to be estimated."""
+    """EM sessions: each leaves a different set of comparisons free to be estimated.
+
+    Not postcode or address: pairs sharing an address are mostly members of one household,
+    and EM would learn "lives with" as "is the same person".
+    """
     return [
         block_on("first_name", "surname"),
         block_on("dob"),
-        block_on("postcode"),
     ]
 
 

@@ -65,18 +65,8 @@ def febrl4() -> Labelled:
 
 
 def synthetic(n_records: int, *, seed: int = 0) -> Labelled:
-    """The synthetic partner generator's records (accord.synthetic.partners), concatenated."""
+    """The synthetic partner generator's records (accord.synthetic.partners) and its truth."""
     from accord.synthetic.partners import generate
 
     data = generate(n_records, seed=seed)
-    frames = []
-    for key, records in data.records.items():
-        partner, _, dataset = key.partition("/")
-        frame = records.copy()
-        if "partner" not in frame.columns:
-            frame["partner"] = partner
-        if "dataset" not in frame.columns:
-            frame["dataset"] = dataset
-        frames.append(frame)
-    identifiers = pd.concat(frames, ignore_index=True)
-    return Labelled(identifiers, data.truth[["record_id", "person_id"]].copy())
+    return Labelled(data.identifiers(), data.truth[["record_id", "person_id"]].copy())

@@ -15,6 +15,9 @@ from splink import Linker
 from accord.linkage import model
 from accord.linkage.engine import Engine
 
+SAMPLE_RECORDS = 100_000
+EM_MAX_PAIRS = 1e6
+
 
 def make_linker(engine: Engine, prepared: pd.DataFrame, *, name: str, settings: Any) -> Linker:
     table = engine.register(prepared, name)
@@ -24,17 +27,22 @@ def make_linker(engine: Engine, prepared: pd.DataFrame, *, name: str, settings: 
 def train(linker: Linker, *, n_records: int, seed: int = 0) -> None:
     # enough pairs for stable u values without dominating the run time at scale
     max_pairs = min(5e6, max(1e5, n_records * 5.0))
+    # at scale, estimate on samples: the estimates settle long before every pair is seen
+    sample = min(1.0, SAMPLE_RECORDS / max(n_records, 1))
     linker.training.estimate_probability_two_random_records_match(
         [
             "l.first_name = r.first_name and l.surname = r.surname and l.dob = r.dob",
             "l.email = r.email",
         ],
         recall=0.7,
+        record_sample_proportion=sample,
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in model.training_blocking_rules():
         linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
+            rule,
+            estimate_without_term_frequencies=True,
+            max_pairs=EM_MAX_PAIRS if n_records > SAMPLE_RECORDS else None,
         )
 
 
