@@ -121,7 +121,9 @@ def privacy_notice(register_id: str) -> HTMLResponse:
     try:
         register = current_registry().get(register_id)
     except KeyError:
-        raise HTTPException(status_code=404, detail=f"no privacy notice {register_id!r}") from None
+        raise HTTPException(
+            status_code=404, detail=f"There is no privacy notice called {register_id!r}."
+        ) from None
     return HTMLResponse(render(build_notice(register), NoticeFormat.HTML))
 
 
