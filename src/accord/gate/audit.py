@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from accord.gate.models import GENESIS_HASH, AuditEntry, AuditEntrySubject, AuditHead
@@ -26,6 +26,15 @@ HEAD_ID = 1
 _entries = cast(Table, AuditEntry.__table__)
 _subjects = cast(Table, AuditEntrySubject.__table__)
 _head = cast(Table, AuditHead.__table__)
+_TAKE = (
+    update(_head)
+    .where(_head.c.id == HEAD_ID)
+    .values(seq=_head.c.seq + bindparam("n"))
+    .returning(_head.c.seq, _head.c.hash)
+)
+_SET_HASH = update(_head).where(_head.c.id == HEAD_ID).values(hash=bindparam("h"))
+_INSERT_ENTRIES = insert(_entries)
+_INSERT_LINKS = insert(_subjects)
 
 
 @dataclass(frozen=True)
@@ -60,13 +69,11 @@ def append(
         return []
     when = at or utcnow()
     count = len(events)
+    # Core on the session's connection with statements built once: an entry is written for
+    # every access, so the ORM's per-statement overhead would dominate.
+    connection = session.connection() if isinstance(session, Session) else session
     # Taking the next numbers and the lock in one statement: concurrent appenders queue here.
-    top, prev = session.execute(
-        update(_head)
-        .where(_head.c.id == HEAD_ID)
-        .values(seq=_head.c.seq + count)
-        .returning(_head.c.seq, _head.c.hash)
-    ).one()
+    top, prev = connection.execute(_TAKE, {"n": count}).one()
     seq = int(top) - count
     rows: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
@@ -78,10 +85,10 @@ def append(
         rows.append(row)
         links.extend({"subject_id": s, "entry_seq": seq} for s in set(event.subject_ids))
         appended.append(Appended(seq=seq, id=row["id"], hash=prev))
-    session.execute(insert(_entries), rows)
+    connection.execute(_INSERT_ENTRIES, rows)
     if links:
-        session.execute(insert(_subjects), links)
-    session.execute(update(_head).where(_head.c.id == HEAD_ID).values(hash=prev))
+        connection.execute(_INSERT_LINKS, links)
+    connection.execute(_SET_HASH, {"h": prev})
     return appended
 
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
+from accord.gate.index import index_of
 from accord.gate.permissions import required_permissions
 from accord.gate.types import Action, Actor, Decision, ReasonCode, Target
 from accord.register.schema import (
     Art6,
     Art9,
     CategoryKind,
+    DataCategory,
     Purpose,
     RecordType,
     Register,
@@ -69,10 +70,11 @@ def decide(facts: Facts) -> Decision:
 
 def _decide(f: Facts) -> tuple[ReasonCode, frozenset[str]]:
     register, actor, target = f.register, f.actor, f.target
-    purpose = _find(register.purposes, f.purpose)
+    index = index_of(register)
+    purpose = index.purposes.get(f.purpose)
     if purpose is None:
         return ReasonCode.UNKNOWN_PURPOSE, frozenset()
-    record_type = _find(register.record_types, target.record_type)
+    record_type = index.record_types.get(target.record_type)
     if record_type is None:
         return ReasonCode.UNKNOWN_RECORD_TYPE, frozenset()
 
@@ -162,8 +164,16 @@ def _subject_check(f: Facts, purpose: Purpose) -> ReasonCode | None:
 
 def roles_for(actor: Actor, register: Register, purpose: str | None = None) -> list[Role]:
     """The actor's roles defined in `register` (for its organisation), listing `purpose`."""
+    memo = index_of(register).memo
+    key = ("roles", actor.roles, actor.organisation, purpose)
+    if key not in memo:
+        memo[key] = _roles_for(actor, register, purpose)
+    return list(memo[key])
+
+
+def _roles_for(actor: Actor, register: Register, purpose: str | None) -> list[Role]:
     # Role ids repeat across registers: a role counts only where the actor's organisation is.
-    if not any(o.id == actor.organisation for o in register.organisations):
+    if actor.organisation not in index_of(register).organisation_roles:
         return []
     found = []
     for role in register.roles:
@@ -203,6 +213,16 @@ def organisation_access(register: Register, organisation: str, target: Target) -
     owner = target.owner_organisation
     if organisation == owner or organisation in target.shared_with:
         return "full"
+    memo = index_of(register).memo
+    key = ("share", owner, organisation)
+    if key not in memo:
+        memo[key] = _register_access(register, owner, organisation)
+    access: str | None = memo[key]
+    return access
+
+
+def _register_access(register: Register, owner: str, organisation: str) -> str | None:
+    """Access the register itself gives (joint controllers, sharing rules), not per record."""
     if _joint_controllers(register, owner, organisation):
         return "full"
     anonymous = False
@@ -219,17 +239,13 @@ def organisation_access(register: Register, organisation: str, target: Target) -
 
 
 def _joint_controllers(register: Register, owner: str, organisation: str) -> bool:
-    roles = {o.id: o.role.value for o in register.organisations}
+    roles = index_of(register).organisation_roles
     return roles.get(owner) == roles.get(organisation) == "joint_controller"
 
 
 def _recipient_organisations(register: Register, recipients: Iterable[str]) -> set[str]:
-    orgs = set()
-    by_id = {r.id: r for r in register.recipients}
-    for rid in recipients:
-        recipient = by_id.get(rid)
-        orgs.add(recipient.organisation or rid if recipient else rid)
-    return orgs
+    by_id = index_of(register).recipient_organisations
+    return {by_id.get(rid, rid) for rid in recipients}
 
 
 def allowed_categories(
@@ -241,7 +257,24 @@ def allowed_categories(
     aggregate: bool = False,
 ) -> frozenset[str]:
     """Purpose's categories ∩ record type's, less what the basis or the role cannot have."""
-    kinds = {c.id: c for c in register.categories}
+    index = index_of(register)
+    key = ("categories", purpose.id, record_type.id, anonymous, aggregate)
+    if key not in index.memo:
+        index.memo[key] = _allowed_categories(
+            index.categories, purpose, record_type, anonymous=anonymous, aggregate=aggregate
+        )
+    found: frozenset[str] = index.memo[key]
+    return found
+
+
+def _allowed_categories(
+    kinds: dict[str, DataCategory],
+    purpose: Purpose,
+    record_type: RecordType,
+    *,
+    anonymous: bool,
+    aggregate: bool,
+) -> frozenset[str]:
     result = set()
     for cid in set(purpose.categories) & set(record_type.categories):
         category = kinds.get(cid)
@@ -257,13 +290,3 @@ def allowed_categories(
             continue
         result.add(cid)
     return frozenset(result)
-
-
-_Item = TypeVar("_Item", Purpose, RecordType)
-
-
-def _find(items: list[_Item], item_id: str) -> _Item | None:
-    for item in items:
-        if item.id == item_id:
-            return item
-    return None

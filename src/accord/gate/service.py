@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from accord.gate import audit, outbox
@@ -218,6 +218,11 @@ def needs_consent(purpose: Purpose) -> bool:
     return purpose.basis.art6 == Art6.CONSENT or purpose.basis.art9 == Art9.EXPLICIT_CONSENT
 
 
+_SUBJECT_COLUMNS = select(Subject.id, Subject.state, Subject.restricted, Subject.objection_pending)
+_SUBJECT = _SUBJECT_COLUMNS.where(Subject.id == bindparam("id"))
+_SUBJECTS = _SUBJECT_COLUMNS.where(Subject.id.in_(bindparam("ids", expanding=True)))
+
+
 def subject_facts(
     session: Session,
     subject_ids: Iterable[uuid.UUID],
@@ -227,14 +232,16 @@ def subject_facts(
     ids = tuple(dict.fromkeys(subject_ids))
     if not ids:
         return ()
-    found = {
-        row.id: row
-        for row in session.execute(
-            select(Subject.id, Subject.state, Subject.restricted, Subject.objection_pending).where(
-                Subject.id.in_(ids)
-            )
-        )
-    }
+    # The session's pending changes first (what ORM autoflush would do), then plain Core:
+    # this runs on every access.
+    if session.new or session.deleted or session.dirty:
+        session.flush()
+    connection = session.connection()
+    if len(ids) == 1:
+        rows = connection.execute(_SUBJECT, {"id": ids[0]})
+    else:
+        rows = connection.execute(_SUBJECTS, {"ids": list(ids)})
+    found = {row.id: row for row in rows}
     consent_of = _consent_lookup() if purpose is not None and needs_consent(purpose) else None
     facts = []
     for sid in ids:
