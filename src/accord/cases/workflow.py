@@ -52,12 +52,18 @@ def add_event(
     outcome: str | None = None,
     channel: str | None = None,
     service: str | None = None,
+    position: int | None = None,
 ) -> CaseEvent:
-    last = session.scalar(
-        select(func.coalesce(func.max(CaseEvent.position), 0)).where(CaseEvent.case_id == case.id)
-    )
+    """Add a timeline entry; `position` only when the caller knows it (a new case)."""
+    if position is None:
+        last = session.scalar(
+            select(func.coalesce(func.max(CaseEvent.position), 0)).where(
+                CaseEvent.case_id == case.id
+            )
+        )
+        position = (last or 0) + 1
     event = CaseEvent(
-        position=(last or 0) + 1,
+        position=position,
         case_id=case.id,
         subject_id=case.subject_id,
         kind=kind,

@@ -224,7 +224,7 @@ def receive(
     session.add(case)
     session.flush()
     people.index_values(session, subject_id=subject.id, values=index_values(identity))
-    add_event(session, case, actor, "received", now, channel=intake.source)
+    add_event(session, case, actor, "received", now, channel=intake.source, position=1)
     add_event(
         session,
         case,
@@ -233,6 +233,7 @@ def receive(
         now,
         service=proposal.service,
         outcome=proposal.rule,
+        position=2,
     )
     _record_consent(session, actor=actor, case=case, register=register, consent=intake.consent)
     matches = propose_matches(

@@ -18,15 +18,17 @@ from typing import Any
 
 import jellyfish
 from rapidfuzz import fuzz
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from accord.cases import purposes
 from accord.cases.access import authorize, case_target, shares_of
 from accord.cases.models import Case, CaseShare, MatchProposal
-from accord.gate.types import AccessDenied, Action, Actor
+from accord.gate.types import AccessDenied, Action, Actor, Target
 from accord.keys.normalise import name_dob_value
 from accord.people import service as people
+from accord.people.crypto import current_crypto
+from accord.people.models import Subject, SubjectIndex, SubjectState
 
 PROPOSE_AT = 0.75  # overall score from which a caseworker is asked
 MIN_NAME = 0.6  # below this the names are different people sharing a phone or address
@@ -117,28 +119,101 @@ def candidates(
     values: dict[str, str],
     exclude: uuid.UUID,
 ) -> dict[uuid.UUID, set[str]]:
-    """Subjects sharing an indexed identifier, with a case this organisation holds or was sent."""
-    found: dict[uuid.UUID, set[str]] = defaultdict(set)
+    """Subjects sharing an indexed identifier, with a case this organisation holds or was sent.
+
+    One query over every kind's keyed digest (the same digests `people.find_subjects` looks
+    up one kind at a time), limited in SQL to this register, active subjects and the
+    organisation's own or shared cases."""
+    indexer = current_crypto().indexer
+    pairs = []
     for kind, value in values.items():
-        for subject_id in people.find_subjects(session, register=register, kind=kind, value=value):
-            if subject_id != exclude:
-                found[subject_id].add(kind)
-    if not found:
+        try:
+            pairs.append((kind, indexer.digest(kind, value)))
+        except ValueError:
+            continue  # a value the index cannot normalise finds nobody
+    if not pairs:
         return {}
-    visible = session.scalars(
-        select(Case.subject_id)
-        .where(Case.subject_id.in_(list(found)), Case.register == register)
+    shared = select(CaseShare.case_id).where(CaseShare.organisation == organisation)
+    rows = session.execute(
+        select(SubjectIndex.subject_id, SubjectIndex.kind)
+        .join(Subject, Subject.id == SubjectIndex.subject_id)
+        .join(Case, Case.subject_id == SubjectIndex.subject_id)
         .where(
-            or_(
-                Case.organisation == organisation,
-                Case.id.in_(
-                    select(CaseShare.case_id).where(CaseShare.organisation == organisation)
-                ),
-            )
+            or_(*(and_(SubjectIndex.kind == k, SubjectIndex.digest == d) for k, d in pairs)),
+            SubjectIndex.subject_id != exclude,
+            Subject.register == register,
+            Subject.state == SubjectState.active.value,
+            Case.register == register,
+            or_(Case.organisation == organisation, Case.id.in_(shared)),
         )
+        .distinct()
     )
-    keep = set(visible)
-    return {sid: kinds for sid, kinds in found.items() if sid in keep}
+    found: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for subject_id, kind in rows:
+        found[subject_id].add(kind)
+    return dict(found)
+
+
+def _latest_cases(session: Session, register: str, subject_ids: list[uuid.UUID]) -> list[Case]:
+    """Each candidate's most recent case in the register (one query)."""
+    rows = session.scalars(
+        select(Case)
+        .where(Case.subject_id.in_(subject_ids), Case.register == register)
+        .order_by(Case.received_at.desc())
+    )
+    latest: dict[uuid.UUID, Case] = {}
+    for row in rows:
+        latest.setdefault(row.subject_id, row)
+    return [latest[s] for s in subject_ids if s in latest]
+
+
+def _readable(session: Session, actor: Actor, cases: list[Case]) -> list[Case]:
+    """The candidates whose identifiers the gate lets intake matching read.
+
+    One audited read per record type and owner names every candidate subject it covers;
+    if the gate refuses a group (e.g. one person's processing is restricted), each candidate
+    in it is asked about alone, so one refusal does not hide the others."""
+    groups: dict[tuple[str, str], list[Case]] = defaultdict(list)
+    for case in cases:
+        groups[(case.record_type, case.organisation)].append(case)
+    allowed: list[Case] = []
+    for (record_type, owner), members in groups.items():
+        target = Target(
+            register=members[0].register,
+            record_type=record_type,
+            owner_organisation=owner,
+            subject_ids=tuple(c.subject_id for c in members),
+            # candidates() kept only cases this organisation owns or was sent
+            shared_with=frozenset({actor.organisation}),
+        )
+        try:
+            authorize(
+                session,
+                actor=actor,
+                purpose=purposes.CASEWORK,
+                action=Action.READ,
+                target=target,
+                categories=NAME_CATEGORIES,
+            )
+            allowed.extend(members)
+            continue
+        except AccessDenied:
+            if len(members) == 1:
+                continue
+        for case in members:
+            try:
+                authorize(
+                    session,
+                    actor=actor,
+                    purpose=purposes.CASEWORK,
+                    action=Action.READ,
+                    target=case_target(case, shares_of(session, case.id)),
+                    categories=NAME_CATEGORIES,
+                )
+            except AccessDenied:
+                continue  # refused and audited: not ours to compare
+            allowed.append(case)
+    return allowed
 
 
 def propose_matches(
@@ -152,36 +227,30 @@ def propose_matches(
         values=index_values(values),
         exclude=case.subject_id,
     )
+    if not found:
+        return []
+    # Strongest signals first, so the cap keeps the likeliest people.
+    ranked = sorted(found, key=lambda s: (-len(found[s] - {"postcode"}), -len(found[s]), str(s)))
+    earlier = _readable(
+        session, actor, _latest_cases(session, case.register, ranked[:MAX_CANDIDATES])
+    )
+    if not earlier:
+        return []
+    identities = people.unseal_many(
+        session, items=[(c.subject_id, c.identity) for c in earlier], skip_shredded=True
+    )
     proposals = []
-    for subject_id in list(found)[:MAX_CANDIDATES]:
-        earlier = session.scalars(
-            select(Case)
-            .where(Case.subject_id == subject_id, Case.register == case.register)
-            .order_by(Case.received_at.desc())
-            .limit(1)
-        ).first()
-        if earlier is None:
+    for candidate, old in zip(earlier, identities, strict=True):
+        if old is None:
             continue
-        try:
-            authorize(
-                session,
-                actor=actor,
-                purpose=purposes.CASEWORK,
-                action=Action.READ,
-                target=case_target(earlier, shares_of(session, earlier.id)),
-                categories=NAME_CATEGORIES,
-            )
-        except AccessDenied:
-            continue  # refused and audited by the gate: this candidate is not ours to compare
-        old = people.unseal(session, subject_id=subject_id, blob=earlier.identity)
         result = score(values, old)
         if result.value < PROPOSE_AT:
             continue
         proposal = MatchProposal(
             case_id=case.id,
             subject_id=case.subject_id,
-            candidate_subject_id=subject_id,
-            candidate_case_id=earlier.id,
+            candidate_subject_id=candidate.subject_id,
+            candidate_case_id=candidate.id,
             score=result.value,
             reasons="; ".join(result.reasons),
         )
