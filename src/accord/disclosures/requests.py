@@ -268,6 +268,15 @@ def decide(
     """Approve or refuse a pending request; the approver must be a different named person
     holding the approve permission (checked by the gate, on top of the record's own)."""
     row = _load(session, request_id)
+    require(
+        actor,
+        Permission.DISCLOSURE_REQUEST_APPROVE,
+        session=session,
+        purpose=row.purpose,
+        register=row.register_id,
+        record_type="disclosure-request",
+        subject_ids=(row.subject_id,),
+    )
     if row.state != RequestState.PENDING.value:
         raise DisclosureError(f"request_id: this request was already {row.state}")
     if actor.kind != "user" or actor.id is None:
