@@ -80,6 +80,13 @@ def test_pages_redirect_to_sign_in_and_back(browser: TestClient, user: User) -> 
 def test_next_never_leaves_the_site(browser: TestClient, user: User) -> None:
     response = sign_in(browser, user.email, next_url="//evil.example/phish")
     assert response.headers["location"] == "/"  # type: ignore[attr-defined]
+    # Signed in already, the sign-in page sends people on (still only within the site).
+    again = browser.get("/sign-in", params={"next": "/account"})
+    assert again.status_code == 303
+    assert again.headers["location"] == "/account"
+    assert (
+        browser.get("/sign-in", params={"next": "https://evil.example"}).headers["location"] == "/"
+    )
 
 
 def test_wrong_password_shows_an_error_summary_and_no_session(

@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from accord.accounts import oidc, service, sessions, totp
 from accord.accounts.csrf import require_csrf
-from accord.accounts.deps import CurrentUser
+from accord.accounts.deps import CurrentUser, signed_in_session
 from accord.accounts.models import SessionRecord, User
 from accord.deps import AppSettings, DbSession
 from accord.settings import Settings
@@ -71,8 +71,13 @@ def _pending(request: Request, db: DbSession, settings: Settings) -> SessionReco
 
 @router.get("/sign-in")
 def sign_in_page(
-    request: Request, settings: AppSettings, next_url: Annotated[str, Query(alias="next")] = "/"
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    next_url: Annotated[str, Query(alias="next")] = "/",
 ) -> Response:
+    if signed_in_session(request, db, settings) is not None:
+        return _redirect(safe_next(next_url))  # already signed in: go where they were going
     return templates.TemplateResponse(
         request,
         "accounts/sign_in.html",
