@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Route
 
-from accord.accounts.deps import CurrentActor
+from accord.accounts.deps import CurrentActor, OptionalActor
 from accord.gate.catalogue import Permission
 from accord.register.notice import build_notice
 from accord.register.notice_render import NoticeFormat, render
@@ -110,9 +110,9 @@ def _served_paths(request: Request) -> set[str]:
 
 
 @router.get("/privacy")
-def privacy_index(request: Request) -> Response:
-    """Every register's privacy notice; public, no sign-in."""
-    return templates.TemplateResponse(request, "privacy_index.html", {})
+def privacy_index(request: Request, actor: OptionalActor) -> Response:
+    """Every register's privacy notice; public, no sign-in (the menu shows if signed in)."""
+    return templates.TemplateResponse(request, "privacy_index.html", {"actor": actor})
 
 
 @router.get("/privacy/{register_id}", response_class=HTMLResponse)
