@@ -104,7 +104,7 @@ def store_rows(
     record_ids: Sequence[str],
     plains: Sequence[bytes],
     digests: Sequence[str],
-    record_dates: Sequence[date | None],
+    record_dates: Sequence[date | None] | pa.Array,
     batch_id: uuid.UUID | None,
     settings: Settings | None = None,
     replace: Iterable[str] | None = None,
@@ -127,7 +127,14 @@ def store_rows(
     )
     batch = _bind(session, "batch_id")(batch_id)
     now = _bind(session, "updated_at")(utcnow())
-    as_date = _bind(session, "record_date")
+    if session.connection().dialect.name == "sqlite" and isinstance(record_dates, pa.Array):
+        # SQLAlchemy stores SQLite dates as ISO text: convert the column at once, not per row
+        record_dates = record_dates.cast(pa.string())
+        as_date: Callable[[Any], Any] = lambda day: day  # noqa: E731 (already converted)
+    else:
+        as_date = _bind(session, "record_date")
+    if isinstance(record_dates, pa.Array):
+        record_dates = record_dates.to_pylist()
     connection = session.connection()
     for start in range(0, len(record_ids), _WRITE_CHUNK):
         ids = list(record_ids[start : start + _WRITE_CHUNK])

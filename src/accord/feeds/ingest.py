@@ -258,9 +258,9 @@ def _apply_identifiers(
     plain_columns["key"] = typed.column(contract.key).take(idx)
     plains = json_rows(pa.table(plain_columns))
     if contract.date_field:
-        record_dates = typed.column(contract.date_field).take(idx).to_pylist()
+        record_dates = typed.column(contract.date_field).take(idx).combine_chunks()
     else:
-        record_dates = [None] * len(changed)
+        record_dates = pa.nulls(len(changed), pa.date32())
     ident_store.store_rows(
         session,
         register=register,

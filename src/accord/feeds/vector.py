@@ -12,6 +12,7 @@ parameters, never written into SQL text.
 from __future__ import annotations
 
 import hashlib
+import threading
 from typing import Any
 
 import duckdb
@@ -38,8 +39,15 @@ def row_key(secret: bytes) -> bytes:
     return hashlib.sha256(secret + b"/row-digest").digest()
 
 
-def _connect() -> Any:
-    return duckdb.connect()
+_local = threading.local()
+
+
+def _connection() -> Any:
+    """One in-memory DuckDB per thread, reused: opening one costs ~0.1 s."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = duckdb.connect()
+    return con
 
 
 def keys_and_digests(
@@ -49,7 +57,7 @@ def keys_and_digests(
     (string columns), in row order. The digest only detects unchanged rows, so a single
     SHA-256 over a secret prefix and the row suffices (length extension gains nothing here);
     the secret stops anyone testing guessed identifiers against stored digests."""
-    con = _connect()
+    con = _connection()
     try:
         con.register("raw_rows", raw)
         rid_in, rid_out = _pads(secret)
@@ -72,14 +80,14 @@ def keys_and_digests(
         result: pa.Table = con.sql(sql, params=params).to_arrow_table()
         return result
     finally:
-        con.close()
+        con.unregister("raw_rows")
 
 
 def json_rows(table: pa.Table) -> list[bytes]:
     """Each row of `table` as compact UTF-8 JSON (dates ISO, nulls as null), in row order."""
     if table.num_rows == 0:
         return []
-    con = _connect()
+    con = _connection()
     try:
         con.register("rows_in", table)
         fields = ", ".join(
@@ -91,7 +99,7 @@ def json_rows(table: pa.Table) -> list[bytes]:
         out = con.sql(select)
         return [s.encode() for s in out.to_arrow_table().column(0).to_pylist()]
     finally:
-        con.close()
+        con.unregister("rows_in")
 
 
 def record_id_array(partner: str, dataset: str, keys: pa.Array, *, secret: bytes) -> pa.Array:
