@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import time
 import uuid
+from pathlib import Path
 
 import pyotp
 import pytest
 from cryptography.exceptions import InvalidTag
+from pydantic import SecretStr
 from sqlalchemy.orm import Session
 
 from accord.accounts import totp
@@ -66,3 +69,28 @@ def test_secret_is_bound_to_its_user(session: Session, settings: Settings, user:
     other.totp_secret = user.totp_secret  # copying the sealed secret to another row is useless
     with pytest.raises(InvalidTag):
         totp.pending_secret(settings, other)
+
+
+def test_secret_survives_master_key_rotation(
+    session: Session, settings: Settings, user: User, tmp_path: Path
+) -> None:
+    secret, _ = totp.begin_enrolment(session, settings=settings, user=user)
+    old_key = settings.master_key_bytes()
+    (tmp_path / "old.key").write_text(base64.b64encode(old_key).decode())
+    rotated = settings.model_copy(
+        update={
+            "master_key": SecretStr(base64.b64encode(b"n" * 32).decode()),
+            "master_key_previous_files": str(tmp_path / "old.key"),
+        }
+    )
+    sealed_before = user.totp_secret
+    now = time.time()
+    assert totp.verify(
+        session, settings=rotated, user=user, code=pyotp.TOTP(secret).at(now), now=now
+    )
+    assert user.totp_secret != sealed_before  # resealed under the new key
+    # Without the old key, the resealed secret still opens.
+    only_new = rotated.model_copy(update={"master_key_previous_files": ""})
+    assert totp.pending_secret(only_new, user) == secret
+    with pytest.raises(InvalidTag):
+        totp.pending_secret(settings, user)  # the old key alone no longer opens it
