@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from accord.cases import workflow
+from accord.cases import entries, workflow
 from accord.cases.models import Case, CaseEvent
 from accord.cases.schemas import AssignmentIn, ContactIn, EventIn
 from accord.consent.ledger import current_state, record_consent
@@ -125,7 +125,7 @@ def test_self_referral_to_withdrawal(session: Session, hub: Register) -> None:
         case_id=accepted.case_id,
         data=ContactIn(outcome="engaged", channel="phone"),
     )
-    workflow.record_event(
+    entries.record_event(
         session,
         actor=caseworker,
         case_id=accepted.case_id,
@@ -191,6 +191,19 @@ def test_self_referral_to_withdrawal(session: Session, hub: Register) -> None:
     ]
 
     # 4. The client withdraws consent: deleted immediately.
+    assert current_state(session, subject_id=subject_id, purpose="victim-support") == "given"
+    # Another caseworker, whose caseload it is not, cannot erase the client.
+    with pytest.raises(AccessDenied, match="outside-caseload"):
+        withdraw(
+            session,
+            actor=_actor(hub, "caseworker"),
+            subject_id=subject_id,
+            register="cambs-hub",
+            controller="cambs-hub",
+            purpose="victim-support",
+            channel="phone",
+            notice_digest=digest(hub),
+        )
     assert current_state(session, subject_id=subject_id, purpose="victim-support") == "given"
     outcome = withdraw(
         session,

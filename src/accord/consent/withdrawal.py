@@ -27,6 +27,7 @@ from accord.consent.ledger import (
     record_consent,
 )
 from accord.consent.optout import add_opt_out
+from accord.disclosures.records import targets_of_subject
 from accord.gate.service import authorize
 from accord.gate.types import Action, Actor, Target
 from accord.people import service as people
@@ -80,21 +81,21 @@ def withdraw(
     ):
         raise ConsentError(f"purpose: no consent to {purpose!r} is on record for this subject")
     if effect is WithdrawalEffect.DELETE_RECORD:
-        # Check the deletion is allowed before anything is written, so a refusal half-does
-        # nothing. The gate never makes a deletion wait on consent.
+        # Check every deletion is allowed before anything is written, so a refusal leaves
+        # nothing half-done: each of the person's records is checked with its own owner,
+        # assignment and team (a caseworker cannot erase someone outside their caseload).
+        # The gate never makes a deletion wait on consent.
         subject = people.get_subject(session, subject_id)
-        authorize(
-            session,
-            actor=actor,
-            purpose=purpose,
-            action=Action.DELETE,
-            target=Target(
+        targets = targets_of_subject(session, subject_id=subject_id) or [
+            Target(
                 register=register,
                 record_type=record_type or _deletable_record_type(reg, purpose),
                 owner_organisation=subject.organisation,
                 subject_ids=(subject_id,),
-            ),
-        )
+            )
+        ]
+        for target in targets:
+            authorize(session, actor=actor, purpose=purpose, action=Action.DELETE, target=target)
     record = record_consent(
         session,
         actor=actor,

@@ -65,3 +65,21 @@ def _main_party_id(session: Session, case_id: uuid.UUID, subject_id: uuid.UUID) 
     return session.scalar(
         select(CaseParty.id).where(CaseParty.case_id == case_id, CaseParty.subject_id == subject_id)
     )
+
+
+def targets_of_subject(session: Session, *, subject_id: uuid.UUID) -> list[Target]:
+    """The gate targets of every case (casework or community safety) about this subject, so
+    an act on the person (a deletion on withdrawal) is checked against each of their records,
+    caseload included."""
+    targets = [
+        casework_target(case, shares_of(session, case.id))
+        for case in session.scalars(select(Case).where(Case.subject_id == subject_id))
+    ]
+    safety_ids = set(
+        session.scalars(select(SafetyCase.id).where(SafetyCase.subject_id == subject_id))
+    ) | set(session.scalars(select(CaseParty.case_id).where(CaseParty.subject_id == subject_id)))
+    for case_id in sorted(safety_ids, key=str):
+        safety = session.get(SafetyCase, case_id)
+        if safety is not None:
+            targets.append(case_target(safety, agencies_of(session, safety.id), party=subject_id))
+    return targets
