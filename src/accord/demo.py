@@ -40,6 +40,7 @@ _STEPS: list[tuple[str, str, str]] = [
     ("accord.cases.demo", "run", "Casework: LVWS referrals, routing, contacts, clocks, complaints"),
     ("accord.panels.demo", "run", "Hounslow risk panels, outreach, notices and disclosures"),
     ("accord.consent.demo", "run", "Consent ledger: withdrawals delete, exclude or opt out"),
+    ("accord.feeds.demo", "run", "TVT partner feeds: ingest, split identity store, quarantine"),
 ]
 
 

@@ -41,7 +41,7 @@ from accord.feeds.keys import record_secret
 from accord.feeds.models import FeedBatch, FeedIdentity, QuarantinedRow
 from accord.feeds.reader import read_delivery
 from accord.feeds.validate import validate
-from accord.feeds.vector import json_rows, keys_and_digests
+from accord.feeds.vector import json_rows, keys_and_digests, shared_connection
 from accord.gate.types import Action, Actor, Target
 from accord.register.schema import Delivery, FeedContract
 from accord.settings import Settings, get_settings
@@ -127,7 +127,10 @@ def ingest_file(
     owned = engine is None
     engine = engine or open_engine(settings)
     try:
-        return _ingest(session, actor, register, contract, path, delivery, settings, engine, today)
+        with shared_connection():
+            return _ingest(
+                session, actor, register, contract, path, delivery, settings, engine, today
+            )
     finally:
         if owned:
             engine.close()
