@@ -57,6 +57,17 @@ def test_consent_over_http(
     )
     assert unknown.status_code == 422
 
+    elsewhere = Actor(
+        id=None,
+        kind="user",
+        organisation="commissioner",
+        roles=frozenset({"caseworker"}),
+        permissions=caseworker.permissions,
+    )
+    app.dependency_overrides[current_actor] = lambda: elsewhere
+    hidden = client.get(f"/api/consent/subjects/{subject.id}")
+    assert hidden.status_code == 404  # another organisation's client is not even confirmed
+
     nobody = Actor(
         id=None, kind="user", organisation="hub", roles=frozenset(), permissions=frozenset()
     )

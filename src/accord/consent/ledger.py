@@ -20,6 +20,8 @@ from accord.consent.access import record_event, require
 from accord.consent.models import ConsentEvent
 from accord.gate.catalogue import Permission
 from accord.gate.types import Actor
+from accord.people.errors import SubjectNotFound
+from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.register.schema import Purpose, Register
 from accord.store.base import utcnow
@@ -244,7 +246,12 @@ def current_state(
 def history(
     session: Session, *, actor: Actor, subject_id: uuid.UUID, purpose: str | None = None
 ) -> list[ConsentRecord]:
-    """Every consent event for a subject, oldest first (for rights requests and review)."""
+    """Every consent event for a subject, oldest first (for rights requests and review).
+
+    Only the subject's own organisation (or a controller the statements were made to) reads
+    them; anyone else is told there is no such person, since even the existence of consent
+    records says someone is a client.
+    """
     require(
         actor,
         Permission.CONSENT_RECORD_READ,
@@ -258,6 +265,12 @@ def history(
         query = query.where(ConsentEvent.purpose == purpose)
     rows = session.scalars(query.order_by(ConsentEvent.recorded_at, ConsentEvent.id))
     records = [ConsentRecord.of(row) for row in rows]
+    if actor.kind != "system":
+        owner = session.scalar(select(Subject.organisation).where(Subject.id == subject_id))
+        if owner != actor.organisation:
+            records = [r for r in records if r.controller == actor.organisation]
+            if not records:
+                raise SubjectNotFound(subject_id)
     record_event(
         session,
         actor=actor,

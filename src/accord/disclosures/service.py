@@ -21,6 +21,7 @@ from accord.consent.ledger import ConsentState, current_state
 from accord.disclosures.models import DisclosureEntry
 from accord.gate.catalogue import Permission
 from accord.gate.types import Actor
+from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.register.schema import Register
 from accord.store.base import utcnow
@@ -244,11 +245,13 @@ def disclosures_for_subject(
             record_type="disclosure",
             subject_ids=(subject_id,),
         )
-    rows = session.scalars(
-        select(DisclosureEntry)
-        .where(DisclosureEntry.subject_id == subject_id)
-        .order_by(DisclosureEntry.disclosed_at, DisclosureEntry.id)
-    )
+    query = select(DisclosureEntry).where(DisclosureEntry.subject_id == subject_id)
+    if actor is not None and actor.kind != "system":
+        owner = session.scalar(select(Subject.organisation).where(Subject.id == subject_id))
+        if owner != actor.organisation:
+            # Another organisation sees only what it disclosed itself.
+            query = query.where(DisclosureEntry.from_organisation == actor.organisation)
+    rows = session.scalars(query.order_by(DisclosureEntry.disclosed_at, DisclosureEntry.id))
     return [LoggedDisclosure.of(row) for row in rows]
 
 
