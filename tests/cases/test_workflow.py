@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.cases import reading, workflow
+from accord.cases import entries, reading, workflow
 from accord.cases.errors import Conflict, InvalidInput
 from accord.cases.models import Case, CaseShare
 from accord.cases.schemas import (
@@ -93,7 +93,7 @@ def test_engaged_case_clock_moves_with_every_contact(session: Session) -> None:
         2032, 3, 3, 10, 0, tzinfo=UTC
     )  # type: ignore[union-attr]
     with time_machine.travel(datetime(2026, 6, 2, 11, 0, tzinfo=UTC), tick=False):
-        workflow.record_event(
+        entries.record_event(
             session,
             actor=worker,
             case_id=accepted.case_id,
@@ -163,9 +163,9 @@ def test_referral_on_needs_consent(session: Session) -> None:
         recipient="specialist-services", reason="counselling", fields=["name", "contact-details"]
     )
     with pytest.raises(Conflict, match="consent"):
-        workflow.refer_on(session, actor=worker, case_id=accepted.case_id, data=request)
+        entries.refer_on(session, actor=worker, case_id=accepted.case_id, data=request)
     agreed = request.model_copy(update={"consent_given_now": True})
-    workflow.refer_on(session, actor=worker, case_id=accepted.case_id, data=agreed)
+    entries.refer_on(session, actor=worker, case_id=accepted.case_id, data=agreed)
     assert (
         current_state(session, subject_id=accepted.subject_id, purpose="referral-on")
         is ConsentState.GIVEN
@@ -188,7 +188,7 @@ def test_timeline_entries_are_checked_and_ordered(session: Session) -> None:
             data=ContactIn(outcome="engaged", channel="phone"),
         )
         with pytest.raises(InvalidInput) as bad:
-            workflow.record_event(
+            entries.record_event(
                 session,
                 actor=worker,
                 case_id=accepted.case_id,
@@ -199,13 +199,13 @@ def test_timeline_entries_are_checked_and_ordered(session: Session) -> None:
             )
         assert bad.value.field == "details.processor"
         with pytest.raises(InvalidInput):
-            workflow.record_event(
+            entries.record_event(
                 session,
                 actor=worker,
                 case_id=accepted.case_id,
                 data=EventIn(kind="feedback", details={"rating": 9}),
             )
-        workflow.record_event(
+        entries.record_event(
             session,
             actor=worker,
             case_id=accepted.case_id,
@@ -214,7 +214,7 @@ def test_timeline_entries_are_checked_and_ordered(session: Session) -> None:
                 details={"language": "Polish", "processor": "translation-provider"},
             ),
         )
-        workflow.record_event(
+        entries.record_event(
             session,
             actor=worker,
             case_id=accepted.case_id,
@@ -224,7 +224,7 @@ def test_timeline_entries_are_checked_and_ordered(session: Session) -> None:
                 details={"needs": ["emotional", "security"]},
             ),
         )
-        workflow.record_event(
+        entries.record_event(
             session,
             actor=worker,
             case_id=accepted.case_id,
@@ -236,8 +236,8 @@ def test_timeline_entries_are_checked_and_ordered(session: Session) -> None:
             case_id=accepted.case_id,
             data=CloseIn(reason="support-completed"),
         )
-    entries = reading.timeline(session, actor=worker, case_id=accepted.case_id)
-    kinds = [e.kind for e in entries]
+    timeline = reading.timeline(session, actor=worker, case_id=accepted.case_id)
+    kinds = [e.kind for e in timeline]
     assert kinds == [
         "received",
         "routing-proposed",
@@ -248,7 +248,7 @@ def test_timeline_entries_are_checked_and_ordered(session: Session) -> None:
         "feedback",
         "closure",
     ]
-    assert entries[3].details == {"needs": ["emotional", "security"]}
+    assert timeline[3].details == {"needs": ["emotional", "security"]}
     with pytest.raises(Conflict):
         workflow.close_case(
             session, actor=worker, case_id=accepted.case_id, data=CloseIn(reason="other")

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from accord.accounts.deps import CurrentActor
-from accord.cases import reading, workflow
+from accord.cases import entries, reading, workflow
 from accord.cases.http import api_errors
 from accord.cases.schemas import (
     AssignmentIn,
@@ -82,9 +82,9 @@ def get_timeline(
 ) -> list[TimelineEntry]:
     """Everything recorded on the case, in the order it happened."""
     with api_errors(session):
-        entries = reading.timeline(session, actor=actor, case_id=case_id)
+        timeline = reading.timeline(session, actor=actor, case_id=case_id)
         session.commit()
-    return entries
+    return timeline
 
 
 @router.post("/{case_id}/routing", responses=_ERRORS)
@@ -141,11 +141,11 @@ def record_event(
     comment?}. Returns the timeline.
     """
     with api_errors(session):
-        workflow.record_event(session, actor=actor, case_id=case_id, data=body)
+        entries.record_event(session, actor=actor, case_id=case_id, data=body)
         session.commit()
-        entries = reading.timeline(session, actor=actor, case_id=case_id)
+        timeline = reading.timeline(session, actor=actor, case_id=case_id)
         session.commit()
-    return entries
+    return timeline
 
 
 @router.post("/{case_id}/referrals-on", status_code=201, responses=_ERRORS)
@@ -154,11 +154,11 @@ def refer_on(
 ) -> list[TimelineEntry]:
     """Refer the person on to a specialist service: only with their consent; logged."""
     with api_errors(session):
-        workflow.refer_on(session, actor=actor, case_id=case_id, data=body)
+        entries.refer_on(session, actor=actor, case_id=case_id, data=body)
         session.commit()
-        entries = reading.timeline(session, actor=actor, case_id=case_id)
+        timeline = reading.timeline(session, actor=actor, case_id=case_id)
         session.commit()
-    return entries
+    return timeline
 
 
 @router.post("/{case_id}/closure", responses=_ERRORS)

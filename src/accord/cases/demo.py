@@ -19,7 +19,7 @@ from typing import Any
 from faker import Faker
 from sqlalchemy.orm import Session
 
-from accord.cases import complaints, workflow
+from accord.cases import complaints, entries, workflow
 from accord.cases.models import Case
 from accord.cases.schemas import (
     AssignmentIn,
@@ -227,7 +227,7 @@ def _work(
         session, actor=worker, case_id=case_id, data=ContactIn(outcome="engaged", channel="phone")
     )
     counts["engaged"] += 1
-    workflow.record_event(
+    entries.record_event(
         session,
         actor=worker,
         case_id=case_id,
@@ -248,7 +248,7 @@ def _work(
             },
         ),
     )
-    workflow.record_event(
+    entries.record_event(
         session,
         actor=worker,
         case_id=case_id,
@@ -263,7 +263,7 @@ def _work(
         ),
     )
     if rng.random() < 0.15:
-        workflow.record_event(
+        entries.record_event(
             session,
             actor=worker,
             case_id=case_id,
@@ -277,7 +277,7 @@ def _work(
         )
         counts["translation arranged"] += 1
     if rng.random() < 0.15:
-        workflow.refer_on(
+        entries.refer_on(
             session,
             actor=worker,
             case_id=case_id,
@@ -290,7 +290,7 @@ def _work(
         )
         counts["referred on with consent"] += 1
     if rng.random() < 0.6:
-        workflow.record_event(
+        entries.record_event(
             session,
             actor=worker,
             case_id=case_id,

@@ -19,17 +19,13 @@ from accord.cases.schemas import (
     AssignmentIn,
     CloseIn,
     ContactIn,
-    EventIn,
     NotTakenUpIn,
-    ReferralOnIn,
     RoutingIn,
 )
-from accord.consent import ledger
 from accord.disclosures import service as disclosures
 from accord.gate.catalogue import Permission
 from accord.gate.types import Action, Actor
 from accord.people import service as people
-from accord.register.load import digest
 from accord.register.registry import current_registry
 from accord.register.schema import Register, Trigger
 
@@ -37,7 +33,7 @@ OPEN = ("referred", "contacting", "engaged")
 PRE_ENGAGEMENT = ("referred", "contacting")
 
 
-def _now(value: datetime | None) -> datetime:
+def moment(value: datetime | None) -> datetime:
     return aware(value) if value is not None else datetime.now(UTC)
 
 
@@ -79,7 +75,6 @@ def add_event(
         else None,
     )
     session.add(event)
-    session.flush()
     return event
 
 
@@ -97,12 +92,12 @@ def refresh_clock(case: Case) -> None:
     )
 
 
-def _open(case: Case, *, states: tuple[str, ...] = OPEN) -> None:
+def require_state(case: Case, *, states: tuple[str, ...] = OPEN) -> None:
     if case.status not in states:
         raise Conflict(f"the case is {case.status}; this needs it to be {' or '.join(states)}")
 
 
-def _categories(kind: str) -> set[str] | None:
+def categories_for(kind: str) -> set[str] | None:
     category = purposes.EVENT_CATEGORIES.get(kind)
     return {category} if category else None
 
@@ -119,7 +114,7 @@ def confirm_routing(session: Session, *, actor: Actor, case_id: uuid.UUID, data:
         action=Action.UPDATE,
         permission=Permission.CASE_CASE_ROUTE,
     )
-    _open(case, states=PRE_ENGAGEMENT)
+    require_state(case, states=PRE_ENGAGEMENT)
     register = current_registry().get(case.register)
     try:
         service = register.service(data.service)
@@ -227,10 +222,10 @@ def record_contact(session: Session, *, actor: Actor, case_id: uuid.UUID, data: 
         case_id=case_id,
         purpose=purposes.CASEWORK,
         action=Action.UPDATE,
-        categories=_categories("contact-attempt"),
+        categories=categories_for("contact-attempt"),
     )
-    _open(case)
-    at = _now(data.at)
+    require_state(case)
+    at = moment(data.at)
     if aware(case.received_at) > at:
         raise InvalidInput("at", "a contact cannot be before the referral was received")
     add_event(
@@ -255,7 +250,7 @@ def record_contact(session: Session, *, actor: Actor, case_id: uuid.UUID, data: 
         else:
             case.status = "contacting"
     elif data.outcome != "not-reached":
-        _touch(case, at)
+        touch_contact(case, at)
     refresh_clock(case)
     session.flush()
     return case
@@ -268,7 +263,7 @@ def _is_rj(case: Case) -> bool:
     return register.record_type(purposes.RJ_CASE).service == case.service
 
 
-def _touch(case: Case, at: datetime) -> None:
+def touch_contact(case: Case, at: datetime) -> None:
     if case.last_contact_at is None or aware(case.last_contact_at) < at:
         case.last_contact_at = at
 
@@ -279,8 +274,8 @@ def mark_not_taken_up(
     case, _ = load_case(
         session, actor=actor, case_id=case_id, purpose=purposes.CASEWORK, action=Action.UPDATE
     )
-    _open(case, states=PRE_ENGAGEMENT)
-    at = _now(data.at)
+    require_state(case, states=PRE_ENGAGEMENT)
+    at = moment(data.at)
     case.status = "not-taken-up"
     case.not_taken_up_at = at
     add_event(
@@ -297,145 +292,12 @@ def mark_not_taken_up(
     return case
 
 
-# Fields each timeline kind accepts in `details`, and which of them are required.
-EVENT_FIELDS: dict[str, tuple[set[str], set[str]]] = {
-    "needs-assessment": ({"needs", "risk_level", "summary"}, {"needs"}),
-    "vulnerability": ({"vulnerable", "factors", "note"}, {"vulnerable"}),
-    "note": ({"text"}, {"text"}),
-    "support": ({"type", "delivered_by", "duration_minutes", "note"}, {"type", "delivered_by"}),
-    "translation": ({"language", "processor", "note"}, {"language", "processor"}),
-    "feedback": ({"rating", "comment"}, {"rating"}),
-}
-
-
-def record_event(session: Session, *, actor: Actor, case_id: uuid.UUID, data: EventIn) -> CaseEvent:
-    allowed, required = EVENT_FIELDS[data.kind]
-    unknown = set(data.details) - allowed
-    if unknown:
-        raise InvalidInput(
-            f"details.{sorted(unknown)[0]}",
-            f"not a field of a {data.kind} entry; expected {', '.join(sorted(allowed))}",
-        )
-    missing = required - {k for k, v in data.details.items() if v not in (None, "")}
-    if missing:
-        raise InvalidInput(f"details.{sorted(missing)[0]}", f"required for a {data.kind} entry")
-    case, _ = load_case(
-        session,
-        actor=actor,
-        case_id=case_id,
-        purpose=purposes.CASEWORK,
-        action=Action.UPDATE,
-        categories=_categories(data.kind),
-    )
-    _open(
-        case,
-        states=("engaged",)
-        if data.kind in ("support", "needs-assessment", "translation")
-        else OPEN,
-    )
-    _check_event(case, data)
-    at = _now(data.at)
-    event = add_event(session, case, actor, data.kind, at, details=data.details)
-    if data.kind == "vulnerability":
-        case.vulnerable = bool(data.details["vulnerable"])
-    if data.kind == "support":
-        _touch(case, at)  # support is delivered in contact with the person
-        refresh_clock(case)
-    session.flush()
-    return event
-
-
-def _check_event(case: Case, data: EventIn) -> None:
-    details = data.details
-    if data.kind == "translation":
-        register = current_registry().get(case.register)
-        processors = {o.id for o in register.organisations if o.role.value == "processor"}
-        processors |= {r.id for r in register.recipients if r.kind == "processor"}
-        if details["processor"] not in processors:
-            raise InvalidInput(
-                "details.processor",
-                f"{details['processor']!r} is not a processor in {case.register!r} ({', '.join(sorted(processors)) or 'none named'})",
-            )
-    if data.kind == "feedback":
-        rating = details["rating"]
-        if not isinstance(rating, int) or not 1 <= rating <= 5:
-            raise InvalidInput(
-                "details.rating", "a whole number from 1 (very poor) to 5 (very good)"
-            )
-
-
-def refer_on(
-    session: Session, *, actor: Actor, case_id: uuid.UUID, data: ReferralOnIn
-) -> CaseEvent:
-    """A referral to a specialist service, only with the person's consent (logged disclosure)."""
-    case, _ = load_case(
-        session, actor=actor, case_id=case_id, purpose=purposes.CASEWORK, action=Action.UPDATE
-    )
-    _open(case, states=("engaged",))
-    register = current_registry().get(case.register)
-    disclosures.check_recipient(register, data.recipient)
-    at = _now(data.at)
-    if data.consent_given_now:
-        ledger.record_consent(
-            session,
-            actor=actor,
-            subject_id=case.subject_id,
-            register=case.register,
-            controller=case.organisation,
-            purpose=purposes.REFERRAL_ON,
-            state=ledger.ConsentState.GIVEN,
-            channel=data.consent_channel,
-            notice_digest=digest(register),
-            recorded_at=at,
-        )
-    state = ledger.current_state(session, subject_id=case.subject_id, purpose=purposes.REFERRAL_ON)
-    if state is not ledger.ConsentState.GIVEN:
-        shown = state.value if state else "not recorded"
-        raise Conflict(
-            f"consent to be referred on is {shown}: ask the person first (consent_given_now)"
-        )
-    load_case(
-        session,
-        actor=actor,
-        case_id=case.id,
-        purpose=purposes.REFERRAL_ON,
-        action=Action.DISCLOSE,
-        categories=data.fields,
-    )
-    disclosures.log_disclosure(
-        session,
-        actor=actor,
-        subject_id=case.subject_id,
-        register=case.register,
-        recipient=data.recipient,
-        fields=data.fields,
-        with_consent=True,
-        basis=disclosures.DisclosureBasis.CONSENT,
-        purpose=purposes.REFERRAL_ON,
-        from_organisation=case.organisation,
-        record_type=case.record_type,
-        record_id=case.id,
-        method="referral-on",
-        disclosed_at=at,
-    )
-    event = add_event(
-        session,
-        case,
-        actor,
-        "referral-on",
-        at,
-        details={"recipient": data.recipient, "reason": data.reason, "fields": data.fields},
-    )
-    session.flush()
-    return event
-
-
 def close_case(session: Session, *, actor: Actor, case_id: uuid.UUID, data: CloseIn) -> Case:
     case, _ = load_case(
         session, actor=actor, case_id=case_id, purpose=purposes.CASEWORK, action=Action.UPDATE
     )
-    _open(case)
-    at = _now(data.at)
+    require_state(case)
+    at = moment(data.at)
     if case.status in PRE_ENGAGEMENT:
         # Never engaged: closing it is the referral not being taken up (the 12-month clock).
         case.status = "not-taken-up"
