@@ -21,6 +21,7 @@ from accord.consent.ledger import (
 )
 from accord.consent.models import ConsentEvent
 from accord.gate.types import AccessDenied, Actor
+from accord.people.errors import SubjectNotFound
 from accord.people.service import create_subject
 from accord.register.load import digest
 from accord.register.schema import Register
@@ -142,3 +143,19 @@ def test_the_database_refuses_updates_too(
     savepoint.rollback()
     state = session.scalar(select(ConsentEvent.state).where(ConsentEvent.id == record.id))
     assert state == "given"
+
+
+def test_another_organisation_cannot_record_for_our_client(
+    session: Session, register: Register, caseworker: Actor
+) -> None:
+    subject = create_subject(session, register=register.id, organisation="hub")
+    outsider = Actor(
+        id=uuid.uuid4(),
+        kind="user",
+        organisation="commissioner",
+        roles=caseworker.roles,
+        permissions=caseworker.permissions,
+    )
+    with pytest.raises(SubjectNotFound):
+        _record(session, outsider, register, subject.id, state="withdrawn")
+    assert current_state(session, subject_id=subject.id, purpose="p-stop_processing") is None

@@ -161,6 +161,13 @@ def record_consent(
         )
     if not notice_digest or len(notice_digest) > 64:
         raise ConsentError("notice_digest: the digest of the notice shown is required")
+    owner = session.scalar(select(Subject.organisation).where(Subject.id == subject_id))
+    if owner is None:
+        raise SubjectNotFound(subject_id)
+    if actor.kind == "user" and actor.organisation not in (owner, controller):
+        # A person records statements made to their own organisation; machine tokens relay
+        # what an officer recorded at referral, and jobs act for the controller.
+        raise SubjectNotFound(subject_id)
     moment = recorded_at or utcnow()
     if expires_at is not None:
         if state is not ConsentState.GIVEN:
