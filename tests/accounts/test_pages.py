@@ -231,3 +231,21 @@ def test_sign_out_everywhere_else(app: FastAPI, browser: TestClient, user: User)
         assert done.status_code == 303
         assert laptop.get("/api/me").status_code == 401
         assert browser.get("/api/me").status_code == 200
+
+
+def test_home_links_only_work_the_person_may_do_and_that_exists(
+    app: FastAPI, browser: TestClient, user: User
+) -> None:
+    @app.get("/cases")
+    def cases() -> dict[str, str]:
+        return {}
+
+    @app.get("/reports")
+    def reports() -> dict[str, str]:
+        return {}
+
+    sign_in(browser, user.email)
+    home = browser.get("/", headers=HTML)
+    assert 'href="/cases">Cases</a>' in home.text  # permission and a page
+    assert 'href="/reports"' not in home.text  # a page, but not this person's work
+    assert 'href="/referrals"' not in home.text  # neither

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.routing import Route
+from starlette.routing import Match
 
 from accord.accounts.deps import CurrentActor, OptionalActor
 from accord.gate.catalogue import Permission
@@ -105,8 +105,10 @@ SECTIONS = (
 )
 
 
-def _served_paths(request: Request) -> set[str]:
-    return {route.path for route in request.app.routes if isinstance(route, Route)}
+def _served(request: Request, path: str) -> bool:
+    """Whether the application answers GET `path` (asked of the router, as a request would)."""
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": "", "headers": []}
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
 
 
 @router.get("/privacy")
@@ -129,8 +131,9 @@ def privacy_notice(register_id: str) -> HTMLResponse:
 
 @router.get("/")
 def home(request: Request, actor: CurrentActor) -> Response:
-    served = _served_paths(request)
-    sections = [s for s in SECTIONS if s.permission in actor.permissions and s.path in served]
+    sections = [
+        s for s in SECTIONS if s.permission in actor.permissions and _served(request, s.path)
+    ]
     registry = current_registry()
     roles = []
     for register in registry.registers.values():
