@@ -40,11 +40,20 @@ _STEPS = {
 }
 
 
+MATCHING_ROLE = "partnership-analyst"
+
+
 def _actor(register: str, organisation: str) -> Actor:
     """The matching team's role from the register, acting as the system (CLI and jobs)."""
     from accord.register.registry import current_registry
 
-    role = current_registry().role(register, "partnership-analyst")
+    try:
+        role = current_registry().role(register, MATCHING_ROLE)
+    except KeyError as exc:
+        err_console.print(
+            f"[red]✗[/red] register {register!r} has no {MATCHING_ROLE!r} role to run linkage as"
+        )
+        raise typer.Exit(1) from exc
     return Actor(
         id=None,
         kind="system",
@@ -178,16 +187,18 @@ def review_list(
             limit=limit,
         )
         session.commit()
-        table = Table("pair", "record", "record", "weight", "probability", "status", "decision")
+        table = Table("weight", "probability", "status", "decision")
+        for column in ("record", "record", "pair"):
+            table.add_column(column, overflow="fold")
         for p in pairs:
             table.add_row(
-                str(p.id),
-                p.record_id_l,
-                p.record_id_r,
                 f"{p.match_weight:.2f}",
                 f"{p.match_probability:.3f}",
                 p.status,
                 p.decision or "",
+                p.record_id_l,
+                p.record_id_r,
+                str(p.id),
             )
     console.print(table)
 

@@ -74,6 +74,8 @@ def run(
             "no finished full run to take a trained model from: run a full linkage first"
         )
     frame = identifiers if identifiers is not None else _identifiers(session, actor, config)
+    if frame.empty:
+        raise LinkageError("there are no partner records to link: ingest a feed first")
     record = LinkageRun(
         kind="incremental" if incremental else "full",
         status="running",
