@@ -1,3 +1,5 @@
+# Statements combine register-defined names (quoted) with SQL built by the shared pipeline.
+# ruff: noqa: S608
 """DuckDB: the embedded default, one file at settings.analytics_path."""
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from accord.analytics.dialect import DUCKDB
 from accord.analytics.engine import AnalyticsEngine
+from accord.analytics.tables import TableSpec
 
 
 class DuckDBEngine(AnalyticsEngine):
@@ -53,6 +56,21 @@ class DuckDBEngine(AnalyticsEngine):
             self._execute(f"CREATE OR REPLACE TABLE {q(staged)} AS {select_sql}")
             self._execute(f"DROP TABLE IF EXISTS {q(table)}")
             self._execute(f"ALTER TABLE {q(staged)} RENAME TO {q(table)}")
+            self._execute("COMMIT")
+        except Exception:
+            self._execute("ROLLBACK")
+            raise
+
+    def _merge(self, spec: TableSpec, keep: str, add: str) -> None:
+        # In place: a 10,000-row delta should not rewrite a million-row table.
+        q = self.dialect.quote
+        table = q(spec.name)
+        self._execute("BEGIN TRANSACTION")
+        try:
+            self._execute(f"CREATE OR REPLACE TEMP TABLE accord_add AS {add}")
+            self._execute(f"DELETE FROM {table} t WHERE NOT ({keep})")
+            self._execute(f"INSERT INTO {table} SELECT * FROM accord_add")
+            self._execute("DROP TABLE accord_add")
             self._execute("COMMIT")
         except Exception:
             self._execute("ROLLBACK")

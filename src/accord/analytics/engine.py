@@ -114,16 +114,15 @@ class AnalyticsEngine(ABC):
             removed = self._removal(spec, snapshot=snapshot, cutoff=cutoff)
             deleted = self._scalar(f"SELECT COUNT(*) FROM {t} t WHERE {removed}")
             keep = (
-                f"SELECT {self._cols(spec, 't')} FROM {t} t WHERE NOT ({removed})"
-                f" AND NOT EXISTS (SELECT 1 FROM {INCOMING} i WHERE i.record_id = t.record_id"
-                f" AND i.{q('_row_digest')} <> t.{q('_row_digest')})"
+                f"NOT ({removed}) AND NOT EXISTS (SELECT 1 FROM {INCOMING} i"
+                f" WHERE i.record_id = t.record_id AND i.{q('_row_digest')} <> t.{q('_row_digest')})"
             )
             add = (
                 f"SELECT {self._cols(spec, 'i')} FROM {INCOMING} i WHERE NOT EXISTS"
                 f" (SELECT 1 FROM {t} t WHERE t.record_id = i.record_id"
                 f" AND t.{q('_row_digest')} = i.{q('_row_digest')})"
             )
-            self._replace(spec.name, f"{keep} UNION ALL {add}")
+            self._merge(spec, keep, add)
         finally:
             self._drop_input(INCOMING)
             self._drop_input(DELETES)
@@ -181,6 +180,16 @@ class AnalyticsEngine(ABC):
     def drop(self, spec: TableSpec) -> None:
         if self._exists(spec.name):
             self._drop(spec.name)
+
+    def _merge(self, spec: TableSpec, keep: str, add: str) -> None:
+        """Keep the stored rows `t` matching `keep`, then add the rows `add` selects.
+
+        The portable form rewrites the table (all Spark's Parquet tables allow); an engine
+        with in-place DELETE and INSERT may override it, with the same result."""
+        t = self._ref(spec.name)
+        self._replace(
+            spec.name, f"SELECT {self._cols(spec, 't')} FROM {t} t WHERE {keep} UNION ALL {add}"
+        )
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -243,16 +243,13 @@ def _apply_identifiers(
     batch_id: uuid.UUID,
     settings: Settings,
 ) -> None:
-    held: dict[str, str] = {
-        record_id: digest
-        for record_id, digest in session.execute(
-            select(FeedIdentity.record_id, FeedIdentity.row_digest).where(
-                FeedIdentity.register == register,
-                FeedIdentity.partner == contract.partner,
-                FeedIdentity.dataset == contract.dataset,
-            )
-        )
-    }
+    held = ident_store.held_digests(
+        session,
+        register=register,
+        partner=contract.partner,
+        dataset=contract.dataset,
+        only=None if snapshot else list(ids[load_idx]) + remove_ids,
+    )
     changed = [i for i in load_idx if held.get(ids[i]) != digests[i]]
     idx = np.array(changed, dtype=np.int64)
     plain_columns = {
