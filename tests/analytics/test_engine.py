@@ -51,7 +51,10 @@ def test_upsert_keeps_unchanged_rows_and_replaces_changed(analytics: AnalyticsEn
     counts = analytics.apply(
         SPEC,
         pa.concat_tables(
-            [rows(["a"], "v1", date(2025, 1, 1)), rows(["b"], "v2", date(2025, 1, 1), "drug-offences")]
+            [
+                rows(["a"], "v1", date(2025, 1, 1)),
+                rows(["b"], "v2", date(2025, 1, 1), "drug-offences"),
+            ]
         ),
         snapshot=False,
     )
