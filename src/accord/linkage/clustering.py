@@ -155,7 +155,13 @@ def cluster(
     sizes = np.bincount(labels, minlength=n)
     for root in np.flatnonzero(sizes > max_size).tolist():
         _break_up(
-            result, root, left, right, weight, must_link, cannot_link, threshold, max_size, step
+            result,
+            root,
+            (left, right, weight),
+            (must_link, cannot_link, exclusive),
+            threshold,
+            max_size,
+            step,
         )
     return result
 
@@ -187,15 +193,14 @@ def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 def _break_up(
     result: ClusterResult,
     root: int,
-    left: np.ndarray,
-    right: np.ndarray,
-    weight: np.ndarray,
-    must_link: Sequence[tuple[int, int]],
-    cannot_link: Sequence[tuple[int, int]],
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray],
+    constraints: tuple[Sequence[tuple[int, int]], Sequence[tuple[int, int]], Sequence[int]],
     threshold: float,
     max_size: int,
     step: float,
 ) -> None:
+    left, right, weight = edges
+    must_link, cannot_link, exclusive = constraints
     members = np.flatnonzero(result.labels == root)
     result.broken.append(len(members))
     local = {int(m): i for i, m in enumerate(members.tolist())}
@@ -205,6 +210,7 @@ def _break_up(
     sub_weight = weight[inside]
     must = [(local[a], local[b]) for a, b in must_link if a in local and b in local]
     cannot = [(local[a], local[b]) for a, b in cannot_link if a in local and b in local]
+    sub_exclusive = [local[x] for x in exclusive if x in local]
     pending = [np.arange(len(members))]
     current = threshold
     top = float(sub_weight.max()) if len(sub_weight) else threshold
@@ -212,7 +218,9 @@ def _break_up(
         current += step
         strict = sub_weight >= current
         scratch = ClusterResult(labels=np.arange(len(members)))
-        uf = _greedy(len(members), sub_left[strict], sub_right[strict], must, cannot, scratch)
+        uf = _greedy(
+            len(members), sub_left[strict], sub_right[strict], must, cannot, scratch, sub_exclusive
+        )
         labels = np.fromiter((uf.find(i) for i in range(len(members))), np.int64, len(members))
         still: list[np.ndarray] = []
         for part in pending:

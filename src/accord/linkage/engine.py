@@ -54,8 +54,9 @@ def spark_session(*, app_name: str = "accord-linkage", cores: int = 2) -> Any:
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", str(cores * 4))
-        .config("spark.default.parallelism", str(cores * 4))
+        # small partition counts: on one machine, scheduling many tiny tasks costs more than it saves
+        .config("spark.sql.shuffle.partitions", str(cores))
+        .config("spark.default.parallelism", str(cores))
         .config("spark.ui.enabled", "false")
         .config("spark.sql.ansi.enabled", "false")
         .getOrCreate()
@@ -71,7 +72,7 @@ def spark_engine(session: Any | None = None, *, checkpoint_dir: str | None = Non
         owned.append(session)
     if checkpoint_dir:
         session.sparkContext.setCheckpointDir(checkpoint_dir)
-    api = SparkAPI(spark_session=session, num_partitions_on_repartition=8)  # type: ignore[no-untyped-call]
+    api = SparkAPI(spark_session=session, num_partitions_on_repartition=4)  # type: ignore[no-untyped-call]
     return Engine("spark", api, owned)
 
 
