@@ -20,7 +20,7 @@ from joserfc.jwk import KeySet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.accounts import service
+from accord.accounts import events, service
 from accord.accounts.errors import AccountError
 from accord.accounts.models import User
 from accord.register.registry import Registry, current_registry
@@ -166,18 +166,23 @@ def sign_in_user(
             name=str(claims.get("name") or email),
             organisation=str(organisation),
             registry=registry,
+            actor=events.system(str(organisation), name="single sign-on"),
         )
     if not user.active:
         raise SsoRefused("Your accord account has been disabled.")
+    sso = events.system(user.organisation, name="single sign-on")
     user.oidc_subject = subject
     # The provider's groups are the source of truth for this person's roles.
     for grant in list(user.roles):
         if (grant.register_id, grant.role_id) not in grants:
-            user.roles.remove(grant)
-    session.flush()
+            service.remove_role(
+                session, user=user, register=grant.register_id, role=grant.role_id, actor=sso
+            )
     for register, role in grants:
         try:
-            service.add_role(session, user=user, register=register, role=role, registry=registry)
+            service.add_role(
+                session, user=user, register=register, role=role, registry=registry, actor=sso
+            )
         except AccountError as exc:
             session.rollback()
             raise SsoRefused(f"Your group's role cannot be given to you: {exc.message}.") from exc

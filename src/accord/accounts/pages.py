@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from accord.accounts import oidc, service, sessions, totp
+from accord.accounts import events, oidc, service, sessions, totp
+from accord.accounts.actor import actor_for_user
 from accord.accounts.csrf import require_csrf
 from accord.accounts.deps import CurrentUser, signed_in_session
 from accord.accounts.models import SessionRecord, User
@@ -171,6 +172,16 @@ def check_code(
 def sign_out(request: Request, db: DbSession, settings: AppSettings) -> Response:
     record_id = sessions.cookie_session_id(request, settings)
     if record_id is not None:
+        record = sessions.load(db, settings=settings, record_id=record_id, touch=False)
+        if record is not None:
+            events.record(
+                db,
+                actor=actor_for_user(record.user),
+                action="sign-out",
+                record_type="sign-in-session",
+                record_id=record.id,
+                organisation=record.user.organisation,
+            )
         sessions.revoke(db, record_id=record_id)
     response = _redirect("/signed-out")
     sessions.clear_cookie(response, settings=settings, request=request)

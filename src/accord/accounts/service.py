@@ -17,10 +17,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.accounts import passwords, sessions
+from accord.accounts import events, passwords, sessions
 from accord.accounts.clock import as_utc
 from accord.accounts.errors import AccountError
 from accord.accounts.models import SignInThrottle, Team, TeamMembership, User, UserRole
+from accord.gate.types import Actor
 from accord.register.registry import Registry, current_registry
 from accord.settings import Settings
 from accord.store.base import utcnow
@@ -71,6 +72,7 @@ def create_user(
     organisation: str,
     password: str | None = None,
     registry: Registry | None = None,
+    actor: Actor | None = None,
 ) -> User:
     registry = registry or current_registry()
     address = _checked_email(email)
@@ -94,21 +96,46 @@ def create_user(
         active=True,
     )
     session.add(user)
+    session.flush()
+    events.record(
+        session,
+        actor=actor,
+        action="create",
+        record_type="user",
+        record_id=user.id,
+        organisation=organisation,
+    )
     session.commit()
     return user
 
 
-def set_password(session: Session, *, user: User, password: str) -> None:
+def set_password(
+    session: Session, *, user: User, password: str, actor: Actor | None = None
+) -> None:
     problem = passwords.password_problem(password)
     if problem:
         raise AccountError("password", problem)
     user.password_hash = passwords.hash_password(password)
+    events.record(
+        session,
+        actor=actor,
+        action="set-password",
+        record_type="user",
+        record_id=user.id,
+        organisation=user.organisation,
+    )
     session.commit()
     sessions.revoke_all(session, user_id=user.id)
 
 
 def add_role(
-    session: Session, *, user: User, register: str, role: str, registry: Registry | None = None
+    session: Session,
+    *,
+    user: User,
+    register: str,
+    role: str,
+    registry: Registry | None = None,
+    actor: Actor | None = None,
 ) -> UserRole:
     registry = registry or current_registry()
     try:
@@ -137,22 +164,52 @@ def add_role(
             return grant
     grant = UserRole(user_id=user.id, register_id=register, role_id=role)
     user.roles.append(grant)
+    events.record(
+        session,
+        actor=actor,
+        action="grant-role",
+        record_type="user",
+        record_id=user.id,
+        organisation=user.organisation,
+        register=register,
+        ref=role,
+    )
     session.commit()
     return grant
 
 
-def remove_role(session: Session, *, user: User, register: str, role: str) -> bool:
+def remove_role(
+    session: Session, *, user: User, register: str, role: str, actor: Actor | None = None
+) -> bool:
     for grant in list(user.roles):
         if grant.register_id == register and grant.role_id == role:
             user.roles.remove(grant)
+            events.record(
+                session,
+                actor=actor,
+                action="remove-role",
+                record_type="user",
+                record_id=user.id,
+                organisation=user.organisation,
+                register=register,
+                ref=role,
+            )
             session.commit()
             return True
     return False
 
 
-def set_active(session: Session, *, user: User, active: bool) -> None:
+def set_active(session: Session, *, user: User, active: bool, actor: Actor | None = None) -> None:
     """Disable (or re-enable) an account; disabling ends every session at once."""
     user.active = active
+    events.record(
+        session,
+        actor=actor,
+        action="enable" if active else "disable",
+        record_type="user",
+        record_id=user.id,
+        organisation=user.organisation,
+    )
     session.commit()
     if not active:
         sessions.revoke_all(session, user_id=user.id)
@@ -229,5 +286,16 @@ def authenticate(
     locked = throttle.failures >= settings.sign_in_max_failures
     if locked:
         throttle.locked_until = now + timedelta(minutes=settings.sign_in_lockout_minutes)
+        if user is not None:  # an unknown address has no id to record, and no name is kept
+            events.record(
+                session,
+                actor=None,
+                action="lock",
+                record_type="user",
+                record_id=user.id,
+                organisation=user.organisation,
+                outcome="refused",
+                reason="too-many-failures",
+            )
     session.commit()
     return SignInResult("locked" if locked else "wrong")

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from accord.accounts import events
+from accord.accounts.actor import actor_for_user
 from accord.accounts.clock import as_utc
 from accord.accounts.models import SessionRecord, User
 from accord.settings import Settings
@@ -59,6 +61,16 @@ def start(
     )
     session.add(record)
     session.flush()
+    if stage == FULL:
+        events.record(
+            session,
+            actor=actor_for_user(user),
+            action="sign-in",
+            record_type="sign-in-session",
+            record_id=record.id,
+            organisation=user.organisation,
+            ref=method,
+        )
     return record
 
 

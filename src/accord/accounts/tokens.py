@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.accounts import events
 from accord.accounts.actor import actor_for_token
 from accord.accounts.clock import as_utc
 from accord.accounts.errors import AccountError
@@ -48,6 +49,7 @@ def create_token(
     created_by: uuid.UUID | None = None,
     lifetime: timedelta | None = DEFAULT_LIFETIME,
     registry: Registry | None = None,
+    actor: Actor | None = None,
 ) -> IssuedToken:
     registry = registry or current_registry()
     if not name.strip():
@@ -89,16 +91,36 @@ def create_token(
         expires_at=now + lifetime if lifetime is not None else None,
     )
     session.add(token)
+    session.flush()
+    events.record(
+        session,
+        actor=actor,
+        action="create",
+        record_type="api-token",
+        record_id=token.id,
+        organisation=organisation,
+        register=register,
+        ref=role,
+    )
     session.commit()
     return IssuedToken(token=token, secret=secret)
 
 
-def revoke_token(session: Session, *, token_id: uuid.UUID) -> ApiToken:
+def revoke_token(session: Session, *, token_id: uuid.UUID, actor: Actor | None = None) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
         raise AccountError("id", f"no API token {token_id}")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        events.record(
+            session,
+            actor=actor,
+            action="revoke",
+            record_type="api-token",
+            record_id=token.id,
+            organisation=token.organisation,
+            register=token.register_id,
+        )
         session.commit()
     return token
 

@@ -19,7 +19,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.orm import Session
 
+from accord.accounts import events
+from accord.accounts.actor import actor_for_user
 from accord.accounts.models import User
+from accord.gate.types import Actor
 from accord.keys.keyring import read_master_key_file
 from accord.settings import Settings
 
@@ -119,12 +122,28 @@ def confirm_enrolment(session: Session, *, settings: Settings, user: User, code:
     if not verify(session, settings=settings, user=user, code=code):
         return False
     user.totp_confirmed = True
+    events.record(
+        session,
+        actor=actor_for_user(user),
+        action="codes-on",
+        record_type="user",
+        record_id=user.id,
+        organisation=user.organisation,
+    )
     session.commit()
     return True
 
 
-def remove(session: Session, *, user: User) -> None:
+def remove(session: Session, *, user: User, actor: Actor | None = None) -> None:
     user.totp_secret = None
     user.totp_confirmed = False
     user.totp_last_step = None
+    events.record(
+        session,
+        actor=actor,
+        action="codes-off",
+        record_type="user",
+        record_id=user.id,
+        organisation=user.organisation,
+    )
     session.commit()
