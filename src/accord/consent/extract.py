@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from accord.consent.ledger import ConsentError, ConsentState, consent_purpose
 from accord.consent.models import ConsentEvent
@@ -64,25 +64,32 @@ def _latest_states(
 
 
 def excluded_subjects(session: Session, *, purpose: str) -> set[uuid.UUID]:
-    """Everyone who withdrew consent to `purpose` and has not given it again since."""
-    withdrew = set(
+    """Everyone who withdrew consent to `purpose` and has not given it again since (a consent
+    given at the same instant as a withdrawal, or since expired, does not count)."""
+    later = aliased(ConsentEvent)
+    now = utcnow()
+    regiven = (
+        select(later.id)
+        .where(
+            later.subject_id == ConsentEvent.subject_id,
+            later.purpose == purpose,
+            later.state == ConsentState.GIVEN.value,
+            later.recorded_at > ConsentEvent.recorded_at,
+            or_(later.expires_at.is_(None), later.expires_at > now),
+        )
+        .exists()
+    )
+    return set(
         session.scalars(
             select(ConsentEvent.subject_id)
             .where(
                 ConsentEvent.purpose == purpose,
                 ConsentEvent.state == ConsentState.WITHDRAWN.value,
+                ~regiven,
             )
             .distinct()
         )
     )
-    if not withdrew:
-        return set()
-    states = _latest_states(session, purpose=purpose, subject_ids=withdrew)
-    return {
-        sid
-        for sid in withdrew
-        if states.get(sid, ("withdrawn", False))[0] != ConsentState.GIVEN.value or states[sid][1]
-    }
 
 
 @dataclass(frozen=True)
