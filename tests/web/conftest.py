@@ -25,6 +25,7 @@ from accord.accounts import service
 from accord.accounts.models import User
 from accord.app import create_app
 from accord.settings import Settings
+from accord.web.pages import STATIC_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -93,6 +94,8 @@ def live_server(
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed: run `make browser` (Debian's chromium package)")
+    if not (STATIC_DIR / "govuk" / "govuk-frontend.min.css").exists():
+        pytest.fail("GOV.UK Frontend assets are not built: run `make assets`")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
