@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from accord.gate import audit
 from accord.gate.types import Actor
 from accord.notifications.models import FairProcessingNotice
+from accord.notifications.queue import pending_notifications
 from accord.notifications.service import (
     NotificationError,
     decisions_for,
@@ -121,3 +122,41 @@ def test_the_victim_is_told_once(session: Session, hounslow: Register, coordinat
             purpose="fgm-service",
             channel="phone",
         )
+
+
+def test_the_queue_lists_who_is_still_to_be_told(
+    session: Session, hounslow: Register, coordinator: Actor, outreach_worker: Actor
+) -> None:
+    case, perpetrator = _case(session, coordinator)
+    queued = pending_notifications(session, actor=coordinator, register="hounslow")
+    assert {(p.reference, p.role) for p in queued} == {
+        (case.reference, "victim"),
+        (case.reference, "perpetrator"),
+    }
+    assert all(not p.overdue for p in queued)
+    assert (
+        queued[0].due_by.month != queued[0].received_at.month
+        or queued[0].due_by.year > queued[0].received_at.year
+    )
+    record_sent(
+        session,
+        actor=coordinator,
+        target=case_target(case),
+        subject_id=case.subject_id,
+        purpose="marac",
+        channel="letter",
+    )
+    withhold(
+        session,
+        actor=coordinator,
+        target=case_target(case, party=perpetrator.subject_id),
+        subject_id=perpetrator.subject_id,
+        purpose="marac",
+        reason_code="serious-harm",
+        reason=REASON,
+    )
+    assert pending_notifications(session, actor=coordinator, register="hounslow") == []
+    # An outreach worker does not see the MARAC queue at all.
+    _case(session, coordinator)
+    assert pending_notifications(session, actor=outreach_worker, register="hounslow") == []
+    assert len(pending_notifications(session, actor=coordinator, register="hounslow")) == 2

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
 from accord.gate.types import Target
-from accord.notifications import service
+from accord.notifications import queue, service
 from accord.notifications.models import FairProcessingNotice
 from accord.panels.access import NotFound, agencies_of, case_purpose, case_target
 from accord.panels.http import ERRORS, api_errors
@@ -113,6 +113,31 @@ def withheld(
         )
         session.commit()
     return _out(row)
+
+
+class PendingOut(BaseModel):
+    case_id: uuid.UUID
+    reference: str
+    service: str
+    subject_id: uuid.UUID
+    role: str
+    received_at: datetime
+    due_by: datetime
+    overdue: bool
+
+
+@router.get("/pending", responses=ERRORS)
+def pending(
+    session: DbSession,
+    actor: CurrentActor,
+    register: str = "hounslow",
+    limit: int = Query(100, ge=1, le=500),
+) -> list[PendingOut]:
+    """People in the caller's cases not yet told their data is processed, oldest first."""
+    with api_errors(session):
+        found = queue.pending_notifications(session, actor=actor, register=register, limit=limit)
+        session.commit()
+    return [PendingOut(**vars(p)) for p in found]
 
 
 @router.get("/cases/{case_id}", responses=ERRORS)
