@@ -39,6 +39,9 @@ from accord.keys.blind import BlindIndexer
 from accord.keys.keyring import LocalKeyring
 from accord.keys.keystore import Keystore
 from accord.people.crypto import Crypto, use_crypto
+from accord.referrals import intake
+from accord.referrals.cli import file_actor
+from accord.referrals.schemas import PoliceReferralIn
 from accord.register.load import load_file
 from accord.register.registry import Registry, use_registry
 from accord.settings import Settings
@@ -216,14 +219,29 @@ def run(case_url: str, keys_url: str, count: int, runs: int) -> None:
                     if response.status_code != 201:
                         raise RuntimeError(f"intake failed: {response.status_code} {response.text}")
 
-            # Interleaved, one run of each in turn, so a change in machine load hits both.
+            police = file_actor("lvws", "metropolitan-police")
+            factory = make_session_factory(app.state.engine)
+
+            def service_path() -> None:
+                # The same intake without HTTP: shows what the web layer adds.
+                for body in bodies(count, next(seeds)):
+                    data = PoliceReferralIn.model_validate(body)
+                    with factory() as session:
+                        intake.receive(
+                            session, actor=police, intake=intake.from_police(data, actor=police)
+                        )
+                        session.commit()
+
+            # Interleaved, one run of each in turn, so a change in machine load hits all.
             api_path()
+            service_path()
             bare_path()
-            api_runs, bare_runs = [], []
+            api_runs, service_runs, bare_runs = [], [], []
             for _ in range(runs):
                 api_runs.append(repeat(api_path, runs=1, warmup=0).runs[0])
+                service_runs.append(repeat(service_path, runs=1, warmup=0).runs[0])
                 bare_runs.append(repeat(bare_path, runs=1, warmup=0).runs[0])
-            api, plain = Timing(api_runs), Timing(bare_runs)
+            api, service, plain = Timing(api_runs), Timing(service_runs), Timing(bare_runs)
         bare_engine.dispose()
         app.state.engine.dispose()
         keystore.dispose()
@@ -235,13 +253,18 @@ def run(case_url: str, keys_url: str, count: int, runs: int) -> None:
         f"full path (POST /api/referrals, token, gate, encryption, audit): {api_rate:,.1f} referrals/s"
     )
     print(
+        f"service path (intake.receive + commit, no HTTP): {service.rate(count):,.1f} referrals/s"
+    )
+    print(
         f"bare path (one INSERT + commit per row, same driver):            {bare_rate:,.1f} rows/s"
     )
     print(
         f"ratio full/bare of the medians: {api_rate / bare_rate:.3f} (1/{bare_rate / api_rate:.1f})"
     )
     print(f"median of the per-pair ratios: {statistics.median(ratios):.3f}")
-    print(f"| {count} | {api_rate:,.1f}/s | {bare_rate:,.1f}/s | 1/{bare_rate / api_rate:.1f} |")
+    print(
+        f"| {count} | {api_rate:,.1f}/s | {service.rate(count):,.1f}/s | {bare_rate:,.1f}/s | 1/{bare_rate / api_rate:.1f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from accord.accounts.deps import CurrentActor
 from accord.cases import entries, reading, workflow
+from accord.cases.http import ERROR_RESPONSES as _ERRORS
 from accord.cases.http import api_errors
 from accord.cases.schemas import (
     AssignmentIn,
@@ -25,7 +26,6 @@ from accord.cases.schemas import (
     TimelineEntry,
 )
 from accord.deps import DbSession
-from accord.referrals.api import _ERRORS
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query
 
 from accord.accounts.deps import CurrentActor
 from accord.cases import complaints
+from accord.cases.http import ERROR_RESPONSES as _ERRORS
 from accord.cases.http import api_errors
 from accord.cases.schemas import ComplaintIn, ComplaintOut, ComplaintUpdateIn, Page
 from accord.deps import DbSession
-from accord.referrals.api import _ERRORS
 
 router = APIRouter(prefix="/api/complaints", tags=["complaints"])
 

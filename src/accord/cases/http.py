@@ -15,6 +15,14 @@ from accord.disclosures.service import DisclosureError
 from accord.gate.types import AccessDenied
 from accord.people.errors import SubjectShredded
 
+# OpenAPI descriptions of the 4xx answers every casework route can give.
+ERROR_RESPONSES: dict[int | str, dict[str, str]] = {
+    403: {"description": "Refused by the gate; `reason` is its reason code."},
+    404: {"description": "No such record (also said for another organisation's)."},
+    422: {"description": "A field is missing or invalid; `loc` names it and `msg` says why."},
+    409: {"description": "The record's state does not allow this change."},
+}
+
 
 def unprocessable(field: str, message: str) -> HTTPException:
     """The shape FastAPI gives its own validation errors, so clients parse one format."""

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from accord.accounts.deps import CurrentActor
+from accord.cases.http import ERROR_RESPONSES as _ERRORS
 from accord.cases.http import api_errors
 from accord.cases.schemas import Page
 from accord.deps import DbSession
 from accord.enquiries import service
 from accord.enquiries.schemas import EnquiryIn, EnquiryOut
-from accord.referrals.api import _ERRORS
 
 router = APIRouter(prefix="/api/enquiries", tags=["enquiries"])
 

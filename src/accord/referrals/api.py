@@ -7,18 +7,13 @@ import uuid
 from fastapi import APIRouter
 
 from accord.accounts.deps import CurrentActor
+from accord.cases.http import ERROR_RESPONSES as _ERRORS
 from accord.cases.http import api_errors
 from accord.deps import DbSession
 from accord.referrals import intake, matches
 from accord.referrals.schemas import MatchDecisionIn, MatchOut, PoliceReferralIn, ReferralAccepted
 
 router = APIRouter(prefix="/api", tags=["referrals"])
-
-_ERRORS: dict[int | str, dict[str, str]] = {
-    403: {"description": "Refused by the gate; `reason` is its reason code."},
-    404: {"description": "No such record (also said for another organisation's)."},
-    422: {"description": "A field is missing or invalid; `loc` names it and `msg` says why."},
-}
 
 
 @router.post("/referrals", status_code=201, responses=_ERRORS)
