@@ -61,14 +61,17 @@ class PersonId(Base):
 
 
 class ReviewPair(UuidPk, Base):
-    """A pair in the uncertain band, waiting for (or holding) the matching team's decision."""
+    """A pair in the uncertain band, waiting for (or holding) the matching team's decision.
+
+    The service stores each pair once, with record_id_l < record_id_r in Python's ordering
+    (not a database constraint: collations order strings differently across engines).
+    """
 
     __tablename__ = "linkage_review_pairs"
     __table_args__ = (
         UniqueConstraint("record_id_l", "record_id_r"),
         CheckConstraint("status IN ('open', 'decided')", name="status"),
         CheckConstraint("decision IS NULL OR decision IN ('accept', 'reject')", name="decision"),
-        CheckConstraint("record_id_l < record_id_r", name="ordered"),
     )
 
     record_id_l: Mapped[str] = mapped_column(String(128))

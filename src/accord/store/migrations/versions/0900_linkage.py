@@ -69,14 +69,11 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("run_id", sa.Uuid(), nullable=False),
         sa.Column("created_at", _TS, nullable=False),
-        sa.CheckConstraint(
-            "status IN ('open', 'decided')", name="ck_linkage_review_pairs_status"
-        ),
+        sa.CheckConstraint("status IN ('open', 'decided')", name="ck_linkage_review_pairs_status"),
         sa.CheckConstraint(
             "decision IS NULL OR decision IN ('accept', 'reject')",
             name="ck_linkage_review_pairs_decision",
         ),
-        sa.CheckConstraint("record_id_l < record_id_r", name="ck_linkage_review_pairs_ordered"),
         sa.ForeignKeyConstraint(
             ["run_id"], ["linkage_runs.id"], name="fk_linkage_review_pairs_run_id_linkage_runs"
         ),
