@@ -5,7 +5,7 @@ Add one import line per domain package that defines tables.
 
 from __future__ import annotations
 
-import accord.accounts.models  # noqa: F401
+import accord.accounts.models
 import accord.cases.models  # noqa: F401
 import accord.consent.models  # noqa: F401
 import accord.disclosures.models  # noqa: F401
