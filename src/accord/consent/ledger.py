@@ -164,9 +164,9 @@ def record_consent(
     owner = session.scalar(select(Subject.organisation).where(Subject.id == subject_id))
     if owner is None:
         raise SubjectNotFound(subject_id)
-    if actor.kind == "user" and actor.organisation not in (owner, controller):
-        # A person records statements made to their own organisation; machine tokens relay
-        # what an officer recorded at referral, and jobs act for the controller.
+    if actor.kind == "user" and not _works_with(session, actor, subject_id, owner, controller):
+        # A person records statements made to an organisation working with the subject;
+        # machine tokens relay what an officer recorded at referral; jobs act for controllers.
         raise SubjectNotFound(subject_id)
     moment = recorded_at or utcnow()
     if expires_at is not None:
@@ -274,7 +274,7 @@ def history(
     records = [ConsentRecord.of(row) for row in rows]
     if actor.kind != "system":
         owner = session.scalar(select(Subject.organisation).where(Subject.id == subject_id))
-        if owner != actor.organisation:
+        if not _works_with(session, actor, subject_id, owner):
             records = [r for r in records if r.controller == actor.organisation]
             if not records:
                 raise SubjectNotFound(subject_id)
@@ -289,6 +289,21 @@ def history(
         ref="consent:history",
     )
     return records
+
+
+def _works_with(
+    session: Session, actor: Actor, subject_id: uuid.UUID, *organisations: str | None
+) -> bool:
+    """Whether the actor's organisation is one of `organisations` or works one of the
+    subject's cases (it owns it, or the case was referred or shared to it)."""
+    if actor.organisation in organisations:
+        return True
+    from accord.disclosures.records import targets_of_subject  # casework and panels -> ledger
+
+    return any(
+        actor.organisation == t.owner_organisation or actor.organisation in t.shared_with
+        for t in targets_of_subject(session, subject_id=subject_id)
+    )
 
 
 @event.listens_for(Session, "before_flush")
