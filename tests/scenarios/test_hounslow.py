@@ -172,12 +172,23 @@ def test_marac_case_from_referral_to_closure(session: Session, hounslow: Registe
             action_status="done",
             text="Not ours to close",
         )
+    partner_update(
+        session,
+        actor=probation,
+        case_id=case.id,
+        action_id=probation_action.id,
+        text="Licence review booked with the offender manager.",
+        at=updated + timedelta(hours=2),
+    )
     views = actions_of(session, actor=coordinator, case_id=case.id, today=date(2026, 3, 27))
     assert [(v.owner_agency, v.status, v.overdue) for v in views] == [
         ("metropolitan-police", "done", False),
         ("probation-service", "open", True),
     ]
     assert views[0].updates[0][2] == "Address flagged on CAD; response plan in place."
+    assert [u[1:] for u in views[1].updates] == [
+        ("probation-service", "Licence review booked with the offender manager.")
+    ]
     # The police read the case, but only what the MARAC purpose allows.
     seen = get_case(session, actor=police, case_id=case.id)
     assert seen.reference == case.reference
@@ -242,5 +253,4 @@ def test_marac_case_from_referral_to_closure(session: Session, hounslow: Registe
     london_fire = _actor(hounslow, "partner-agency", organisation="london-fire-brigade")
     with pytest.raises(NotFound):
         get_case(session, actor=london_fire, case_id=case.id)
-    assert probation.organisation == "probation-service"
     assert audit.verify(session).ok

@@ -4,6 +4,7 @@ actions and partner updates. Every call goes through the services, so through th
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from fastapi import APIRouter
 
@@ -234,12 +235,20 @@ def list_meetings(
     actor: CurrentActor,
     register: str = "hounslow",
     panel: str | None = None,
+    since: date | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[MeetingOut]:
+    """Meetings, newest first; filter by panel and by date (on or after `since`)."""
     with api_errors(session):
         rows, total = meetings.list_meetings(
-            session, actor=actor, register=register, panel=panel, limit=limit, offset=offset
+            session,
+            actor=actor,
+            register=register,
+            panel=panel,
+            since=since,
+            limit=limit,
+            offset=offset,
         )
         page = Page[MeetingOut](
             items=[_meeting(m) for m in rows], total=total, limit=limit, offset=offset
