@@ -8,7 +8,6 @@ Entries hold ids and category names only, so the trail survives a subject's eras
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,14 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from accord.gate.models import GENESIS_HASH, AuditEntry, AuditEntrySubject, AuditHead
+from accord.gate.models import (
+    COMPACT_JSON,
+    GENESIS_HASH,
+    AuditEntry,
+    AuditEntrySubject,
+    AuditHead,
+    dump_list,
+)
 from accord.gate.types import Actor
 from accord.store.base import utcnow
 
@@ -78,10 +84,11 @@ def append(
     rows: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     appended: list[Appended] = []
+    at_text = timestamp(when)
     for event in events:
         seq += 1
         row = _row(event, seq=seq, at=when, prev_hash=prev)
-        prev = row["hash"] = entry_hash(row)
+        prev = row["hash"] = entry_hash(row, at=at_text)
         rows.append(row)
         links.extend({"subject_id": s, "entry_seq": seq} for s in set(event.subject_ids))
         appended.append(Appended(seq=seq, id=row["id"], hash=prev))
@@ -109,9 +116,10 @@ def _row(event: Event, *, seq: int, at: datetime, prev_hash: str) -> dict[str, A
         "purpose": event.purpose,
         "register": event.register,
         "record_type": event.record_type,
-        "record_ids": sorted(str(r) for r in event.record_ids),
-        "subject_ids": sorted({str(s) for s in event.subject_ids}),
-        "categories": sorted(event.categories),
+        # Serialised once here: the same text is hashed and stored.
+        "record_ids": dump_list(sorted(str(r) for r in event.record_ids)),
+        "subject_ids": dump_list(sorted({str(s) for s in event.subject_ids})),
+        "categories": dump_list(sorted(event.categories)),
         "reason": str(event.reason),
         "outcome": event.outcome,
         "ref": event.ref,
@@ -119,39 +127,49 @@ def _row(event: Event, *, seq: int, at: datetime, prev_hash: str) -> dict[str, A
     }
 
 
-def _timestamp(at: datetime) -> str:
+def timestamp(at: datetime) -> str:
     # SQLite hands back naive UTC, PostgreSQL aware: hash the same text for both.
     if at.tzinfo is not None:
         at = at.astimezone(UTC).replace(tzinfo=None)
     return at.strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
-def canonical(row: Any) -> bytes:
-    """The hashed content of an entry (a mapping or an AuditEntry), as canonical JSON."""
+def _text(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else dump_list(value)
+
+
+def canonical(row: Any, *, at: str | None = None) -> bytes:
+    """The hashed content of an entry (a mapping or a row), as canonical JSON.
+
+    A JSON array in a fixed order; the id lists are embedded as their stored JSON text.
+    `at` may be given already formatted (every entry of one append shares it).
+    """
     get = row.__getitem__ if isinstance(row, dict) else lambda k: getattr(row, k)
     actor_id = get("actor_id")
-    content = {
-        "seq": int(get("seq")),
-        "id": str(get("id")),
-        "at": _timestamp(get("at")),
-        "actor": [str(actor_id) if actor_id else "", get("actor_kind"), get("actor_organisation")],
-        "action": get("action"),
-        "purpose": get("purpose"),
-        "register": get("register"),
-        "record_type": get("record_type"),
-        "record_ids": list(get("record_ids")),
-        "subject_ids": list(get("subject_ids")),
-        "categories": list(get("categories")),
-        "reason": get("reason"),
-        "outcome": get("outcome"),
-        "ref": get("ref"),
-    }
-    return json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+    content = [
+        int(get("seq")),
+        str(get("id")),
+        at or timestamp(get("at")),
+        str(actor_id) if actor_id else "",
+        get("actor_kind"),
+        get("actor_organisation"),
+        get("action"),
+        get("purpose"),
+        get("register"),
+        get("record_type"),
+        _text(get("record_ids")),
+        _text(get("subject_ids")),
+        _text(get("categories")),
+        get("reason"),
+        get("outcome"),
+        get("ref"),
+    ]
+    return COMPACT_JSON.encode(content).encode()
 
 
-def entry_hash(row: Any) -> str:
+def entry_hash(row: Any, *, at: str | None = None) -> str:
     prev = row["prev_hash"] if isinstance(row, dict) else row.prev_hash
-    return hashlib.sha256(prev.encode() + b"\n" + canonical(row)).hexdigest()
+    return hashlib.sha256(prev.encode() + b"\n" + canonical(row, at=at)).hexdigest()
 
 
 # --- verification --------------------------------------------------------------------------

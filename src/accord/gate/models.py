@@ -6,11 +6,12 @@ foreign key to subjects, so the trail outlives an erasure.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     DateTime,
     ForeignKey,
@@ -18,13 +19,40 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     Uuid,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from accord.store.base import Base, UuidPk, utcnow
 
 GENESIS_HASH = "0" * 64
+
+
+# Built once: json.dumps with arguments builds a new encoder per call.
+COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
+def dump_list(values: list[str]) -> str:
+    """The one JSON text of a list of ids or names: stored and hashed byte for byte."""
+    return COMPACT_JSON.encode(values)
+
+
+class JsonList(TypeDecorator[list[str]]):
+    """A list of strings kept as JSON text. Already-serialised text passes through, so the
+    audit append serialises each list once for both its hash and its row."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        return dump_list(list(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[str] | None:
+        return None if value is None else list(json.loads(value))
 
 
 class AuditEntry(Base):
@@ -40,9 +68,9 @@ class AuditEntry(Base):
     purpose: Mapped[str] = mapped_column(String(64))
     register: Mapped[str] = mapped_column(String(64))
     record_type: Mapped[str] = mapped_column(String(64))
-    record_ids: Mapped[list[str]] = mapped_column(JSON)
-    subject_ids: Mapped[list[str]] = mapped_column(JSON)
-    categories: Mapped[list[str]] = mapped_column(JSON)
+    record_ids: Mapped[list[str]] = mapped_column(JsonList)
+    subject_ids: Mapped[list[str]] = mapped_column(JsonList)
+    categories: Mapped[list[str]] = mapped_column(JsonList)
     reason: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16))
     ref: Mapped[str | None] = mapped_column(String(64))  # e.g. the access grant it created
