@@ -109,7 +109,7 @@ def _cpu_rate(fn: Callable[[], object], items: int) -> float:
 
 
 @contextmanager
-def _postgres(base: str) -> Iterator[str]:
+def postgres_database(base: str) -> Iterator[str]:
     admin = make_engine(base, isolation_level="AUTOCOMMIT")
     name = f"accord_bench_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
@@ -133,7 +133,7 @@ def main(argv: list[str]) -> int:
         results["SQLite"] = _measure(url)
     pg = argv[0] if argv else DEFAULT_PG
     if answers(pg):
-        with _postgres(pg) as url:
+        with postgres_database(pg) as url:
             results["PostgreSQL"] = _measure(url)
     else:
         print(f"PostgreSQL not answering at {pg}: skipped")

@@ -1,7 +1,7 @@
 """Time per gate decision: the pure policy decision, and `authorize` with its audit write.
 
-`.venv/bin/python -m bench.gate_decision` (a temporary SQLite file; add a PostgreSQL URL as the
-first argument to time `authorize` there too). The shipped LVWS register; a caseworker reading
+`.venv/bin/python -m bench.gate_decision [POSTGRESQL_URL]` (a temporary SQLite file; with a
+PostgreSQL server URL, `authorize` is timed there too, in a database of its own). The shipped LVWS register; a caseworker reading
 a case in their own caseload (every check runs: permission, role, purpose, organisation,
 subject state, caseload, minimisation).
 """
@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from accord.gate.policy import Facts, decide
@@ -26,6 +25,7 @@ from accord.people.models import Subject
 from accord.register.registry import Registry, use_registry
 from accord.store import migrate
 from accord.store.engine import make_engine
+from bench.audit_append import postgres_database
 from bench.common import machine, repeat
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,10 +134,9 @@ def main(argv: list[str]) -> int:
         print(f"pure decision (policy.decide): {pure_us:.1f} µs median per decision")
         results = {"SQLite": _authorize_ms(url, registry, actor)}
         if argv:
-            pg = argv[0]
-            migrate.upgrade(pg)
-            results["PostgreSQL"] = _authorize_ms(pg, registry, actor)
-            _clean_pg(pg)
+            # a database of its own, dropped afterwards
+            with postgres_database(argv[0]) as pg:
+                results["PostgreSQL"] = _authorize_ms(pg, registry, actor)
     ok = True
     for name, (batched, committed, cpu) in results.items():
         print(
@@ -147,15 +146,6 @@ def main(argv: list[str]) -> int:
         ok = ok and batched <= TARGET_MS
     print(f"target ≤ {TARGET_MS} ms per decision: {'met' if ok else 'NOT met'}")
     return 0 if ok else 1
-
-
-def _clean_pg(url: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(
-            text("DELETE FROM subjects WHERE register = 'lvws' AND organisation = 'victim-support'")
-        )
-    engine.dispose()
 
 
 if __name__ == "__main__":
