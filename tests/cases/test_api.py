@@ -152,3 +152,16 @@ def test_caseload_pages_and_filters(app: FastAPI, client: TestClient) -> None:
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     assert client.get("/api/cases", params={"received_from": tomorrow}).json()["total"] == 0
     assert client.get("/api/cases", params={"limit": 0}).status_code == 422
+
+
+def test_same_police_reference_twice_is_409(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
+    _as(app)(police())
+    first = client.post("/api/referrals", json=referral_body(police_reference="MPS-77"))
+    assert first.status_code == 201
+    before = _count(session)
+    again = client.post("/api/referrals", json=referral_body(police_reference="MPS-77"))
+    assert again.status_code == 409
+    assert "already received" in again.json()["detail"]
+    assert _count(session) == before

@@ -54,12 +54,19 @@ def _write(path: Path, rows: list[dict[str, str]]) -> Path:
 
 ROWS = [
     _row(),
-    _row(given_name="Tom", family_name="Reid", date_of_birth=dob_for_age(16), phone="07700 900777"),
+    _row(
+        police_reference="MPS-0002",
+        given_name="Tom",
+        family_name="Reid",
+        date_of_birth=dob_for_age(16),
+        phone="07700 900777",
+    ),
     _row(crime_number="AB12345"),
     _row(date_of_birth="01/01/2999"),
     _row(consent_given="no"),
     _row(crime_type="shoplifting-ish", vulnerable="maybe"),
     _row(given_name=""),
+    _row(),  # MPS-0001 again: the police system sent it twice
 ]
 
 
@@ -76,9 +83,9 @@ def test_good_rows_load_and_bad_rows_are_reported(session: Session, tmp_path: Pa
     report = bulk.import_rows(
         session, actor=file_actor("lvws", "metropolitan-police"), rows=rows, register="lvws"
     )
-    assert report.rows == 7
+    assert report.rows == 8
     assert report.loaded == 2
-    assert len(report.rejected) == 5
+    assert len(report.rejected) == 6
     assert report.reconciles
     assert report.routed == {"adult-da-support": 1, "cyp-support": 1}
     by_row = {r.row: " | ".join(r.reasons) for r in report.rejected}
@@ -87,12 +94,13 @@ def test_good_rows_load_and_bad_rows_are_reported(session: Session, tmp_path: Pa
     assert "consent_given" in by_row[5]
     assert "vulnerable: 'maybe' is not yes or no" in by_row[6]
     assert "given_name" in by_row[7]
+    assert "'MPS-0001' was already received" in by_row[8]
     # only the two good rows wrote anything (each bad row left no subject behind)
     assert _counts(session) == (before[0] + 2, before[1] + 2)
     rejects = tmp_path / "feed.rejects.csv"
     bulk.write_rejects(rejects, header, report.rejected)
     lines = list(csv.DictReader(rejects.open(encoding="utf-8")))
-    assert [line["row"] for line in lines] == ["3", "4", "5", "6", "7"]
+    assert [line["row"] for line in lines] == ["3", "4", "5", "6", "7", "8"]
     assert lines[0]["crime_number"] == "AB12345"
 
 
@@ -123,7 +131,7 @@ def test_import_command_reports_and_writes_rejects(cli_database: str, tmp_path: 
         ["referrals", "import", str(feed), "--register", "lvws", "--org", "metropolitan-police"],
     )
     assert result.exit_code == 1, result.output
-    assert "7 rows read" in result.output
+    assert "8 rows read" in result.output
     assert "reconciles" in result.output
     assert (tmp_path / "met.rejects.csv").exists()
     unknown = CliRunner().invoke(

@@ -105,7 +105,7 @@ def _referral(
             "channel": rng.choice(["in-person", "phone"]),
         },
         "requested_service": "restorative_justice" if rng.random() < 0.1 else None,
-        "police_reference": f"MPS-{rng.randrange(10_000, 99_999)}",
+        "police_reference": f"MPS-{uuid.uuid4().hex[:10].upper()}",  # unique per run
     }
 
 

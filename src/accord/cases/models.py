@@ -42,7 +42,7 @@ class Case(UuidPk, Timestamps, Base):
     )
     source: Mapped[str] = mapped_column(String(32))  # police-api | police-file | self-referral
     source_organisation: Mapped[str | None] = mapped_column(String(64))
-    police_reference: Mapped[str | None] = mapped_column(String(60))
+    police_reference: Mapped[str | None] = mapped_column(String(60), index=True)
     person_role: Mapped[str] = mapped_column(String(16))  # victim | witness
     crime_type: Mapped[str | None] = mapped_column(String(64))
     domestic_abuse: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from accord.cases.errors import InvalidInput
+from accord.cases.errors import Conflict, InvalidInput
 from accord.gate.types import AccessDenied, Actor
 from accord.referrals import intake
 from accord.referrals.schemas import PoliceReferralIn
@@ -196,6 +196,8 @@ def import_rows(
                     )
             except InvalidInput as exc:
                 reasons = (f"{exc.field}: {exc.message}",)
+            except Conflict as exc:
+                reasons = (str(exc),)
             except AccessDenied as exc:
                 reasons = (f"refused ({exc.decision.reason.value}): {exc}",)
             else:

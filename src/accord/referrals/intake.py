@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.accounts.actor import role_permissions
 from accord.cases import purposes
 from accord.cases.access import authorize
-from accord.cases.errors import InvalidInput
+from accord.cases.errors import Conflict, InvalidInput
 from accord.cases.models import Case
 from accord.cases.workflow import add_event
 from accord.consent import ledger
@@ -104,6 +105,24 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+def _refuse_repeat(session: Session, register_id: str, intake: Intake) -> None:
+    """A police system sending the same referral again (a re-sent file, a retried request)
+    is told so; it does not create a second referral."""
+    if not intake.police_reference or not intake.source_organisation:
+        return
+    existing = session.scalar(
+        select(Case.id).where(
+            Case.register == register_id,
+            Case.source_organisation == intake.source_organisation,
+            Case.police_reference == intake.police_reference,
+        )
+    )
+    if existing is not None:
+        raise Conflict(
+            f"police_reference {intake.police_reference!r} was already received as referral {existing}"
+        )
+
+
 def _source_of(register: Register, actor: Actor) -> frozenset[str]:
     """A referring organisation the register names as a source of referrals writes into the
     receiving provider's record: the gate sees the new record as coming from it."""
@@ -154,6 +173,7 @@ def receive(
     register = _register(intake.register)
     receiving = _receiver(register, intake.receiving_organisation)
     _check_requested_service(register, intake.requested_service)
+    _refuse_repeat(session, register.id, intake)
     crime = intake.crime or {}
     domestic_abuse = (
         bool(crime.get("domestic_abuse")) or crime.get("crime_type") in codes.DOMESTIC_ABUSE_TYPES

@@ -65,6 +65,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_cases"),
     )
     op.create_index("ix_cases_organisation", "cases", ["organisation"])
+    op.create_index("ix_cases_police_reference", "cases", ["police_reference"])
     op.create_index("ix_cases_received_at", "cases", ["received_at"])
     op.create_index("ix_cases_retention_due", "cases", ["retention_due"])
     op.create_index("ix_cases_service", "cases", ["service"])
@@ -250,6 +251,7 @@ def downgrade() -> None:
     op.drop_table("case_events")
     op.drop_table("case_shares")
     op.drop_index("ix_cases_organisation", "cases")
+    op.drop_index("ix_cases_police_reference", "cases")
     op.drop_index("ix_cases_received_at", "cases")
     op.drop_index("ix_cases_retention_due", "cases")
     op.drop_index("ix_cases_service", "cases")
