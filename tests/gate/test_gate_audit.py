@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,13 +10,13 @@ from typing import cast
 
 import pytest
 from gate_fixtures import ORG_A, actor
-from sqlalchemy import Table, select, text, update
+from sqlalchemy import Engine, Table, select, text, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from accord.cli import app as cli
 from accord.gate import audit
-from accord.gate.models import AuditEntry
+from accord.gate.models import AuditEntry, AuditHead
 from accord.settings import get_settings
 from accord.store import migrate
 from accord.store.engine import make_engine
@@ -162,3 +163,40 @@ def test_audit_verify_command(database: str) -> None:
         assert "2 entries before it verified" in bad.output
     finally:
         engine.dispose()
+
+
+def test_concurrent_appenders_keep_one_gap_free_chain(engine: Engine) -> None:
+    """Writers in separate transactions queue on the head row: no gap, no fork."""
+    head = cast(Table, AuditHead.__table__)
+    entries = cast(Table, AuditEntry.__table__)
+    with engine.connect() as connection:
+        start_seq, start_hash = connection.execute(select(head.c.seq, head.c.hash)).one()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            with Session(engine) as own:
+                for _ in range(15):
+                    audit.append(own, _events(2))
+                    own.commit()
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        with Session(engine) as check:
+            result = audit.verify(check)
+            assert result.ok, result.problem
+            assert result.head_seq == start_seq + 4 * 15 * 2
+            seqs = check.scalars(select(AuditEntry.seq).where(AuditEntry.seq > start_seq)).all()
+            assert sorted(seqs) == list(range(start_seq + 1, start_seq + 121))
+    finally:
+        # leave the shared test database's trail as it was
+        with engine.begin() as connection:
+            connection.execute(entries.delete().where(entries.c.seq > start_seq))
+            connection.execute(head.update().values(seq=start_seq, hash=start_hash))
