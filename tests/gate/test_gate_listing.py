@@ -195,3 +195,35 @@ def test_counting_drops_identifying_categories_for_everyone(
     assert {n for n, rid in rows.items() if rid in counted} == {
         "mine", "colleague-north", "colleague-south", "theirs-shared",
     }  # fmt: skip
+
+
+def test_a_consent_purpose_lists_only_people_whose_consent_stands(
+    session: Session, rows: dict[str, uuid.UUID]
+) -> None:
+    from accord.consent.ledger import record_consent
+
+    worker = actor(actor_id=WORKER, teams=frozenset({"north"}))
+    assert _listed(session, worker, rows, "referral-on") == set()
+    subject = session.scalar(select(cases.c.subject_id).where(cases.c.id == rows["mine"]))
+    assert subject is not None
+    recorder = actor()
+    statement = {
+        "subject_id": subject,
+        "register": "t",
+        "controller": ORG_A,
+        "purpose": "referral-on",
+        "channel": "phone",
+        "notice_digest": "d" * 64,
+    }
+    record_consent(session, actor=_with_consent_permission(recorder), state="given", **statement)
+    assert _listed(session, worker, rows, "referral-on") == {"mine"}
+    record_consent(
+        session, actor=_with_consent_permission(recorder), state="withdrawn", **statement
+    )
+    assert _listed(session, worker, rows, "referral-on") == set()
+
+
+def _with_consent_permission(who: Actor) -> Actor:
+    return Actor(
+        who.id, who.kind, who.organisation, who.roles, who.permissions | {"consent:record:create"}
+    )

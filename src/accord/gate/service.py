@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, bindparam, exists, false, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from accord.gate import audit, outbox
 from accord.gate.models import AccessGrant
@@ -434,4 +434,35 @@ def _subject_clause(columns: ScopeColumns, purpose: Purpose | None) -> ColumnEle
         if purpose.basis.art6 in (Art6.PUBLIC_TASK, Art6.LEGITIMATE_INTERESTS):
             conditions.append(Subject.objection_pending.is_(False))
     clause: ColumnElement[bool] = columns.subject_id.in_(select(Subject.id).where(*conditions))
+    if needs_consent(purpose):
+        return and_(clause, _consent_clause(columns, purpose))
     return clause
+
+
+def _consent_clause(columns: ScopeColumns, purpose: Purpose) -> ColumnElement[bool]:
+    """The person's latest statement to the record's controller for this purpose is a
+    consent given and not expired (as `consent.ledger.current_state` reads it)."""
+    try:
+        from accord.consent.models import ConsentEvent
+    except ImportError:  # pragma: no cover - only before the consent package existed
+        return false()
+    event, later = aliased(ConsentEvent), aliased(ConsentEvent)
+    now = utcnow()
+    superseded = exists().where(
+        later.subject_id == event.subject_id,
+        later.purpose == event.purpose,
+        later.controller == event.controller,
+        or_(
+            later.recorded_at > event.recorded_at,
+            and_(later.recorded_at == event.recorded_at, later.id > event.id),
+        ),
+    )
+    given: ColumnElement[bool] = exists().where(
+        event.subject_id == columns.subject_id,
+        event.controller == columns.owner_organisation,
+        event.purpose == purpose.id,
+        event.state == "given",
+        or_(event.expires_at.is_(None), event.expires_at > now),
+        ~superseded,
+    )
+    return given
