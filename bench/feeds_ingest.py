@@ -11,6 +11,7 @@ partners' side. Peak memory is the process's maximum resident set size.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import tempfile
@@ -35,6 +36,12 @@ from accord.synthetic.tvt import CENSUS, POLICE, feed_key
 from bench.common import machine
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cpu() -> float:
+    """CPU seconds used by this process, all threads (a load-independent measure)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _peak_mib() -> float:
@@ -85,7 +92,7 @@ def one_run(
         analytics = DuckDBEngine(settings.analytics_path)
         actor = _analyst()
         rows = 0
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu()
         with make_session_factory(engine)() as session:
             for key, path in files.items():
                 partner, dataset = key.split("/")
@@ -96,18 +103,25 @@ def one_run(
                 assert result.reconciled
                 rows += result.rows_in
             session.commit()
-        full = time.perf_counter() - start
-        start = time.perf_counter()
+        full, full_cpu = time.perf_counter() - start, _cpu() - cpu
+        start, cpu = time.perf_counter(), _cpu()
         with make_session_factory(engine)() as session:
             result = ingest_file(
                 session, actor=actor, partner=POLICE.partner, dataset=POLICE.dataset,
                 path=delta, settings=settings, engine=analytics, today=today,
             )  # fmt: skip
             session.commit()
-        delta_s = time.perf_counter() - start
+        delta_s, delta_cpu = time.perf_counter() - start, _cpu() - cpu
         analytics.close()
         engine.dispose()
-    return {"rows": rows, "full": full, "delta": delta_s, "delta_rows": result.rows_in}
+    return {
+        "rows": rows,
+        "full": full,
+        "full_cpu": full_cpu,
+        "delta": delta_s,
+        "delta_cpu": delta_cpu,
+        "delta_rows": result.rows_in,
+    }
 
 
 def main() -> None:
@@ -145,6 +159,10 @@ def main() -> None:
         f"delta {runs[0]['delta_rows']:,} rows onto the loaded store: median {delta_s:.2f} s "
         f"(runs: {delta_runs})"
     )
+    full_cpu = statistics.median(r["full_cpu"] for r in runs)
+    delta_cpu = statistics.median(r["delta_cpu"] for r in runs)
+    print(f"CPU time (all threads): ingest median {full_cpu:.1f} s, delta median {delta_cpu:.2f} s")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"peak resident memory: {_peak_mib():,.0f} MiB")
 
 
