@@ -241,3 +241,28 @@ def test_names_survive_each_encoding(
     frame = identifiers_frame(session, settings=settings)
     assert sorted(frame["first_name"]) == ["Siobhán", "Zoë"]
     assert "Ó Briain" in set(frame["surname"])
+
+
+def test_sweep_clears_quarantined_raw_rows_after_thirty_days(
+    session, analyst, dpo, analytics, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from accord.feeds.ingest import open_quarantined
+    from accord.feeds.sweep import sweep
+
+    rows = [police_row("P1"), police_row("P2", involvement="bystander")]
+    result = run(
+        session, analyst, analytics, settings, POLICE, write_rows(tmp_path / "q.csv", POLICE, rows)
+    )
+    today = datetime.now(UTC).date()
+    sweep(session, actor=dpo, today=today + timedelta(days=29), settings=settings, engine=analytics)
+    assert open_quarantined(session, register="tvt", batch_id=result.batch_id, settings=settings)[
+        0
+    ][2]
+    sweep(session, actor=dpo, today=today + timedelta(days=31), settings=settings, engine=analytics)
+    [(number, reasons, raw)] = open_quarantined(
+        session, register="tvt", batch_id=result.batch_id, settings=settings
+    )
+    assert (number, raw) == (2, None)
+    assert reasons == ["involvement: not one of the codes (victim, suspect, witness)"]
