@@ -65,6 +65,7 @@ def main(n_records: int = 1_000_000) -> None:
         frame = data.identifiers()
         truth = data.truth[["record_id", "person_id"]]
         generated = time.perf_counter() - start
+        print(f"generated {len(frame):,} records in {generated:.1f} s", flush=True)
         base, delta = frame.iloc[:n_records], frame.iloc[n_records:]
         start = time.perf_counter()
         full = pipeline.run_full(
@@ -75,6 +76,7 @@ def main(n_records: int = 1_000_000) -> None:
             truth=truth,
         )
         linked = time.perf_counter() - start
+        print(f"full linkage {linked:.1f} s; steps {full.timings}", flush=True)
         start = time.perf_counter()
         inc = pipeline.run_incremental(
             base,
@@ -91,7 +93,6 @@ def main(n_records: int = 1_000_000) -> None:
     true_sizes = truth[truth["record_id"].isin(base["record_id"])]["person_id"].value_counts()
     maxrss_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     print(f"records {n_records:,}; generation {generated:.1f} s")
-    print(f"full linkage {linked:.1f} s; steps {full.timings}")
     print(f"comparisons {full.comparisons:,}; blocking recall {full.blocking_recall:.4f}")
     print(
         f"F1 {accuracy['f1']:.4f} precision {accuracy['precision']:.4f} recall {accuracy['recall']:.4f}"

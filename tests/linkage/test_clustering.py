@@ -75,3 +75,13 @@ def test_guard_leaves_clusters_within_the_bound_alone() -> None:
     result = cluster(3, left, right, weight, threshold=5.0, max_size=3)
     assert _groups(result.labels) == {frozenset({0, 1, 2})}
     assert result.broken == []
+
+
+def test_guard_keeps_a_densely_linked_large_person_whole() -> None:
+    # one person with 30 records, every pair linked: over the bound, but not a chain
+    pairs = [(i, j, 15.0) for i in range(30) for j in range(i + 1, 30)]
+    left, right, weight = _edges(pairs)
+    result = cluster(30, left, right, weight, threshold=5.0, max_size=10)
+    assert _groups(result.labels) == {frozenset(range(30))}
+    assert result.kept_dense == [30]
+    assert result.broken == []

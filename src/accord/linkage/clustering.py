@@ -21,6 +21,7 @@ import numpy as np
 class ClusterResult:
     labels: np.ndarray  # cluster label (a representative record index) per record
     broken: list[int] = field(default_factory=list)  # sizes of clusters the guard broke up
+    kept_dense: list[int] = field(default_factory=list)  # over the bound but densely linked
     conflicts: int = 0  # accepted pairs that contradicted a rejected pair (left unmerged)
     refused: int = 0  # scored merges refused because of a rejected pair
 
@@ -110,6 +111,7 @@ def cluster(
     max_size: int = 50,
     step: float = 2.0,
     exclusive: Sequence[int] = (),
+    min_density: float = 0.3,
 ) -> ClusterResult:
     """Cluster `n` records (0..n-1) from edges (left[i], right[i], weight[i]) in match weight.
 
@@ -153,7 +155,13 @@ def cluster(
         labels[members] = members[roots]
     result.labels = labels
     sizes = np.bincount(labels, minlength=n)
+    internal = labels[left] == labels[right]
+    edge_counts = np.bincount(labels[left][internal], minlength=n)
     for root in np.flatnonzero(sizes > max_size).tolist():
+        if _density(int(edge_counts[root]), int(sizes[root])) >= min_density:
+            # one prolific person's records link to each other; a chain of people does not
+            result.kept_dense.append(int(sizes[root]))
+            continue
         _break_up(
             result,
             root,
@@ -162,8 +170,13 @@ def cluster(
             threshold,
             max_size,
             step,
+            min_density,
         )
     return result
+
+
+def _density(edges: int, size: int) -> float:
+    return edges / (size * (size - 1) / 2) if size > 1 else 1.0
 
 
 def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -198,6 +211,7 @@ def _break_up(
     threshold: float,
     max_size: int,
     step: float,
+    min_density: float,
 ) -> None:
     left, right, weight = edges
     must_link, cannot_link, exclusive = constraints
@@ -223,9 +237,18 @@ def _break_up(
         )
         labels = np.fromiter((uf.find(i) for i in range(len(members))), np.int64, len(members))
         still: list[np.ndarray] = []
+        strict_left, strict_right = sub_left[strict], sub_right[strict]
         for part in pending:
             for label in np.unique(labels[part]).tolist():
                 group = part[labels[part] == label]
+                if len(group) > max_size:
+                    inside_group = np.zeros(len(members), dtype=bool)
+                    inside_group[group] = True
+                    links = int((inside_group[strict_left] & inside_group[strict_right]).sum())
+                    if _density(links, len(group)) >= min_density:
+                        result.kept_dense.append(len(group))
+                        result.labels[members[group]] = int(members[group].min())
+                        continue
                 if len(group) > max_size and current <= top:
                     still.append(group)
                 else:

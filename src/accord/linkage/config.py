@@ -26,6 +26,9 @@ class LinkageConfig:
     max_cluster_size: int = 500
     # match weight added per re-clustering pass of the giant-cluster guard
     guard_step: float = 2.0
+    # a cluster over the bound is kept whole when at least this share of its record pairs
+    # are linked (one prolific person), and broken up when sparser (a chain of people)
+    guard_density: float = 0.3
     seed: int = 0
     # register context for the gate: linkage runs under this purpose and record type
     register: str = "tvt"

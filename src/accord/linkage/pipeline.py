@@ -141,6 +141,7 @@ def _cluster_nodes(
         max_size=config.max_cluster_size,
         step=config.guard_step,
         exclusive=exclusive or [],
+        min_density=config.guard_density,
     )
 
 

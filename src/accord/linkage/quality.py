@@ -46,6 +46,7 @@ def build(
     edges_used: int,
     broken: list[int],
     refused: int,
+    kept_dense: list[int] | None = None,
     conflicts: int,
     review_added: int,
     stability: float | None,
@@ -71,6 +72,7 @@ def build(
             "distribution": {str(k): int(v) for k, v in distribution.items()},
             "largest": [int(v) for v in sizes.head(10).tolist()],
             "broken_by_guard": broken,
+            "kept_whole_dense": kept_dense or [],
         },
         "id_stability": None if stability is None else round(stability, 6),
         "timings_seconds": timings,
@@ -106,6 +108,12 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(
             "Clusters broken up by the size guard (records): "
             + ", ".join(map(str, clusters["broken_by_guard"]))
+            + "."
+        )
+    if clusters.get("kept_whole_dense"):
+        lines.append(
+            "Clusters over the bound kept whole because densely linked (records): "
+            + ", ".join(map(str, clusters["kept_whole_dense"]))
             + "."
         )
     histogram = report["match_weight_histogram"]

@@ -181,6 +181,7 @@ def _execute(
         edges_used=output.edges_used,
         broken=output.cluster.broken,
         refused=output.cluster.refused,
+        kept_dense=output.cluster.kept_dense,
         conflicts=output.cluster.conflicts,
         review_added=added,
         stability=stability(previous, assigned) if len(previous) else None,
