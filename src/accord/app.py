@@ -26,6 +26,7 @@ _ROUTERS: list[str] = [
     "accord.disclosures.api",
     "accord.panels.api",
     "accord.notifications.api",
+    "accord.feeds.api",
 ]
 
 

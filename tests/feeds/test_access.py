@@ -50,5 +50,6 @@ def test_report_recipient_cannot_ingest(session, recipient, settings, tmp_path) 
 
 
 def test_status_needs_the_status_permission(session, recipient, settings) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(AccessDenied, match="feeds:status:read"):
+    with pytest.raises(AccessDenied, match="no-permission") as refused:
         feed_status(session, actor=recipient, settings=settings)
+    assert refused.value.decision.audit_id is not None  # the refusal is in the audit trail

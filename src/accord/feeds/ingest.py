@@ -42,7 +42,7 @@ from accord.feeds.models import FeedBatch, FeedIdentity, QuarantinedRow
 from accord.feeds.reader import read_delivery
 from accord.feeds.validate import validate
 from accord.feeds.vector import json_rows, keys_and_digests, shared_connection
-from accord.gate.types import Action, Actor, Target
+from accord.gate.types import Action, Actor, ReasonCode, Target
 from accord.register.schema import Delivery, FeedContract
 from accord.settings import Settings, get_settings
 from accord.store.base import utcnow
@@ -96,7 +96,7 @@ def ingest_file(
     today: date | None = None,
 ) -> IngestResult:
     """Ingest `path` as a delivery of `partner/dataset`; the caller commits the session."""
-    from accord.gate.service import authorize
+    from accord.gate.service import authorize, refuse
 
     settings = settings or get_settings()
     today = today or datetime.now(UTC).date()
@@ -104,6 +104,16 @@ def ingest_file(
     # Published data about places (census areas) is held by the partnership itself; a
     # partner's personal data stays owned by that partner.
     owner = partner if contract.personal_data else actor.organisation
+    if actor.kind == "token" and actor.organisation != partner:
+        # A partner's system delivers its own datasets only; joint controllership lets the
+        # matching team handle every partner's data, not one partner write another's.
+        refuse(
+            session,
+            actor=actor,
+            what=f"feed:{partner}/{dataset}",
+            reason=ReasonCode.NOT_SHARED_WITH_ORGANISATION,
+            register=register,
+        )
     authorize(
         session,
         actor=actor,

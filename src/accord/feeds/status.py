@@ -18,7 +18,8 @@ from accord.feeds.contracts import contracts
 from accord.feeds.ingest import open_engine
 from accord.feeds.models import FeedBatch, FeedIdentity
 from accord.gate.catalogue import Permission
-from accord.gate.types import AccessDenied, Actor, Decision, ReasonCode
+from accord.gate.service import require
+from accord.gate.types import Actor
 from accord.settings import Settings, get_settings
 
 
@@ -52,9 +53,14 @@ def feed_status(
     settings: Settings | None = None,
     engine: AnalyticsEngine | None = None,
 ) -> list[FeedStatus]:
-    if Permission.FEEDS_STATUS_READ.value not in actor.permissions:
-        decision = Decision(False, ReasonCode.NO_PERMISSION, "feeds-status")
-        raise AccessDenied(decision, "feed status needs feeds:status:read")
+    # Status holds counts and dates, no personal data: a permission check, audited when refused.
+    require(
+        session,
+        actor=actor,
+        permission=Permission.FEEDS_STATUS_READ.value,
+        what="feeds-status",
+        register=register,
+    )
     now = now or datetime.now(UTC)
     settings = settings or get_settings()
     owned = engine is None
