@@ -41,6 +41,7 @@ _STEPS: list[tuple[str, str, str]] = [
     ("accord.panels.demo", "run", "Hounslow risk panels, outreach, notices and disclosures"),
     ("accord.consent.demo", "run", "Consent ledger: withdrawals delete, exclude or opt out"),
     ("accord.feeds.demo", "run", "TVT partner feeds: ingest, split identity store, quarantine"),
+    ("accord.linkage.demo", "run", "Linkage across partners: people, review queue, quality"),
 ]
 
 
