@@ -12,12 +12,12 @@ from accord.cases import purposes
 from accord.cases.access import authorize, hide_other_organisations, load_case
 from accord.cases.clock import aware, compute
 from accord.cases.errors import Conflict, InvalidInput, NotFound
+from accord.cases.inputs import loaded_register, organisation_in
 from accord.cases.models import Complaint
 from accord.cases.schemas import ComplaintIn, ComplaintOut, ComplaintUpdateIn, Page
 from accord.gate import service as gate
 from accord.gate.types import AccessDenied, Action, Actor, Decision, Target
 from accord.people import service as people
-from accord.register.registry import current_registry
 from accord.register.schema import Trigger
 
 TEAM = "complaints"  # the team that handles complaints in each organisation
@@ -77,13 +77,8 @@ def _clock(row: Complaint) -> None:
 
 
 def create_complaint(session: Session, *, actor: Actor, data: ComplaintIn) -> ComplaintOut:
-    try:
-        register = current_registry().get(data.register_id)
-    except KeyError:
-        raise InvalidInput("register", f"no register {data.register_id!r} is loaded") from None
-    organisation = data.organisation or actor.organisation
-    if not any(o.id == organisation for o in register.organisations):
-        raise InvalidInput("organisation", f"{organisation!r} is not in {register.id!r}")
+    register = loaded_register(data.register_id)
+    organisation = organisation_in(register, data.organisation or actor.organisation)
     subject_id = None
     if data.case_id is not None:
         case, _ = load_case(

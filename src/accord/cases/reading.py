@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from accord.cases import purposes
 from accord.cases.access import load_case, shares_of
 from accord.cases.clock import aware
-from accord.cases.errors import InvalidInput
+from accord.cases.inputs import loaded_register
 from accord.cases.models import Case, CaseEvent, CaseShare
 from accord.cases.schemas import CaseOut, CaseSummary, Page, TimelineEntry
 from accord.gate import service as gate
@@ -126,10 +126,7 @@ def list_cases(
     clauses: list[ColumnElement[bool]] = []
     denial: AccessDenied | None = None
     for register_id in register_ids:
-        try:
-            reg = registry.get(register_id)
-        except KeyError:
-            raise InvalidInput("register", f"no register {register_id!r} is loaded") from None
+        reg = loaded_register(register_id)
         for record_type in CASE_TYPES:
             if not any(rt.id == record_type for rt in reg.record_types):
                 continue

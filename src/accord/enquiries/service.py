@@ -13,6 +13,7 @@ from accord.cases import purposes
 from accord.cases.access import authorize, hide_other_organisations
 from accord.cases.clock import aware, compute
 from accord.cases.errors import Conflict, InvalidInput, NotFound
+from accord.cases.inputs import loaded_register, organisation_in
 from accord.cases.schemas import Page
 from accord.consent import ledger
 from accord.enquiries.models import Enquiry
@@ -21,7 +22,6 @@ from accord.gate import service as gate
 from accord.gate.types import AccessDenied, Action, Actor, Decision, Target
 from accord.people import service as people
 from accord.register.load import digest
-from accord.register.registry import current_registry
 from accord.register.schema import Trigger
 
 UPDATES = "updates"  # the consent purpose for further updates
@@ -83,16 +83,11 @@ def _clock(row: Enquiry) -> None:
 
 
 def record_enquiry(session: Session, *, actor: Actor, data: EnquiryIn) -> EnquiryOut:
-    try:
-        register = current_registry().get(data.register_id)
-    except KeyError:
-        raise InvalidInput("register", f"no register {data.register_id!r} is loaded") from None
+    register = loaded_register(data.register_id)
     record_type = purposes.ENQUIRY_TYPES[data.channel]
     if not any(rt.id == record_type for rt in register.record_types):
         raise InvalidInput("channel", f"register {register.id!r} keeps no {record_type!r} records")
-    organisation = data.organisation or actor.organisation
-    if not any(o.id == organisation for o in register.organisations):
-        raise InvalidInput("organisation", f"{organisation!r} is not in {register.id!r}")
+    organisation = organisation_in(register, data.organisation or actor.organisation)
     values: dict[str, str] = {"name": data.name, "message": data.message}
     if data.email:
         values["email"] = str(data.email)
@@ -185,10 +180,7 @@ def list_enquiries(
     offset: int = 0,
 ) -> Page[EnquiryOut]:
     """Enquiries of every channel the caller may list, newest first, with the total."""
-    try:
-        reg = current_registry().get(register)
-    except KeyError:
-        raise InvalidInput("register", f"no register {register!r} is loaded") from None
+    reg = loaded_register(register)
     types = [purposes.ENQUIRY_TYPES[channel]] if channel else list(purposes.ENQUIRY_TYPES.values())
     clauses = []
     denial: AccessDenied | None = None

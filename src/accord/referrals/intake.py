@@ -18,6 +18,7 @@ from accord.accounts.actor import role_permissions
 from accord.cases import purposes
 from accord.cases.access import authorize
 from accord.cases.errors import Conflict, InvalidInput
+from accord.cases.inputs import loaded_register
 from accord.cases.models import Case
 from accord.cases.workflow import add_event
 from accord.consent import ledger
@@ -67,10 +68,7 @@ def from_police(data: PoliceReferralIn, *, actor: Actor, source: str = "police-a
 
 
 def _register(register_id: str) -> Register:
-    try:
-        return current_registry().get(register_id)
-    except KeyError:
-        raise InvalidInput("register", f"no register {register_id!r} is loaded") from None
+    return loaded_register(register_id)
 
 
 def _receiver(register: Register, requested: str | None) -> str:
