@@ -64,4 +64,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) accord.db accord.db-* accord.duckdb
+	rm -rf $(VENV) $(DEMO_DIR) accord.db accord.db-* accord-keys.db accord-keys.db-* accord.duckdb linkage-reports
