@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,8 @@ from accord.cases.errors import NotFound
 from accord.cases.models import Case, CaseShare
 from accord.gate import service as gate
 from accord.gate.types import AccessDenied, Action, Actor, Decision, ReasonCode, Target
+
+R = TypeVar("R")
 
 
 def shares_of(session: Session, case_id: uuid.UUID) -> frozenset[str]:
@@ -61,6 +64,39 @@ def hide_other_organisations(exc: AccessDenied, what: str) -> Exception:
     return exc
 
 
+def load_record(
+    session: Session,
+    model: type[R],
+    record_id: uuid.UUID,
+    *,
+    what: str,
+    target: Callable[[R], Target],
+    actor: Actor,
+    purpose: str,
+    action: Action,
+    categories: Iterable[str] | None = None,
+    permission: str | None = None,
+) -> tuple[R, Decision]:
+    """A casework row and the gate's decision for this access; NotFound (naming `what`)
+    both when there is no such row and when it belongs to an organisation that may not see it."""
+    row = session.get(model, record_id)
+    if row is None:
+        raise NotFound(what)
+    try:
+        decision = authorize(
+            session,
+            actor=actor,
+            purpose=purpose,
+            action=action,
+            target=target(row),
+            categories=categories,
+            permission=permission,
+        )
+    except AccessDenied as exc:
+        raise hide_other_organisations(exc, what) from exc
+    return row, decision
+
+
 def load_case(
     session: Session,
     *,
@@ -72,20 +108,15 @@ def load_case(
     permission: str | None = None,
 ) -> tuple[Case, Decision]:
     """The case and the gate's decision for this access; NotFound hides other organisations'."""
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound("case")
-    target = case_target(case, shares_of(session, case.id))
-    try:
-        decision = authorize(
-            session,
-            actor=actor,
-            purpose=purpose,
-            action=action,
-            target=target,
-            categories=categories,
-            permission=permission,
-        )
-    except AccessDenied as exc:
-        raise hide_other_organisations(exc, "case") from exc
-    return case, decision
+    return load_record(
+        session,
+        Case,
+        case_id,
+        what="case",
+        target=lambda case: case_target(case, shares_of(session, case.id)),
+        actor=actor,
+        purpose=purpose,
+        action=action,
+        categories=categories,
+        permission=permission,
+    )

@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.cases import purposes
-from accord.cases.access import authorize, hide_other_organisations, load_case
+from accord.cases.access import authorize, load_case, load_record
 from accord.cases.clock import aware, compute
-from accord.cases.errors import Conflict, InvalidInput, NotFound
+from accord.cases.errors import Conflict, InvalidInput
 from accord.cases.inputs import loaded_register, organisation_in
 from accord.cases.models import Complaint
 from accord.cases.schemas import ComplaintIn, ComplaintOut, ComplaintUpdateIn, Page
 from accord.gate import service as gate
-from accord.gate.types import AccessDenied, Action, Actor, Decision, Target
+from accord.gate.types import Action, Actor, Decision, Target
 from accord.people import service as people
 from accord.register.schema import Trigger
 
@@ -129,16 +129,16 @@ def create_complaint(session: Session, *, actor: Actor, data: ComplaintIn) -> Co
 def _load(
     session: Session, *, actor: Actor, complaint_id: uuid.UUID, action: Action
 ) -> tuple[Complaint, Decision]:
-    row = session.get(Complaint, complaint_id)
-    if row is None:
-        raise NotFound("complaint")
-    try:
-        decision = authorize(
-            session, actor=actor, purpose=purposes.COMPLAINTS, action=action, target=_target(row)
-        )
-    except AccessDenied as exc:
-        raise hide_other_organisations(exc, "complaint") from exc
-    return row, decision
+    return load_record(
+        session,
+        Complaint,
+        complaint_id,
+        what="complaint",
+        target=_target,
+        actor=actor,
+        purpose=purposes.COMPLAINTS,
+        action=action,
+    )
 
 
 def get_complaint(session: Session, *, actor: Actor, complaint_id: uuid.UUID) -> ComplaintOut:

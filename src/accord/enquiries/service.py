@@ -10,9 +10,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from accord.cases import purposes
-from accord.cases.access import authorize, hide_other_organisations
+from accord.cases.access import authorize, load_record
 from accord.cases.clock import aware, compute
-from accord.cases.errors import Conflict, InvalidInput, NotFound
+from accord.cases.errors import Conflict, InvalidInput
 from accord.cases.inputs import loaded_register, organisation_in
 from accord.cases.schemas import Page
 from accord.consent import ledger
@@ -141,16 +141,16 @@ def record_enquiry(session: Session, *, actor: Actor, data: EnquiryIn) -> Enquir
 def _load(
     session: Session, *, actor: Actor, enquiry_id: uuid.UUID, action: Action
 ) -> tuple[Enquiry, Decision]:
-    row = session.get(Enquiry, enquiry_id)
-    if row is None:
-        raise NotFound("enquiry")
-    try:
-        decision = authorize(
-            session, actor=actor, purpose=purposes.ENQUIRIES, action=action, target=_target(row)
-        )
-    except AccessDenied as exc:
-        raise hide_other_organisations(exc, "enquiry") from exc
-    return row, decision
+    return load_record(
+        session,
+        Enquiry,
+        enquiry_id,
+        what="enquiry",
+        target=_target,
+        actor=actor,
+        purpose=purposes.ENQUIRIES,
+        action=action,
+    )
 
 
 def get_enquiry(session: Session, *, actor: Actor, enquiry_id: uuid.UUID) -> EnquiryOut:
