@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from splink import Linker
 
@@ -20,6 +21,7 @@ from accord.linkage.clustering import ClusterResult, cluster
 from accord.linkage.config import LinkageConfig
 from accord.linkage.engine import Engine, make_engine
 from accord.linkage.prepare import prepare
+from accord.linkage.profiles import Profiles, collapse
 from accord.linkage.quality import pair_count
 from accord.linkage.stable_ids import carry_over
 
@@ -37,6 +39,7 @@ class RunOutput:
     edges_used: int
     timings: dict[str, float] = field(default_factory=dict)
     blocking_recall: float | None = None
+    profiles: int = 0  # distinct identifier profiles scored (see accord.linkage.profiles)
 
 
 @contextmanager
@@ -95,54 +98,83 @@ def _scored(
     return edges, count, bins
 
 
-def _decision_pairs(
-    nodes: pd.Index, decisions: pd.DataFrame, decision: str
-) -> list[tuple[int, int]]:
-    if decisions.empty:
-        return []
-    chosen = decisions[decisions["decision"] == decision]
-    left = nodes.get_indexer(pd.Index(chosen["record_id_l"]))
-    right = nodes.get_indexer(pd.Index(chosen["record_id_r"]))
-    ok = (left >= 0) & (right >= 0)
-    return list(zip(left[ok].tolist(), right[ok].tolist(), strict=True))
+@dataclass(frozen=True)
+class _Graph:
+    """Scored edges and review decisions as node numbers, for clustering and the review band."""
+
+    n: int
+    left: np.ndarray
+    right: np.ndarray
+    must: list[tuple[int, int]]
+    cannot: list[tuple[int, int]]
+
+    def decided(self) -> np.ndarray:
+        """Node pairs a reviewer has decided, as ordered pair codes (see _pair_code)."""
+        pairs = np.array(self.must + self.cannot, dtype=np.int64).reshape(-1, 2)
+        return _pair_code(pairs[:, 0], pairs[:, 1], self.n)
 
 
-def _review_band(
-    edges: pd.DataFrame, decisions: pd.DataFrame, config: LinkageConfig
-) -> pd.DataFrame:
-    """Pairs in the uncertain band that nobody has decided yet."""
-    band = edges[
-        (edges["match_probability"] >= config.review_lower)
-        & (edges["match_probability"] < config.threshold)
-    ]
-    if not decisions.empty:
-        decided = pd.MultiIndex.from_frame(decisions[["record_id_l", "record_id_r"]])
-        keys = pd.MultiIndex.from_frame(band[["record_id_l", "record_id_r"]])
-        band = band[~keys.isin(decided)]
-    return band.reset_index(drop=True)
+def _pair_code(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    codes: np.ndarray = np.minimum(a, b) * np.int64(n) + np.maximum(a, b)
+    return codes
 
 
-def _cluster_nodes(
-    nodes: pd.Index,
+def _graph(
+    n: int,
     edges: pd.DataFrame,
     decisions: pd.DataFrame,
-    config: LinkageConfig,
-    exclusive: list[int] | None = None,
+    node_of: Callable[[pd.Series], np.ndarray],
+) -> _Graph:
+    """Map edge ends (profile ids) and decided record pairs to nodes with `node_of` (-1: none)."""
+    pairs: dict[str, list[tuple[int, int]]] = {"accept": [], "reject": []}
+    if not decisions.empty:
+        a, b = node_of(decisions["record_id_l"]), node_of(decisions["record_id_r"])
+        ok = (a >= 0) & (b >= 0)
+        for kind in pairs:
+            chosen = ok & (decisions["decision"] == kind).to_numpy()
+            pairs[kind] = list(zip(a[chosen].tolist(), b[chosen].tolist(), strict=True))
+    return _Graph(n, node_of(edges["record_id_l"]), node_of(edges["record_id_r"]), *pairs.values())
+
+
+def _review_band(edges: pd.DataFrame, graph: _Graph, config: LinkageConfig) -> pd.DataFrame:
+    """Pairs in the uncertain band between nodes that nobody has decided yet."""
+    probability = edges["match_probability"].to_numpy(dtype=float)
+    band = (probability >= config.review_lower) & (probability < config.threshold)
+    band &= ~np.isin(_pair_code(graph.left, graph.right, graph.n), graph.decided())
+    return edges[band].reset_index(drop=True)
+
+
+def _cluster_graph(
+    graph: _Graph, edges: pd.DataFrame, config: LinkageConfig, exclusive: list[int] | None = None
 ) -> ClusterResult:
-    weight = edges["match_weight"].to_numpy(dtype=float)
     return cluster(
-        len(nodes),
-        nodes.get_indexer(pd.Index(edges["record_id_l"])),
-        nodes.get_indexer(pd.Index(edges["record_id_r"])),
-        weight,
+        graph.n,
+        graph.left,
+        graph.right,
+        edges["match_weight"].to_numpy(dtype=float),
         threshold=config.threshold_weight,
-        must_link=_decision_pairs(nodes, decisions, "accept"),
-        cannot_link=_decision_pairs(nodes, decisions, "reject"),
+        must_link=graph.must,
+        cannot_link=graph.cannot,
         max_size=config.max_cluster_size,
         step=config.guard_step,
         exclusive=exclusive or [],
         min_density=config.guard_density,
     )
+
+
+def _collapse(identifiers: pd.DataFrame, decisions: pd.DataFrame) -> tuple[pd.DataFrame, Profiles]:
+    """Profiles of `identifiers`, keeping apart the records of a rejected pair whose
+    identifiers are equal (the reviewer knows they are two people)."""
+    distinct, profiles = collapse(identifiers)
+    if decisions.empty:
+        return distinct, profiles
+    rejected = decisions[decisions["decision"] == "reject"]
+    a, b = profiles.of(rejected["record_id_l"]), profiles.of(rejected["record_id_r"])
+    same = (a >= 0) & (a == b)
+    if not same.any():
+        return distinct, profiles
+    apart = pd.concat([rejected["record_id_l"][same], rejected["record_id_r"][same]])
+    return collapse(identifiers, apart=apart.astype("string").tolist())
 
 
 def run_full(
@@ -157,7 +189,8 @@ def run_full(
 ) -> RunOutput:
     timings: dict[str, float] = {}
     with _timed(timings, "prepare", step):
-        prepared = prepare(identifiers)
+        distinct, profiles = _collapse(identifiers, decisions)
+        prepared = prepare(distinct)
     own = engine is None
     engine = engine or make_engine(config.engine)
     try:
@@ -170,40 +203,44 @@ def run_full(
         with _timed(timings, "score", step):
             predictions = linker.inference.predict(warning_mode="never")
             edges, count, histogram = _scored(engine, predictions, keep_from=config.review_lower)
-            recall = None if truth is None else blocking_recall(engine, predictions, truth)
+            recall = None
+            if truth is not None:
+                recall = blocking_recall(engine, predictions, _profile_truth(truth, profiles))
             predictions.drop_table_from_database_and_remove_from_cache()
         with _timed(timings, "cluster", step):
-            nodes = pd.Index(prepared["record_id"])
-            result = _cluster_nodes(nodes, edges, decisions, config)
-            person_ids = carry_over(pd.Series(result.labels, index=nodes), previous)
-            review = _review_band(edges, decisions, config)
+            graph = _graph(len(profiles), edges, decisions, profiles.of)
+            result = _cluster_graph(graph, edges, config)
+            labels = pd.Series(profiles.spread(result.labels), index=profiles.records)
+            person_ids = carry_over(labels, previous)
+            review = _review_band(edges, graph, config)
             used = int((edges["match_weight"] >= config.threshold_weight).sum())
     finally:
         if own:
             engine.close()
     output = RunOutput(person_ids, review, trained, count, histogram, result, used, timings)
     output.blocking_recall = recall
+    output.profiles = len(profiles)
     return output
 
 
-def _linker_for_model(
-    engine: Engine, prepared: pd.DataFrame, trained: dict[str, Any]
-) -> tuple[Linker, Any]:
-    table = engine.register(prepared, "accord_all")
-    linker = Linker(table, dict(trained), log_level=30)
-    # term frequencies over all records, registered so scoring a delta needs no full pass
-    for column in ("first_name", "surname", "postcode"):
+def _profile_truth(truth: pd.DataFrame, profiles: Profiles) -> pd.DataFrame:
+    """Truth for the profile ids (a profile's person is its first record's)."""
+    labels = truth.set_index(truth["record_id"].astype("string"))["person_id"]
+    return pd.DataFrame(
+        {"record_id": profiles.ids, "person_id": labels.reindex(profiles.ids).to_numpy()}
+    ).dropna()
+
+
+def _linker_for_model(engine: Engine, prepared: pd.DataFrame, trained: dict[str, Any]) -> Linker:
+    linker = Linker(engine.register(prepared, "accord_all"), dict(trained), log_level=30)
+    # term frequencies over every profile, registered so scoring a delta needs no full pass
+    for column in ("first_name", "surname", "postcode", "email"):
         tf = prepared[column].value_counts(normalize=True, dropna=True)
         lookup = pd.DataFrame({column: tf.index.astype("string"), f"tf_{column}": tf.to_numpy()})
         linker.table_management.register_term_frequency_lookup(
             engine.register(lookup, f"accord_tf_{column}"), column
         )
-    email = prepared["email"].value_counts(normalize=True, dropna=True)
-    lookup = pd.DataFrame({"email": email.index.astype("string"), "tf_email": email.to_numpy()})
-    linker.table_management.register_term_frequency_lookup(
-        engine.register(lookup, "accord_tf_email"), "email"
-    )
-    return linker, table
+    return linker
 
 
 def run_incremental(
@@ -217,37 +254,71 @@ def run_incremental(
     engine: Engine | None = None,
     step: Step | None = None,
 ) -> RunOutput:
-    """Link `delta` (new or changed records) against `existing` people with a saved model."""
+    """Link `delta` (new or changed records) against `existing` people with a saved model.
+
+    A delta record whose identifiers equal an existing profile's takes that profile's person
+    at once; only new profiles are scored, against existing profiles and among themselves.
+    """
     timings: dict[str, float] = {}
     with _timed(timings, "prepare", step):
-        old = prepare(existing)
-        new = prepare(delta)
+        records = pd.concat([existing, delta], ignore_index=True)
+        distinct, profiles = _collapse(records, decisions)
+        n_old = len(existing)
+        known = previous.reindex(profiles.records[:n_old]).to_numpy(dtype=object)
+        person = np.full(len(profiles), None, dtype=object)
+        has_person = pd.notna(known)
+        person[profiles.profile[:n_old][has_person]] = known[has_person]
+        is_old = pd.notna(person)
+        prepared = prepare(distinct)
     own = engine is None
     engine = engine or make_engine(config.engine)
     try:
         with _timed(timings, "score", step):
-            linker, _ = _linker_for_model(engine, pd.concat([old, new], ignore_index=True), trained)
-            left = engine.register(old, "accord_existing")
-            right = engine.register(new, "accord_delta")
-            between = linker.inference.predict_between(left, right, warning_mode="never")
-            within = linker.inference.predict_within(right, warning_mode="never")
-            frames, count, histogram = [], 0, []
-            for predictions in (between, within):
-                edges, n, bins = _scored(engine, predictions, keep_from=config.review_lower)
-                frames.append(edges)
-                count += n
-                histogram.extend(bins)
-                predictions.drop_table_from_database_and_remove_from_cache()
-            edges = pd.concat(frames, ignore_index=True)
+            linker = _linker_for_model(engine, prepared, trained)
+            old, new = prepared[is_old], prepared[~is_old]
+            edges, count, histogram = _score_delta(engine, linker, old, new, config)
         with _timed(timings, "cluster", step):
             person_ids, result, review, used = _finish_incremental(
-                old, new, edges, previous=previous, decisions=decisions, config=config
-            )
+                profiles, person, edges, n_old=n_old, decisions=decisions, previous=previous,
+                config=config,
+            )  # fmt: skip
     finally:
         if own:
             engine.close()
-    return RunOutput(
-        person_ids, review, dict(trained), count, _merge_bins(histogram), result, used, timings
+    output = RunOutput(person_ids, review, dict(trained), count, histogram, result, used, timings)
+    output.profiles = int((~is_old).sum())
+    return output
+
+
+def _score_delta(
+    engine: Engine, linker: Linker, old: pd.DataFrame, new: pd.DataFrame, config: LinkageConfig
+) -> tuple[pd.DataFrame, int, list[dict[str, float]]]:
+    """Scored edges of new profiles against existing ones and among themselves."""
+    if new.empty:
+        return _no_edges(), 0, []
+    right = engine.register(new, "accord_delta")
+    runs = [linker.inference.predict_within(right, warning_mode="never")]
+    if not old.empty:
+        left = engine.register(old, "accord_existing")
+        runs.append(linker.inference.predict_between(left, right, warning_mode="never"))
+    frames, count, histogram = [], 0, []
+    for predictions in runs:
+        edges, n, bins = _scored(engine, predictions, keep_from=config.review_lower)
+        frames.append(edges)
+        count += n
+        histogram.extend(bins)
+        predictions.drop_table_from_database_and_remove_from_cache()
+    return pd.concat(frames, ignore_index=True), count, _merge_bins(histogram)
+
+
+def _no_edges() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "record_id_l": pd.Series(dtype="string"),
+            "record_id_r": pd.Series(dtype="string"),
+            "match_weight": pd.Series(dtype=float),
+            "match_probability": pd.Series(dtype=float),
+        }
     )
 
 
@@ -259,44 +330,51 @@ def _merge_bins(bins: list[dict[str, float]]) -> list[dict[str, float]]:
 
 
 def _finish_incremental(
-    old: pd.DataFrame,
-    new: pd.DataFrame,
+    profiles: Profiles,
+    person: np.ndarray,
     edges: pd.DataFrame,
     *,
-    previous: pd.Series,
+    n_old: int,
     decisions: pd.DataFrame,
+    previous: pd.Series,
     config: LinkageConfig,
 ) -> tuple[pd.Series, ClusterResult, pd.DataFrame, int]:
-    """Cluster the delta with each existing person as one fixed node.
+    """Cluster the new profiles with each existing person as one fixed node.
 
-    Edges to an existing record become edges to its person. A delta cluster joins at most one
-    existing person (its strongest links win); merging two existing people is left to the
-    next full run, which re-links everything.
+    Nodes: the new profiles first, then each existing person that an edge or decision
+    touches. An edge to an existing profile is an edge to its person. A new cluster joins
+    at most one existing person (its strongest links win); merging two existing people is
+    left to the next full run, which re-links everything.
     """
-    person_of = previous.reindex(old["record_id"]).set_axis(old["record_id"]).dropna()
-    mapped = edges.copy()
-    decided = decisions.copy()
-    for frame in (mapped, decided):
-        for side in ("record_id_l", "record_id_r"):
-            if frame.empty:
-                continue
-            hit = frame[side].isin(person_of.index)
-            frame.loc[hit, side] = "person:" + person_of.reindex(frame.loc[hit, side]).to_numpy()
-    touched = pd.unique(
-        pd.concat([mapped["record_id_l"], mapped["record_id_r"]]).loc[
-            lambda s: s.str.startswith("person:")
-        ]
-    )
-    nodes = pd.Index(list(new["record_id"]) + list(touched))
-    person_nodes = list(range(len(new), len(nodes)))
-    result = _cluster_nodes(nodes, mapped, decided, config, exclusive=person_nodes)
-    labels = pd.Series(result.labels, index=nodes)
-    joined = {int(labels.iloc[p]): str(nodes[p])[len("person:") :] for p in person_nodes}
-    delta = labels.iloc[: len(new)]
-    person_ids = delta.map(joined).astype("string")
-    # delta clusters that joined nobody: carry over ids no existing person still holds
-    alone = delta[person_ids.isna()]
-    free = previous[~previous.isin(set(person_of.to_numpy()))]
-    person_ids.loc[alone.index] = carry_over(alone, free)
+    is_new = pd.isna(person)
+    new_number = np.full(len(profiles), -1, dtype=np.int64)
+    new_number[is_new] = np.arange(int(is_new.sum()))
+    people, person_code = np.unique(person[~is_new].astype(str), return_inverse=True)
+    node = new_number.copy()
+    node[~is_new] = int(is_new.sum()) + person_code
+    n_new = int(is_new.sum())
+
+    def node_of(record_ids: pd.Series) -> np.ndarray:
+        numbers = profiles.of(record_ids)
+        return np.where(numbers >= 0, node[np.maximum(numbers, 0)], -1)
+
+    graph = _graph(n_new + len(people), edges, decisions, node_of)
+    result = _cluster_graph(graph, edges, config, exclusive=list(range(n_new, graph.n)))
+    labels = result.labels
+    # which existing person (if any) each new profile's cluster joined
+    joined = np.full(graph.n, None, dtype=object)
+    joined[labels[n_new:]] = people
+    profile_person = person.copy()
+    profile_person[is_new] = joined[labels[:n_new]]
+    delta_profile = profiles.profile[n_old:]
+    delta_people = profile_person[delta_profile]
+    # new clusters that joined nobody: carry over ids no existing person still holds
+    alone = pd.isna(delta_people)
+    if alone.any():
+        clusters = pd.Series(
+            labels[new_number[delta_profile[alone]]], index=profiles.records[n_old:][alone]
+        )
+        delta_people[alone] = carry_over(clusters, previous[~previous.isin(people)]).to_numpy()
+    person_ids = pd.Series(delta_people, index=profiles.records[n_old:], dtype="string")
     used = int((edges["match_weight"] >= config.threshold_weight).sum())
-    return person_ids, result, _review_band(edges, decisions, config), used
+    return person_ids, result, _review_band(edges, graph, config), used

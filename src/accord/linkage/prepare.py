@@ -7,10 +7,12 @@ so the comparisons are plain SQL on every engine (DuckDB and Spark alike).
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
 import jellyfish
+import numpy as np
 import pandas as pd
 
 # The identifiers table contract (accord.feeds.identifiers); email and phone may be empty.
@@ -156,26 +158,47 @@ def check_identifiers(frame: pd.DataFrame) -> None:
         )
 
 
+def _on_distinct(
+    series: pd.Series, fn: Callable[[pd.Series], tuple[pd.Series, ...]]
+) -> tuple[pd.Series, ...]:
+    """Apply a column-wise `fn` to the distinct values only, then spread its results back.
+
+    Postcodes, dates and names repeat across records (one person, many events), so the
+    string work is done once per value.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    # one extra null row at the end stands for the records whose value was missing
+    take = np.where(codes >= 0, codes, len(uniques))
+    missing = pd.Series([pd.NA])
+    return tuple(
+        pd.concat([column.reset_index(drop=True), missing.astype(column.dtype)])
+        .iloc[take]
+        .reset_index(drop=True)
+        for column in fn(pd.Series(uniques, dtype=series.dtype))
+    )
+
+
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     """The prepared table (PREPARED_COLUMNS) for an identifiers frame; raises IdentifiersError."""
     check_identifiers(frame)
+    frame = frame.reset_index(drop=True)
     out = pd.DataFrame(index=frame.index)
     out["record_id"] = frame["record_id"].astype("string")
     out["source"] = frame["partner"].astype("string") + "/" + frame["dataset"].astype("string")
-    first = _clean_name(frame["first_name"])
+    (first,) = _on_distinct(frame["first_name"].astype("string"), lambda s: (_clean_name(s),))
     out["first_name"] = first
     table = nicknames()
     out["first_name_canon"] = _map_unique(first, lambda name: table.get(name, name))
     out["first_name_ph"] = _map_unique(first, _phonetic)
-    surname = _clean_name(frame["surname"])
+    (surname,) = _on_distinct(frame["surname"].astype("string"), lambda s: (_clean_name(s),))
     out["surname"] = surname
     out["surname_ph"] = _map_unique(surname, _phonetic)
-    out["dob"], out["dob_swapped"], out["dob_year"] = _dates(frame["dob"])
-    out["postcode"], out["postcode_sector"], out["postcode_district"] = _postcodes(
-        frame["postcode"]
+    out["dob"], out["dob_swapped"], out["dob_year"] = _on_distinct(frame["dob"], _dates)
+    out["postcode"], out["postcode_sector"], out["postcode_district"] = _on_distinct(
+        frame["postcode"].astype("string"), _postcodes
     )
     out["address"] = _text(frame["address"])
     out["phone"] = _phones(frame["phone"])
     email = frame["email"].astype("string").str.strip().str.lower()
     out["email"] = email.where(email.str.contains("@", regex=False, na=False)).astype("string")
-    return out.reset_index(drop=True)
+    return out

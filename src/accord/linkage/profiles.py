@@ -1,0 +1,68 @@
+"""Records with identical identifiers are one profile; linkage compares profiles, not records.
+
+A person known to a partner for many events carries the same name, date of birth, address
+and contact details on most of those records. Scoring each such pair again costs time that
+grows with the square of the person's records and says nothing new, so records whose seven
+identifier columns are equal (missing values equal too) collapse into one profile before
+blocking. A profile's id is its smallest record id, so scored pairs and review pairs always
+name real records. Records that a reviewer has said belong to different people are kept
+apart even when their identifiers are equal (`apart`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from accord.linkage.prepare import check_identifiers
+
+IDENTITY_COLUMNS = ("first_name", "surname", "dob", "postcode", "address", "phone", "email")
+
+
+@dataclass(frozen=True)
+class Profiles:
+    records: pd.Index  # record ids in input order
+    profile: np.ndarray  # profile number (0..n_profiles-1) of each record
+    ids: pd.Index  # profile id (its smallest record id) of each profile number
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def of(self, record_ids: Iterable[str] | pd.Series) -> np.ndarray:
+        """Profile number of each record id; -1 for a record id not in this set."""
+        where = self.records.get_indexer(pd.Index(pd.Series(record_ids, dtype="string")))
+        numbers: np.ndarray = np.where(where >= 0, self.profile[where], -1)
+        return numbers
+
+    def spread(self, per_profile: np.ndarray) -> np.ndarray:
+        """A value per record from a value per profile."""
+        values: np.ndarray = per_profile[self.profile]
+        return values
+
+
+def collapse(
+    identifiers: pd.DataFrame, *, apart: Iterable[str] = ()
+) -> tuple[pd.DataFrame, Profiles]:
+    """One identifiers row per profile (record_id = profile id) and the record -> profile map."""
+    check_identifiers(identifiers)
+    frame = identifiers.reset_index(drop=True)
+    groups = frame.groupby(list(IDENTITY_COLUMNS), dropna=False, sort=False).ngroup()
+    number = groups.to_numpy(dtype=np.int64).copy()
+    ids = frame["record_id"].astype("string")
+    alone = ids.isin(pd.Index(list(apart), dtype="string")).to_numpy()
+    if alone.any():
+        number[alone] = number.max() + 1 + np.arange(int(alone.sum()))
+    # renumber densely, each profile represented by its smallest record id
+    rank, _ = pd.factorize(ids, sort=True)
+    order = np.lexsort((rank, number))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = number[order][1:] != number[order][:-1]
+    leaders = order[first]
+    dense = np.empty(number.max() + 1 if len(number) else 0, dtype=np.int64)
+    dense[number[leaders]] = np.arange(len(leaders))
+    profile = dense[number]
+    distinct = frame.iloc[leaders].reset_index(drop=True)
+    return distinct, Profiles(pd.Index(ids), profile, pd.Index(distinct["record_id"]))
