@@ -20,7 +20,7 @@ from accord.linkage import model, training
 from accord.linkage.clustering import ClusterResult, cluster
 from accord.linkage.config import LinkageConfig
 from accord.linkage.engine import Engine, make_engine
-from accord.linkage.prepare import prepare
+from accord.linkage.prepare import prepare, with_rare_dates
 from accord.linkage.profiles import Profiles, collapse
 from accord.linkage.quality import pair_count
 from accord.linkage.stable_ids import carry_over
@@ -190,7 +190,7 @@ def run_full(
     timings: dict[str, float] = {}
     with _timed(timings, "prepare", step):
         distinct, profiles = _collapse(identifiers, decisions)
-        prepared = prepare(distinct)
+        prepared = with_rare_dates(prepare(distinct))
     own = engine is None
     engine = engine or make_engine(config.engine)
     try:
@@ -269,7 +269,7 @@ def run_incremental(
         has_person = pd.notna(known)
         person[profiles.profile[:n_old][has_person]] = known[has_person]
         is_old = pd.notna(person)
-        prepared = prepare(distinct)
+        prepared = with_rare_dates(prepare(distinct))
     own = engine is None
     engine = engine or make_engine(config.engine)
     try:

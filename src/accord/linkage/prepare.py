@@ -41,6 +41,7 @@ PREPARED_COLUMNS = (
     "dob",
     "dob_swapped",
     "dob_year",
+    "dob_rare",
     "postcode",
     "postcode_sector",
     "postcode_district",
@@ -49,6 +50,8 @@ PREPARED_COLUMNS = (
     "email",
 )
 
+# A date of birth shared by at most this many profiles blocks on its own (see rare_dates).
+RARE_DOB_PROFILES = 8
 _UK_POSTCODE = r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])([A-Z]{2})$"
 
 
@@ -201,4 +204,17 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out["phone"] = _phones(frame["phone"])
     email = frame["email"].astype("string").str.strip().str.lower()
     out["email"] = email.where(email.str.contains("@", regex=False, na=False)).astype("string")
+    return out
+
+
+def with_rare_dates(prepared: pd.DataFrame, *, limit: int = RARE_DOB_PROFILES) -> pd.DataFrame:
+    """Add `dob_rare`: the date of birth where at most `limit` profiles in the set share it.
+
+    Blocking on the date alone finds a record whose names and address are all spoiled, but
+    across a large partnership each date is shared by dozens of unrelated people. A rare date
+    is informative on its own; a common one only paired with another field.
+    """
+    counts = prepared["dob"].map(prepared["dob"].value_counts(dropna=True))
+    out = prepared.copy()
+    out["dob_rare"] = prepared["dob"].where(counts <= limit).astype("string")
     return out
