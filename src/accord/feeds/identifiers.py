@@ -19,6 +19,8 @@ dob (date), postcode, address, phone, email; every identifier column is nullable
 
 from __future__ import annotations
 
+import io
+import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -26,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.json as pajson  # type: ignore[import-untyped]
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -35,6 +38,7 @@ from accord.gate.types import Action, Actor, Target
 from accord.register.schema import FeedContract
 from accord.settings import Settings
 from accord.store.base import utcnow
+from accord.store.bulk import binder, bulk_pragmas, placeholder, select_rows
 
 MATCH_COLUMNS = ("first_name", "surname", "dob", "postcode", "address", "phone", "email")
 SCHEMA = pa.schema(
@@ -75,24 +79,8 @@ def _iso(value: Any) -> str | None:
     return str(value)
 
 
-def _placeholder(session: Session) -> str:
-    style = session.connection().dialect.paramstyle
-    return "?" if style == "qmark" else "%s"
-
-
-def _bulk_pragmas(session: Session) -> None:
-    """SQLite's default 2 MB page cache thrashes on a million random-key inserts."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("PRAGMA cache_size = -262144")  # KiB: 256 MiB
-
-
 def _bind(session: Session, column: str) -> Callable[[Any], Any]:
-    """The dialect's own conversion for one column (e.g. UUIDs as hex text on SQLite)."""
-    processor = FeedIdentity.__table__.c[column].type._cached_bind_processor(
-        session.connection().dialect
-    )
-    return processor if processor is not None else (lambda value: value)
+    return binder(session, FeedIdentity.__table__, column)
 
 
 def store_rows(
@@ -119,8 +107,8 @@ def store_rows(
     )
     assert cipher is not None  # created on demand
     delete_rows(session, record_ids if replace is None else replace)
-    mark = _placeholder(session)
-    _bulk_pragmas(session)
+    mark = placeholder(session)
+    bulk_pragmas(session)
     sql = (
         "INSERT INTO feed_identifiers (record_id, register, partner, dataset, batch_id,"
         " row_digest, record_date, sealed, updated_at) VALUES (" + ", ".join([mark] * 9) + ")"
@@ -163,7 +151,7 @@ def held_digests(
     """record_id -> row digest of the dataset's stored rows (all, or just the `only` ids).
 
     Plain DBAPI reads: a million ORM rows cost seconds that a delta should not pay."""
-    mark = _placeholder(session)
+    mark = placeholder(session)
     connection = session.connection()
     where = f"register = {mark} AND partner = {mark} AND dataset = {mark}"
     sql = f"SELECT record_id, row_digest FROM feed_identifiers WHERE {where}"
@@ -191,7 +179,7 @@ def delete_rows(session: Session, record_ids: Iterable[str]) -> int:
     ids = [(rid,) for rid in record_ids]
     if not ids:
         return 0
-    mark = _placeholder(session)
+    mark = placeholder(session)
     connection = session.connection()
     before = _count(session)
     connection.exec_driver_sql(
@@ -269,26 +257,30 @@ def identifiers_table(
         )  # fmt: skip
         if cipher is None:
             continue
-        rows = session.execute(
-            select(FeedIdentity.record_id, FeedIdentity.sealed)
-            .where(
-                FeedIdentity.register == register,
-                FeedIdentity.partner == partner,
-                FeedIdentity.dataset == dataset,
-            )
-            .order_by(FeedIdentity.record_id)
-        ).all()
+        # plain DBAPI rows: at a million rows, building ORM rows costs more than decrypting
+        rows = select_rows(
+            session,
+            "SELECT record_id, sealed FROM feed_identifiers WHERE register = {mark}"
+            " AND partner = {mark} AND dataset = {mark} ORDER BY record_id",
+            (register, partner, dataset),
+        )
         ids = [r[0] for r in rows]
-        opened = cipher.open_many(ids, (r[1] for r in rows))
+        opened = _json_table(cipher.open_json(ids, [bytes(r[1]) for r in rows]))
         allowed = columns.get((partner, dataset)) if columns is not None else None
-        data: dict[str, Any] = {"record_id": ids, "partner": [partner] * len(ids)}
-        data["dataset"] = [dataset] * len(ids)
-        for column in MATCH_COLUMNS:
-            if allowed is not None and column not in allowed:
-                data[column] = [None] * len(ids)
-            else:
-                data[column] = [row.get(column) for row in opened]
-        table = pa.table({k: pa.array(v, type=pa.string()) for k, v in data.items()})
+        n = len(ids)
+        table = pa.table(
+            {
+                "record_id": pa.array(ids, pa.string()),
+                "partner": pa.array([partner] * n, pa.string()),
+                "dataset": pa.array([dataset] * n, pa.string()),
+                **{
+                    column: opened.column(column)
+                    if allowed is None or column in allowed
+                    else pa.nulls(n, pa.string())
+                    for column in MATCH_COLUMNS
+                },
+            }
+        )
         dob = table["dob"].cast(pa.date32())
         parts.append(
             table.set_column(SCHEMA.get_field_index("dob"), "dob", dob).select(SCHEMA.names)
@@ -296,6 +288,30 @@ def identifiers_table(
     if not parts:
         return SCHEMA.empty_table()
     return pa.concat_tables(parts).cast(SCHEMA)
+
+
+_TEXT_SCHEMA = pa.schema([(column, pa.string()) for column in MATCH_COLUMNS])
+
+
+def _json_table(plains: list[bytes]) -> pa.Table:
+    """Parse rows of JSON (one object per row) into the match columns, as text, in order."""
+    if not plains:
+        return _TEXT_SCHEMA.empty_table()
+    options = pajson.ParseOptions(explicit_schema=_TEXT_SCHEMA, unexpected_field_behavior="ignore")
+    try:
+        return pajson.read_json(io.BytesIO(b"\n".join(plains)), parse_options=options)
+    except pa.ArrowInvalid:
+        # a dataset with a field that is not text in JSON (a number, say): parse row by row
+        rows = [json.loads(plain) for plain in plains]
+        return pa.table(
+            {
+                column: pa.array(
+                    [None if row.get(column) is None else str(row[column]) for row in rows],
+                    pa.string(),
+                )
+                for column in MATCH_COLUMNS
+            }
+        )
 
 
 def identifiers_frame(

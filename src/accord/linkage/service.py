@@ -177,6 +177,7 @@ def _execute(
         run=_run_summary(record, config),
         person_ids=assigned,
         comparisons=output.comparisons,
+        profiles=output.profiles,
         weight_histogram=output.weight_histogram,
         edges_used=output.edges_used,
         broken=output.cluster.broken,
