@@ -349,7 +349,7 @@ def _finish_incremental(
     is_new = pd.isna(person)
     new_number = np.full(len(profiles), -1, dtype=np.int64)
     new_number[is_new] = np.arange(int(is_new.sum()))
-    people, person_code = np.unique(person[~is_new].astype(str), return_inverse=True)
+    person_code, people = pd.factorize(person[~is_new])
     node = new_number.copy()
     node[~is_new] = int(is_new.sum()) + person_code
     n_new = int(is_new.sum())
@@ -374,7 +374,9 @@ def _finish_incremental(
         clusters = pd.Series(
             labels[new_number[delta_profile[alone]]], index=profiles.records[n_old:][alone]
         )
-        delta_people[alone] = carry_over(clusters, previous[~previous.isin(people)]).to_numpy()
+        prior = previous.reindex(clusters.index)  # carry_over reads only these records' ids
+        free = prior[~prior.isin(pd.Index(people))]
+        delta_people[alone] = carry_over(clusters, free).to_numpy()
     person_ids = pd.Series(delta_people, index=profiles.records[n_old:], dtype="string")
     used = int((edges["match_weight"] >= config.threshold_weight).sum())
     return person_ids, result, _review_band(edges, graph, config), used

@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 
@@ -64,7 +65,9 @@ def carry_over(
 
 def stability(before: pd.Series, after: pd.Series) -> float:
     """Share of records present in both runs whose person id did not change."""
-    common = before.index.intersection(after.index)
-    if len(common) == 0:
+    where = pd.Index(before.index).get_indexer(after.index)
+    common = where >= 0
+    if not common.any():
         return 1.0
-    return float((before.loc[common] == after.loc[common]).mean())
+    kept = before.to_numpy()[where[common]] == after.to_numpy()[common]
+    return float(np.mean(kept))
