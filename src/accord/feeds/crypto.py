@@ -74,6 +74,17 @@ class DatasetCipher:
                 ) from None
         return out
 
+    def seal_blob(self, label: str, data: bytes) -> bytes:
+        """Seal one large value (a derived copy of the dataset), bound to `label`."""
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, data, label.encode())
+
+    def open_blob(self, label: str, blob: bytes) -> bytes:
+        try:
+            return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], label.encode())
+        except InvalidTag:
+            raise SealError(f"sealed {label} failed authentication") from None
+
     def seal(self, record_id: str, row: dict[str, Any]) -> bytes:
         return self.seal_many([record_id], [row])[0]
 

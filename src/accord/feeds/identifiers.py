@@ -33,6 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.feeds.crypto import _ENCODE, dataset_cipher
+from accord.feeds.keys import record_secret, row_digest
 from accord.feeds.models import FeedIdentity
 from accord.gate.types import Action, Actor, Target
 from accord.register.schema import FeedContract
@@ -205,7 +206,7 @@ def write_frame(
     missing = [c for c in SCHEMA.names if c not in frame.columns]
     if missing:
         raise ValueError(f"identifiers frame lacks column(s): {', '.join(missing)}")
-    written = 0
+    written, secret = 0, record_secret(settings)
     for (partner, dataset), part in frame.groupby(["partner", "dataset"], sort=False):
         ids = part["record_id"].astype(str).tolist()
         plains = [
@@ -219,7 +220,8 @@ def write_frame(
             dataset=str(dataset),
             record_ids=ids,
             plains=plains,
-            digests=[""] * len(ids),
+            # keyed, so a later linkage run sees which rows changed (accord.linkage.working_set)
+            digests=[row_digest(secret, [plain.decode()]) for plain in plains],
             record_dates=[None] * len(ids),
             batch_id=batch_id,
             settings=settings,
@@ -245,10 +247,13 @@ def identifiers_table(
     datasets: Iterable[tuple[str, str]] | None = None,
     settings: Settings | None = None,
     columns: dict[tuple[str, str], frozenset[str]] | None = None,
+    only: Sequence[str] | None = None,
+    with_digest: bool = False,
 ) -> pa.Table:
     """Unsealed identifiers as a pyarrow Table in `SCHEMA` (internal: no gate call).
 
-    `columns` limits each dataset's match columns (others are returned null)."""
+    `columns` limits each dataset's match columns (others are returned null); `only` reads
+    just those record ids; `with_digest` adds each row's `row_digest`, read with the row."""
     parts = []
     for partner, dataset in datasets if datasets is not None else datasets_held(session, register):
         cipher = dataset_cipher(
@@ -257,13 +262,7 @@ def identifiers_table(
         )  # fmt: skip
         if cipher is None:
             continue
-        # plain DBAPI rows: at a million rows, building ORM rows costs more than decrypting
-        rows = select_rows(
-            session,
-            "SELECT record_id, sealed FROM feed_identifiers WHERE register = {mark}"
-            " AND partner = {mark} AND dataset = {mark} ORDER BY record_id",
-            (register, partner, dataset),
-        )
+        rows = _sealed_rows(session, register, partner, dataset, only)
         ids = [r[0] for r in rows]
         opened = _json_table(cipher.open_json(ids, [bytes(r[1]) for r in rows]))
         allowed = columns.get((partner, dataset)) if columns is not None else None
@@ -282,12 +281,32 @@ def identifiers_table(
             }
         )
         dob = table["dob"].cast(pa.date32())
-        parts.append(
-            table.set_column(SCHEMA.get_field_index("dob"), "dob", dob).select(SCHEMA.names)
-        )
+        table = table.set_column(SCHEMA.get_field_index("dob"), "dob", dob).select(SCHEMA.names)
+        if with_digest:
+            table = table.append_column("row_digest", pa.array([r[2] for r in rows], pa.string()))
+        parts.append(table)
+    schema = SCHEMA.append(pa.field("row_digest", pa.string())) if with_digest else SCHEMA
     if not parts:
-        return SCHEMA.empty_table()
-    return pa.concat_tables(parts).cast(SCHEMA)
+        return schema.empty_table()
+    return pa.concat_tables(parts).cast(schema)
+
+
+def _sealed_rows(
+    session: Session, register: str, partner: str, dataset: str, only: Sequence[str] | None
+) -> list[tuple[Any, ...]]:
+    # plain DBAPI rows: at a million rows, building ORM rows costs more than decrypting
+    where = "register = {mark} AND partner = {mark} AND dataset = {mark}"
+    sql = f"SELECT record_id, sealed, row_digest FROM feed_identifiers WHERE {where}"
+    if only is None:
+        return select_rows(session, sql + " ORDER BY record_id", (register, partner, dataset))
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(only), 500):  # under SQLite's bound-parameter limit
+        part = list(only[start : start + 500])
+        marks = ", ".join(["{mark}"] * len(part))
+        rows += select_rows(
+            session, f"{sql} AND record_id IN ({marks})", (register, partner, dataset, *part)
+        )
+    return sorted(rows)
 
 
 _TEXT_SCHEMA = pa.schema([(column, pa.string()) for column in MATCH_COLUMNS])
@@ -351,22 +370,20 @@ def column_categories(contract: FeedContract | None) -> dict[str, set[str]]:
     return out
 
 
-def read_identifiers(
+def authorize_datasets(
     session: Session,
     *,
     actor: Actor,
     purpose: str = "data-matching",
     register: str = "tvt",
-    settings: Settings | None = None,
-) -> pa.Table:
-    """Identifiers of every partner dataset, through the gate (one audited decision per
-    dataset; a refusal raises AccessDenied). Columns the decision does not cover are null."""
+) -> dict[tuple[str, str], frozenset[str]]:
+    """One audited gate decision per partner dataset held (a refusal raises AccessDenied);
+    returns the match columns each decision allows."""
     from accord.gate.service import authorize
 
     contracts = _contracts(register)
-    held = datasets_held(session, register)
     allowed: dict[tuple[str, str], frozenset[str]] = {}
-    for partner, dataset in held:
+    for partner, dataset in datasets_held(session, register):
         wanted = column_categories(contracts.get((partner, dataset)))
         decision = authorize(
             session,
@@ -383,6 +400,26 @@ def read_identifiers(
         allowed[(partner, dataset)] = frozenset(
             column for column, cats in wanted.items() if cats and cats <= decision.categories
         )
+    return allowed
+
+
+def read_identifiers(
+    session: Session,
+    *,
+    actor: Actor,
+    purpose: str = "data-matching",
+    register: str = "tvt",
+    settings: Settings | None = None,
+    with_digest: bool = False,
+) -> pa.Table:
+    """Identifiers of every partner dataset, through the gate (one audited decision per
+    dataset; a refusal raises AccessDenied). Columns the decision does not cover are null."""
+    allowed = authorize_datasets(session, actor=actor, purpose=purpose, register=register)
     return identifiers_table(
-        session, register=register, datasets=held, settings=settings, columns=allowed
+        session,
+        register=register,
+        datasets=list(allowed),
+        settings=settings,
+        columns=allowed,
+        with_digest=with_digest,
     )

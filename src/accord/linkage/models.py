@@ -13,6 +13,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -85,3 +86,25 @@ class ReviewPair(UuidPk, Base):
     note: Mapped[str | None] = mapped_column(Text)
     run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("linkage_runs.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WorkingSet(UuidPk, Base):
+    """One partner dataset's records as the last run prepared and linked them, sealed.
+
+    Sealed under that dataset's own data key (accord.feeds.crypto), so destroying the key
+    shreds this copy too; an incremental run reads these instead of unsealing, parsing and
+    preparing every stored record again (accord.linkage.working_set).
+    """
+
+    __tablename__ = "linkage_working_sets"
+    __table_args__ = (UniqueConstraint("register", "partner", "dataset"),)
+
+    register: Mapped[str] = mapped_column(String(64))
+    partner: Mapped[str] = mapped_column(String(64))
+    dataset: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("linkage_runs.id"))
+    records: Mapped[int] = mapped_column(Integer)
+    # the match columns the run's gate decision allowed; a set built under others is not used
+    columns: Mapped[list[str]] = mapped_column(JSON)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -56,8 +56,16 @@ _PEOPLE = PersonId.__table__
 _TABLE = "linkage_person_ids"  # PersonId's table: fixed text in the bulk statements
 
 
-def load_people(session: Session) -> pd.DataFrame:
-    rows = select_rows(session, "SELECT record_id, person_id, fingerprint FROM linkage_person_ids")
+def load_people(session: Session, *, only: Sequence[str] | None = None) -> pd.DataFrame:
+    """Stored person id and fingerprint per record (index: record_id): all, or `only` those."""
+    sql = "SELECT record_id, person_id, fingerprint FROM linkage_person_ids"
+    if only is None:
+        rows = select_rows(session, sql)
+    else:
+        rows = []
+        for ids in _chunks(list(only), 500):  # under SQLite's bound-parameter limit
+            marks = ", ".join(["{mark}"] * len(ids))
+            rows += select_rows(session, f"{sql} WHERE record_id IN ({marks})", ids)
     frame = pd.DataFrame(rows, columns=["record_id", "person_id", "fingerprint"], dtype="string")
     return frame.set_index("record_id")
 
@@ -70,8 +78,10 @@ def save_people(
     before: pd.DataFrame,
     run_id: uuid.UUID,
     remove_missing: bool,
+    removed: Sequence[str] = (),
 ) -> dict[str, int]:
-    """Write only what changed; `remove_missing` (full runs) drops records no longer fed."""
+    """Write only what changed; `remove_missing` (full runs) drops records no longer fed,
+    `removed` drops those records (incremental runs: records the partners deleted)."""
     run = binder(session, _PEOPLE, "run_id")(run_id)
     now = binder(session, _PEOPLE, "assigned_at")(utcnow())
     new = pd.DataFrame({"person_id": person_ids.astype("string")})
@@ -97,15 +107,16 @@ def save_people(
         " run_id = {mark}, assigned_at = {mark} WHERE record_id = {mark}",
         _rows(changed, run, now, id_first=False),
     )
-    removed: list[str] = []
+    gone = list(removed)
     if remove_missing:
-        removed = before.index[new.index.get_indexer(before.index) < 0].tolist()
+        gone += before.index[new.index.get_indexer(before.index) < 0].tolist()
+    if gone:
         execute_many(
             session,
             f"DELETE FROM {_TABLE} WHERE record_id = {{mark}}",  # noqa: S608
-            ((record_id,) for record_id in removed),
+            ((record_id,) for record_id in gone),
         )
-    return {"inserted": len(inserts), "updated": len(changed), "removed": len(removed)}
+    return {"inserted": len(inserts), "updated": len(changed), "removed": len(gone)}
 
 
 def _rows(frame: pd.DataFrame, run: Any, now: Any, *, id_first: bool) -> Iterator[tuple[Any, ...]]:

@@ -7,7 +7,7 @@ decided; accord.linkage.service reads and writes the store and calls the gate ar
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +20,8 @@ from accord.linkage import model, training
 from accord.linkage.clustering import ClusterResult, cluster
 from accord.linkage.config import LinkageConfig
 from accord.linkage.engine import Engine, make_engine
-from accord.linkage.prepare import prepare, with_rare_dates
-from accord.linkage.profiles import Profiles, collapse
+from accord.linkage.prepare import COMPARED_COLUMNS, prepare, with_rare_dates
+from accord.linkage.profiles import IDENTITY_COLUMNS, Profiles, collapse
 from accord.linkage.quality import pair_count
 from accord.linkage.stable_ids import carry_over
 
@@ -40,6 +40,8 @@ class RunOutput:
     timings: dict[str, float] = field(default_factory=dict)
     blocking_recall: float | None = None
     profiles: int = 0  # distinct identifier profiles scored (see accord.linkage.profiles)
+    # the run's records as prepared (full: all; incremental: the delta), for the working set
+    prepared: pd.DataFrame | None = None
 
 
 @contextmanager
@@ -162,10 +164,14 @@ def _cluster_graph(
     )
 
 
-def _collapse(identifiers: pd.DataFrame, decisions: pd.DataFrame) -> tuple[pd.DataFrame, Profiles]:
+def _collapse(
+    identifiers: pd.DataFrame,
+    decisions: pd.DataFrame,
+    columns: Sequence[str] = IDENTITY_COLUMNS,
+) -> tuple[pd.DataFrame, Profiles]:
     """Profiles of `identifiers`, keeping apart the records of a rejected pair whose
     identifiers are equal (the reviewer knows they are two people)."""
-    distinct, profiles = collapse(identifiers)
+    distinct, profiles = collapse(identifiers, columns=columns)
     if decisions.empty:
         return distinct, profiles
     rejected = decisions[decisions["decision"] == "reject"]
@@ -174,7 +180,24 @@ def _collapse(identifiers: pd.DataFrame, decisions: pd.DataFrame) -> tuple[pd.Da
     if not same.any():
         return distinct, profiles
     apart = pd.concat([rejected["record_id_l"][same], rejected["record_id_r"][same]])
-    return collapse(identifiers, apart=apart.astype("string").tolist())
+    return collapse(identifiers, apart=apart.astype("string").tolist(), columns=columns)
+
+
+def prepare_records(identifiers: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """Every record prepared (PREPARED_COLUMNS but dob_rare), working once per profile."""
+    distinct, profiles = _collapse(identifiers, decisions)
+    return _per_record(prepare(distinct), profiles, identifiers)
+
+
+def _per_record(
+    prepared: pd.DataFrame, profiles: Profiles, identifiers: pd.DataFrame
+) -> pd.DataFrame:
+    out = prepared.drop(columns=["dob_rare"], errors="ignore").iloc[profiles.profile]
+    out = out.reset_index(drop=True)
+    out["record_id"] = profiles.records.astype("string").to_numpy()
+    frame = identifiers.reset_index(drop=True)
+    out["source"] = (frame["partner"].astype("string") + "/" + frame["dataset"]).astype("string")
+    return out
 
 
 def run_full(
@@ -220,6 +243,7 @@ def run_full(
     output = RunOutput(person_ids, review, trained, count, histogram, result, used, timings)
     output.blocking_recall = recall
     output.profiles = len(profiles)
+    output.prepared = _per_record(prepared, profiles, identifiers)
     return output
 
 
@@ -253,23 +277,29 @@ def run_incremental(
     config: LinkageConfig,
     engine: Engine | None = None,
     step: Step | None = None,
+    prepared_existing: bool = False,
 ) -> RunOutput:
     """Link `delta` (new or changed records) against `existing` people with a saved model.
+
+    `existing` holds raw identifiers, or with `prepared_existing` records as prepared by an
+    earlier run (a working set, accord.linkage.working_set), which saves preparing them.
 
     A delta record whose identifiers equal an existing profile's takes that profile's person
     at once; only new profiles are scored, against existing profiles and among themselves.
     """
     timings: dict[str, float] = {}
     with _timed(timings, "prepare", step):
-        records = pd.concat([existing, delta], ignore_index=True)
-        distinct, profiles = _collapse(records, decisions)
-        n_old = len(existing)
+        old = existing if prepared_existing else prepare_records(existing, decisions)
+        fresh = prepare_records(delta, decisions)
+        records = pd.concat([old, fresh], ignore_index=True)
+        distinct, profiles = _collapse(records, decisions, COMPARED_COLUMNS)
+        n_old = len(old)
         known = previous.reindex(profiles.records[:n_old]).to_numpy(dtype=object)
         person = np.full(len(profiles), None, dtype=object)
         has_person = pd.notna(known)
         person[profiles.profile[:n_old][has_person]] = known[has_person]
         is_old = pd.notna(person)
-        prepared = with_rare_dates(prepare(distinct))
+        prepared = with_rare_dates(distinct)
     own = engine is None
     engine = engine or make_engine(config.engine)
     try:
@@ -287,6 +317,7 @@ def run_incremental(
             engine.close()
     output = RunOutput(person_ids, review, dict(trained), count, histogram, result, used, timings)
     output.profiles = int((~is_old).sum())
+    output.prepared = fresh
     return output
 
 

@@ -7,7 +7,7 @@ so the comparisons are plain SQL on every engine (DuckDB and Spark alike).
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
 
@@ -48,6 +48,11 @@ PREPARED_COLUMNS = (
     "address",
     "phone",
     "email",
+)
+
+# What two records are compared on: records equal on all of these are one profile.
+COMPARED_COLUMNS = tuple(
+    c for c in PREPARED_COLUMNS if c not in ("record_id", "source", "dob_rare")
 )
 
 # A date of birth shared by at most this many profiles blocks on its own (see rare_dates).
@@ -146,8 +151,9 @@ def _text(series: pd.Series) -> pd.Series:
     return cleaned.where(cleaned.str.len() > 0).astype("string")
 
 
-def check_identifiers(frame: pd.DataFrame) -> None:
-    missing = [column for column in IDENTIFIER_COLUMNS if column not in frame.columns]
+def check_identifiers(frame: pd.DataFrame, columns: Sequence[str] = IDENTIFIER_COLUMNS) -> None:
+    """`columns` present, and record ids present and unique; raises IdentifiersError."""
+    missing = [column for column in ("record_id", *columns) if column not in frame.columns]
     if missing:
         raise IdentifiersError(f"identifiers frame lacks column(s): {', '.join(missing)}")
     ids = frame["record_id"]

@@ -11,7 +11,7 @@ apart even when their identifiers are equal (`apart`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,12 +44,18 @@ class Profiles:
 
 
 def collapse(
-    identifiers: pd.DataFrame, *, apart: Iterable[str] = ()
+    identifiers: pd.DataFrame,
+    *,
+    apart: Iterable[str] = (),
+    columns: Sequence[str] = IDENTITY_COLUMNS,
 ) -> tuple[pd.DataFrame, Profiles]:
-    """One identifiers row per profile (record_id = profile id) and the record -> profile map."""
-    check_identifiers(identifiers)
+    """One row per profile (record_id = profile id) and the record -> profile map.
+
+    `columns`: the raw identifiers by default; prepared records collapse on the prepared
+    columns they are compared on (accord.linkage.prepare.COMPARED_COLUMNS)."""
+    check_identifiers(identifiers, columns)
     frame = identifiers.reset_index(drop=True)
-    groups = frame.groupby(list(IDENTITY_COLUMNS), dropna=False, sort=False).ngroup()
+    groups = frame.groupby(list(columns), dropna=False, sort=False).ngroup()
     number = groups.to_numpy(dtype=np.int64).copy()
     ids = frame["record_id"].astype("string")
     alone = ids.isin(pd.Index(list(apart), dtype="string")).to_numpy()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from accord.gate.catalogue import Permission
 from accord.gate.types import Action, Actor
-from accord.linkage import access, persist, quality
+from accord.linkage import access, persist, quality, working_set
 from accord.linkage.config import LinkageConfig
 from accord.linkage.engine import Engine
 from accord.linkage.models import LinkageRun, PersonId, ReviewPair
@@ -20,19 +21,11 @@ from accord.linkage.pipeline import RunOutput, Step, run_full, run_incremental
 from accord.linkage.stable_ids import stability
 from accord.store.base import utcnow
 
+Dataset = working_set.Dataset
+
 
 class LinkageError(RuntimeError):
     """A run cannot go ahead (e.g. an incremental run before any full run)."""
-
-
-def _identifiers(session: Session, actor: Actor, config: LinkageConfig) -> pd.DataFrame:
-    # The feeds package owns the identifiers table; this path audits one gate decision per
-    # partner dataset (matching role only) and leaves columns the purpose may not hold empty.
-    from accord.feeds.identifiers import read_identifiers
-
-    table = read_identifiers(session, actor=actor, purpose=config.purpose, register=config.register)
-    frame: pd.DataFrame = table.to_pandas()
-    return frame
 
 
 def last_full_run(session: Session) -> LinkageRun | None:
@@ -42,6 +35,68 @@ def last_full_run(session: Session) -> LinkageRun | None:
         .order_by(LinkageRun.started_at.desc())
         .limit(1)
     ).first()
+
+
+@dataclass
+class _Input:
+    """What a run links: raw identifiers, or for an incremental run a working set and the
+    records changed since it was written."""
+
+    frame: pd.DataFrame | None = None  # identifiers (with row_digest when read from the store)
+    allowed: dict[Dataset, frozenset[str]] | None = None  # gate decisions, when read here
+    sets: pd.DataFrame | None = None  # working sets (accord.linkage.working_set)
+    changed: pd.DataFrame | None = None  # identifiers of records new or changed since
+    removed: list[str] = field(default_factory=list)  # records the partners deleted since
+    touched: set[Dataset] = field(default_factory=set)  # datasets whose set must be rewritten
+
+    @property
+    def records(self) -> int:
+        if self.frame is not None:
+            return len(self.frame)
+        assert self.sets is not None
+        assert self.changed is not None
+        return len(self.sets) + len(self.changed)
+
+
+def _read(session: Session, actor: Actor, config: LinkageConfig, *, incremental: bool) -> _Input:
+    """Identifiers through the gate (one audited decision per dataset); an incremental run
+    takes the working sets and reads only the rows whose digest moved since."""
+    from accord.feeds.identifiers import authorize_datasets, held_digests, identifiers_table
+
+    allowed = authorize_datasets(
+        session, actor=actor, purpose=config.purpose, register=config.register
+    )
+    sets = working_set.load(session, register=config.register, columns=allowed)
+    if not incremental or sets is None:
+        table = identifiers_table(
+            session, register=config.register, datasets=list(allowed), columns=allowed,
+            with_digest=True,
+        )  # fmt: skip
+        return _Input(frame=table.to_pandas(), allowed=allowed)
+    held = pd.concat(
+        [
+            pd.Series(held_digests(session, register=config.register, partner=p, dataset=d))
+            for p, d in allowed
+        ]
+    ).astype("string")
+    where = pd.Index(held.index).get_indexer(sets["record_id"])
+    current = held.to_numpy()[where]
+    same = (where >= 0) & (current == sets["row_digest"].to_numpy())
+    kept = sets[same].reset_index(drop=True)
+    fresh = held.index[~pd.Index(held.index).isin(pd.Index(kept["record_id"]))]
+    changed = identifiers_table(
+        session, register=config.register, datasets=list(allowed), columns=allowed,
+        only=sorted(fresh.tolist()), with_digest=True,
+    ).to_pandas()  # fmt: skip
+    removed = sets["record_id"][where < 0].tolist()
+    touched = {_dataset(source) for source in sets["source"][~same].unique().tolist()}
+    touched |= set(zip(changed["partner"].tolist(), changed["dataset"].tolist(), strict=True))
+    return _Input(allowed=allowed, sets=kept, changed=changed, removed=removed, touched=touched)
+
+
+def _dataset(source: str) -> Dataset:
+    partner, _, dataset = source.partition("/")
+    return partner, dataset
 
 
 def run(
@@ -60,6 +115,8 @@ def run(
     """Run linkage and record it. Person ids and review pairs are written only on success.
 
     A failed run is kept with status 'failed' and the error, then the error is raised.
+    `identifiers` (tests, prepared extracts) replaces reading the store; such a run keeps
+    no working sets.
     """
     access.authorize(
         session,
@@ -73,15 +130,20 @@ def run(
         raise LinkageError(
             "no finished full run to take a trained model from: run a full linkage first"
         )
-    frame = identifiers if identifiers is not None else _identifiers(session, actor, config)
-    if frame.empty:
+    given = identifiers is not None
+    source = (
+        _Input(frame=identifiers)
+        if given
+        else _read(session, actor, config, incremental=incremental)
+    )
+    if source.records == 0:
         raise LinkageError("there are no partner records to link: ingest a feed first")
     record = LinkageRun(
         kind="incremental" if incremental else "full",
         status="running",
         engine=config.engine,
         started_by=access.actor_label(actor),
-        records=len(frame),
+        records=source.records,
         config=config.as_dict(),
     )
     session.add(record)
@@ -90,7 +152,7 @@ def run(
         _execute(
             session,
             record,
-            frame,
+            source,
             config=config,
             index_key=index_key,
             model_run=model_run,
@@ -108,10 +170,23 @@ def run(
     return record
 
 
+@dataclass
+class _Outcome:
+    output: RunOutput
+    assigned: pd.Series  # person id of every record the run covers
+    prints: pd.Series  # fingerprints of the records whose person id row is written
+    before: pd.DataFrame  # stored person id rows of those records (and of `removed`)
+    previous: pd.Series  # person ids before the run, for the stability figure
+    removed: list[str] = field(default_factory=list)
+    remove_missing: bool = False
+    delta: int = 0  # records linked as new or changed (incremental runs)
+    records: pd.DataFrame | None = None  # prepared records for the working sets
+
+
 def _execute(
     session: Session,
     record: LinkageRun,
-    frame: pd.DataFrame,
+    source: _Input,
     *,
     config: LinkageConfig,
     index_key: str,
@@ -121,60 +196,37 @@ def _execute(
     engine: Engine | None,
     step: Step | None,
 ) -> None:
-    before = persist.load_people(session)
     decisions = persist.load_decisions(session)
-    prints = persist.fingerprints(frame, index_key)
-    previous = before["person_id"]
-    if model_run is None:
-        output = run_full(
-            frame,
-            previous=previous,
-            decisions=decisions,
-            config=config,
-            engine=engine,
-            step=step,
-            truth=truth,
-        )
-        record.model = output.model
-        assigned = output.person_ids
+    run = dict(config=config, engine=engine, step=step)
+    if source.sets is not None:
+        assert model_run is not None
+        assert model_run.model is not None
+        outcome = _from_sets(session, source, decisions, model_run.model, index_key, run)
+    elif model_run is None:
+        outcome = _full(session, source, decisions, index_key, truth, run)
     else:
-        ids = frame["record_id"].astype("string")
-        old_prints = before["fingerprint"].reindex(pd.Index(ids)).fillna("")
-        unchanged = (prints.to_numpy() == old_prints.to_numpy()).astype(bool)
-        existing, delta = frame[unchanged], frame[~unchanged]
-        record.delta_records = len(delta)
-        if len(delta):
-            assert model_run.model is not None
-            output = run_incremental(
-                existing,
-                delta,
-                previous=previous,
-                decisions=decisions,
-                trained=model_run.model,
-                config=config,
-                engine=engine,
-                step=step,
-            )
-        else:
-            output = _empty_output(model_run.model or {})
-        # unchanged records keep their id; the delta's ids come from the run
-        kept = previous.reindex(pd.Index(existing["record_id"].astype("string")))
-        assigned = pd.concat([kept, output.person_ids.astype("string")])
+        outcome = _incremental(session, source, decisions, model_run.model or {}, index_key, run)
+    if model_run is None:
+        record.model = outcome.output.model
+    record.delta_records = outcome.delta
+    output, assigned = outcome.output, outcome.assigned
     writes = persist.save_people(
         session,
-        person_ids=assigned,
-        prints=prints,
-        before=before,
+        person_ids=output.person_ids if source.sets is not None else assigned,
+        prints=outcome.prints,
+        before=outcome.before,
         run_id=record.id,
-        remove_missing=model_run is None,
+        remove_missing=outcome.remove_missing,
+        removed=outcome.removed,
     )
     added = persist.queue_review(
         session, pairs=output.review, run_id=record.id, replace_open=model_run is None
     )
+    _keep_working_sets(session, record, source, outcome, config)
     record.comparisons = output.comparisons
     record.people = int(assigned.nunique())
     record.report = quality.build(
-        run=_run_summary(record, config),
+        run={**_run_summary(record, config), "from_working_sets": source.sets is not None},
         person_ids=assigned,
         comparisons=output.comparisons,
         profiles=output.profiles,
@@ -185,7 +237,7 @@ def _execute(
         kept_dense=output.cluster.kept_dense,
         conflicts=output.cluster.conflicts,
         review_added=added,
-        stability=stability(previous, assigned) if len(previous) else None,
+        stability=stability(outcome.previous, assigned) if len(outcome.previous) else None,
         timings={**output.timings, **{f"store_{k}": v for k, v in writes.items()}},
         truth=truth,
         blocking_recall=output.blocking_recall,
@@ -195,6 +247,133 @@ def _execute(
     session.flush()
     if reports_dir is not None:
         write_report(record.report, reports_dir)
+
+
+def _full(
+    session: Session,
+    source: _Input,
+    decisions: pd.DataFrame,
+    index_key: str,
+    truth: pd.DataFrame | None,
+    run: dict[str, Any],
+) -> _Outcome:
+    frame = source.frame
+    assert frame is not None
+    before = persist.load_people(session)
+    output = run_full(frame, previous=before["person_id"], decisions=decisions, truth=truth, **run)
+    records = None
+    if output.prepared is not None and "row_digest" in frame.columns:
+        records = output.prepared.assign(
+            row_digest=frame["row_digest"].astype("string").to_numpy(),
+            person_id=output.person_ids.reindex(output.prepared["record_id"]).to_numpy(),
+        )
+    return _Outcome(
+        output,
+        output.person_ids,
+        persist.fingerprints(frame, index_key),
+        before,
+        before["person_id"],
+        remove_missing=True,
+        records=records,
+    )
+
+
+def _incremental(
+    session: Session,
+    source: _Input,
+    decisions: pd.DataFrame,
+    model: dict[str, Any],
+    index_key: str,
+    run: dict[str, Any],
+) -> _Outcome:
+    """Without working sets: every stored record is read; the delta is the records whose
+    keyed fingerprint changed since the last run."""
+    frame = source.frame
+    assert frame is not None
+    before = persist.load_people(session)
+    previous = before["person_id"]
+    prints = persist.fingerprints(frame, index_key)
+    ids = frame["record_id"].astype("string")
+    old_prints = before["fingerprint"].reindex(pd.Index(ids)).fillna("")
+    unchanged = (prints.to_numpy() == old_prints.to_numpy()).astype(bool)
+    existing, delta = frame[unchanged], frame[~unchanged]
+    if len(delta):
+        output = run_incremental(
+            existing, delta, previous=previous, decisions=decisions, trained=model, **run
+        )
+    else:
+        output = _empty_output(model)
+    # unchanged records keep their id; the delta's ids come from the run
+    kept = previous.reindex(pd.Index(existing["record_id"].astype("string")))
+    assigned = pd.concat([kept, output.person_ids.astype("string")])
+    return _Outcome(output, assigned, prints, before, previous, delta=len(delta))
+
+
+def _from_sets(
+    session: Session,
+    source: _Input,
+    decisions: pd.DataFrame,
+    model: dict[str, Any],
+    index_key: str,
+    run: dict[str, Any],
+) -> _Outcome:
+    """With working sets: existing records come prepared from the sets; only the records
+    new or changed since are read, prepared and scored."""
+    sets, changed = source.sets, source.changed
+    assert sets is not None
+    assert changed is not None
+    previous = pd.Series(
+        sets["person_id"].to_numpy(), index=pd.Index(sets["record_id"]), dtype="string"
+    )
+    if len(changed):
+        output = run_incremental(
+            sets, changed, previous=previous, decisions=decisions, trained=model,
+            prepared_existing=True, **run,
+        )  # fmt: skip
+    else:
+        output = _empty_output(model)
+    ids = changed["record_id"].astype("string").tolist()
+    before = persist.load_people(session, only=ids + source.removed)
+    assigned = pd.concat([previous, output.person_ids.astype("string")])
+    records = sets
+    if output.prepared is not None and len(output.prepared):
+        fresh = output.prepared.assign(
+            row_digest=changed["row_digest"].astype("string").to_numpy(),
+            person_id=output.person_ids.reindex(output.prepared["record_id"]).to_numpy(),
+        )
+        records = pd.concat([sets, fresh[list(working_set.SET_COLUMNS)]], ignore_index=True)
+    return _Outcome(
+        output,
+        assigned,
+        persist.fingerprints(changed, index_key),
+        before,
+        previous,
+        removed=source.removed,
+        records=records,
+        delta=len(changed),
+    )
+
+
+def _keep_working_sets(
+    session: Session, record: LinkageRun, source: _Input, outcome: _Outcome, config: LinkageConfig
+) -> None:
+    """Full runs from the store write every dataset's set; incremental runs from the sets
+    rewrite those of the datasets that changed; any other run leaves sets that may no longer
+    match the person ids, so they are dropped (the next full run writes them again)."""
+    if source.allowed is None or (source.sets is None and outcome.records is None):
+        working_set.clear(session, config.register)
+        return
+    if source.sets is not None and not source.touched:
+        return
+    assert outcome.records is not None
+    working_set.save(
+        session,
+        register=config.register,
+        run_id=record.id,
+        records=outcome.records,
+        columns=source.allowed,
+        datasets=sorted(source.touched) if source.sets is not None else list(source.allowed),
+    )
 
 
 def _empty_output(model: dict[str, Any]) -> RunOutput:
