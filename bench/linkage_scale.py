@@ -35,7 +35,6 @@ from accord.feeds.ingest import ingest_file
 from accord.gate.types import Actor
 from accord.linkage import service
 from accord.linkage.config import LinkageConfig
-from accord.linkage.quality import pairwise_accuracy
 from accord.register.load import load_file
 from accord.register.registry import Registry, use_registry
 from accord.settings import Settings
@@ -89,13 +88,21 @@ def _matching_team(register_path: Path) -> Actor:
 
 
 def _files(n_records: int, directory: Path) -> tuple[dict[str, Path], Path, pd.DataFrame]:
-    """Delivery files for every feed, the held-back police delta file and the truth."""
-    data = generate(n_records + DELTA, seed=7)
+    """Delivery files for every feed, the held-back police delta file and the truth.
+
+    Records fall over the last six and a half years and ingest keeps six, so about 8% more
+    are generated than `n_records` for that many to be loaded; the delta is recent police
+    records (inside the lookback) held back from the first delivery."""
+    data = generate(round((n_records + DELTA) * 6.5 / 6), seed=7)
     police = data.records[feed_key(POLICE)]
-    data.records[feed_key(POLICE)] = police.iloc[:-DELTA]
+    assert POLICE.date_field is not None
+    dates = pd.to_datetime(police[POLICE.date_field].astype("datetime64[ms]"))
+    recent = police.index[dates > pd.Timestamp.now() - pd.DateOffset(years=5)]
+    held_back = police.index.isin(recent[-DELTA:])
+    data.records[feed_key(POLICE)] = police[~held_back]
     files = data.write(directory / "files")
     delta = directory / "police-delta.csv"
-    police.iloc[-DELTA:].to_csv(delta, index=False)
+    police[held_back].to_csv(delta, index=False)
     order = [*data.records, feed_key(CENSUS)]
     return {k: files[k] for k in order}, delta, data.truth[["record_id", "person_id"]]
 

@@ -295,18 +295,38 @@ def _sealed_rows(
     session: Session, register: str, partner: str, dataset: str, only: Sequence[str] | None
 ) -> list[tuple[Any, ...]]:
     # plain DBAPI rows: at a million rows, building ORM rows costs more than decrypting
-    where = "register = {mark} AND partner = {mark} AND dataset = {mark}"
-    sql = f"SELECT record_id, sealed, row_digest FROM feed_identifiers WHERE {where}"
+    columns = "SELECT record_id, sealed, row_digest, register, partner, dataset"
     if only is None:
-        return select_rows(session, sql + " ORDER BY record_id", (register, partner, dataset))
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(only), 500):  # under SQLite's bound-parameter limit
-        part = list(only[start : start + 500])
-        marks = ", ".join(["{mark}"] * len(part))
-        rows += select_rows(
-            session, f"{sql} AND record_id IN ({marks})", (register, partner, dataset, *part)
+        where = "register = {mark} AND partner = {mark} AND dataset = {mark}"
+        rows = select_rows(
+            session,
+            f"{columns} FROM feed_identifiers WHERE {where} ORDER BY record_id",
+            (register, partner, dataset),
         )
-    return sorted(rows)
+    else:
+        # by primary key alone (record ids are unique across datasets): with the dataset
+        # columns in the WHERE clause SQLite scans the dataset index instead
+        rows = []
+        for start in range(0, len(only), 500):  # under SQLite's bound-parameter limit
+            part = list(only[start : start + 500])
+            marks = ", ".join(["{mark}"] * len(part))
+            rows += select_rows(
+                session, f"{columns} FROM feed_identifiers WHERE record_id IN ({marks})", part
+            )
+        rows.sort()
+    return [r[:3] for r in rows if r[3:] == (register, partner, dataset)]
+
+
+def digests(session: Session, *, register: str) -> pd.DataFrame:
+    """record_id, row_digest, partner and dataset of every stored row of `register`, in one
+    plain read (no sealed values): what a linkage run compares with its working sets."""
+    rows = select_rows(
+        session,
+        "SELECT record_id, row_digest, partner, dataset FROM feed_identifiers"
+        " WHERE register = {mark}",
+        (register,),
+    )
+    return pd.DataFrame(rows, columns=["record_id", "row_digest", "partner", "dataset"])
 
 
 _TEXT_SCHEMA = pa.schema([(column, pa.string()) for column in MATCH_COLUMNS])

@@ -406,7 +406,8 @@ def _finish_incremental(
             labels[new_number[delta_profile[alone]]], index=profiles.records[n_old:][alone]
         )
         prior = previous.reindex(clusters.index)  # carry_over reads only these records' ids
-        free = prior[~prior.isin(pd.Index(people))]
+        held = set(people.tolist())  # a set: pandas' isin on a large text index is slow
+        free = prior[[person not in held for person in prior.tolist()]]
         delta_people[alone] = carry_over(clusters, free).to_numpy()
     person_ids = pd.Series(delta_people, index=profiles.records[n_old:], dtype="string")
     used = int((edges["match_weight"] >= config.threshold_weight).sum())

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -61,32 +62,39 @@ class _Input:
 def _read(session: Session, actor: Actor, config: LinkageConfig, *, incremental: bool) -> _Input:
     """Identifiers through the gate (one audited decision per dataset); an incremental run
     takes the working sets and reads only the rows whose digest moved since."""
-    from accord.feeds.identifiers import authorize_datasets, held_digests, identifiers_table
+    from accord.feeds.identifiers import authorize_datasets, digests, identifiers_table
 
     allowed = authorize_datasets(
         session, actor=actor, purpose=config.purpose, register=config.register
     )
-    sets = working_set.load(session, register=config.register, columns=allowed)
-    if not incremental or sets is None:
+    sets = (
+        working_set.load(session, register=config.register, columns=allowed)
+        if incremental
+        else None
+    )
+    if sets is None:
         table = identifiers_table(
             session, register=config.register, datasets=list(allowed), columns=allowed,
             with_digest=True,
         )  # fmt: skip
         return _Input(frame=table.to_pandas(), allowed=allowed)
-    held = pd.concat(
-        [
-            pd.Series(held_digests(session, register=config.register, partner=p, dataset=d))
-            for p, d in allowed
-        ]
-    ).astype("string")
-    where = pd.Index(held.index).get_indexer(sets["record_id"])
-    current = held.to_numpy()[where]
-    same = (where >= 0) & (current == sets["row_digest"].to_numpy())
+    stored = digests(session, register=config.register)
+    pairs = stored[["partner", "dataset"]].drop_duplicates()
+    held = stored
+    for partner, dataset in zip(pairs["partner"], pairs["dataset"], strict=True):
+        if (partner, dataset) not in allowed:  # rows the gate did not allow are not linked
+            held = held[(held["partner"] != partner) | (held["dataset"] != dataset)]
+    # object arrays and indexes: hashing a million Python strings beats Arrow-backed lookups
+    ids = held["record_id"].to_numpy(dtype=object)
+    where = pd.Index(ids, dtype=object).get_indexer(sets["record_id"].to_numpy(dtype=object))
+    current = held["row_digest"].to_numpy(dtype=object)[where]
+    same = (where >= 0) & (current == sets["row_digest"].to_numpy(dtype=object))
     kept = sets[same].reset_index(drop=True)
-    fresh = held.index[~pd.Index(held.index).isin(pd.Index(kept["record_id"]))]
+    in_set = np.zeros(len(ids), dtype=bool)
+    in_set[where[same]] = True
     changed = identifiers_table(
         session, register=config.register, datasets=list(allowed), columns=allowed,
-        only=sorted(fresh.tolist()), with_digest=True,
+        only=sorted(ids[~in_set].tolist()), with_digest=True,
     ).to_pandas()  # fmt: skip
     removed = sets["record_id"][where < 0].tolist()
     touched = {_dataset(source) for source in sets["source"][~same].unique().tolist()}

@@ -8,7 +8,7 @@ put into the SQL text.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import FromClause
 from sqlalchemy.orm import Session
@@ -65,7 +65,7 @@ def select_rows(session: Session, sql: str, params: Sequence[Any] = ()) -> list[
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute(sql.format(mark=placeholder(session)), tuple(params))
-        rows = [tuple(row) for row in cursor.fetchall()]
+        rows = cast(list[tuple[Any, ...]], cursor.fetchall())  # sqlite3 and psycopg: tuples
     finally:
         cursor.close()
     return rows
