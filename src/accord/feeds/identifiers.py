@@ -318,15 +318,14 @@ def _sealed_rows(
 
 
 def digests(session: Session, *, register: str) -> pd.DataFrame:
-    """record_id, row_digest, partner and dataset of every stored row of `register`, in one
-    plain read (no sealed values): what a linkage run compares with its working sets."""
+    """record_id and row_digest of every stored row of `register`, in one plain read (no
+    sealed values): what a linkage run compares with its working sets."""
     rows = select_rows(
         session,
-        "SELECT record_id, row_digest, partner, dataset FROM feed_identifiers"
-        " WHERE register = {mark}",
+        "SELECT record_id, row_digest FROM feed_identifiers WHERE register = {mark}",
         (register,),
     )
-    return pd.DataFrame(rows, columns=["record_id", "row_digest", "partner", "dataset"])
+    return pd.DataFrame(rows, columns=["record_id", "row_digest"], dtype=object)
 
 
 _TEXT_SCHEMA = pa.schema([(column, pa.string()) for column in MATCH_COLUMNS])

@@ -45,7 +45,8 @@ class RunOutput:
 
 
 @contextmanager
-def _timed(timings: dict[str, float], name: str, step: Step | None) -> Iterator[None]:
+def timed(timings: dict[str, float], name: str, step: Step | None = None) -> Iterator[None]:
+    """Time a step into `timings` (seconds), inside the progress hook's context if any."""
     start = time.perf_counter()
     if step is None:
         yield
@@ -211,26 +212,26 @@ def run_full(
     truth: pd.DataFrame | None = None,
 ) -> RunOutput:
     timings: dict[str, float] = {}
-    with _timed(timings, "prepare", step):
+    with timed(timings, "prepare", step):
         distinct, profiles = _collapse(identifiers, decisions)
         prepared = with_rare_dates(prepare(distinct))
     own = engine is None
     engine = engine or make_engine(config.engine)
     try:
-        with _timed(timings, "train", step):
+        with timed(timings, "train", step):
             linker = training.make_linker(
                 engine, prepared, name="accord_records", settings=model.settings()
             )
             training.train(linker, n_records=len(prepared), seed=config.seed)
             trained = training.trained_model(linker)
-        with _timed(timings, "score", step):
+        with timed(timings, "score", step):
             predictions = linker.inference.predict(warning_mode="never")
             edges, count, histogram = _scored(engine, predictions, keep_from=config.review_lower)
             recall = None
             if truth is not None:
                 recall = blocking_recall(engine, predictions, _profile_truth(truth, profiles))
             predictions.drop_table_from_database_and_remove_from_cache()
-        with _timed(timings, "cluster", step):
+        with timed(timings, "cluster", step):
             graph = _graph(len(profiles), edges, decisions, profiles.of)
             result = _cluster_graph(graph, edges, config)
             labels = pd.Series(profiles.spread(result.labels), index=profiles.records)
@@ -288,7 +289,7 @@ def run_incremental(
     at once; only new profiles are scored, against existing profiles and among themselves.
     """
     timings: dict[str, float] = {}
-    with _timed(timings, "prepare", step):
+    with timed(timings, "prepare", step):
         old = existing if prepared_existing else prepare_records(existing, decisions)
         fresh = prepare_records(delta, decisions)
         records = pd.concat([old, fresh], ignore_index=True)
@@ -303,11 +304,11 @@ def run_incremental(
     own = engine is None
     engine = engine or make_engine(config.engine)
     try:
-        with _timed(timings, "score", step):
+        with timed(timings, "score", step):
             linker = _linker_for_model(engine, prepared, trained)
             old, new = prepared[is_old], prepared[~is_old]
             edges, count, histogram = _score_delta(engine, linker, old, new, config)
-        with _timed(timings, "cluster", step):
+        with timed(timings, "cluster", step):
             person_ids, result, review, used = _finish_incremental(
                 profiles, person, edges, n_old=n_old, decisions=decisions, previous=previous,
                 config=config,

@@ -18,7 +18,7 @@ from accord.linkage import access, persist, quality, working_set
 from accord.linkage.config import LinkageConfig
 from accord.linkage.engine import Engine
 from accord.linkage.models import LinkageRun, PersonId, ReviewPair
-from accord.linkage.pipeline import RunOutput, Step, run_full, run_incremental
+from accord.linkage.pipeline import RunOutput, Step, run_full, run_incremental, timed
 from accord.linkage.stable_ids import stability
 from accord.store.base import utcnow
 
@@ -49,6 +49,7 @@ class _Input:
     changed: pd.DataFrame | None = None  # identifiers of records new or changed since
     removed: list[str] = field(default_factory=list)  # records the partners deleted since
     touched: set[Dataset] = field(default_factory=set)  # datasets whose set must be rewritten
+    timings: dict[str, float] = field(default_factory=dict)  # reading, in seconds
 
     @property
     def records(self) -> int:
@@ -67,39 +68,42 @@ def _read(session: Session, actor: Actor, config: LinkageConfig, *, incremental:
     allowed = authorize_datasets(
         session, actor=actor, purpose=config.purpose, register=config.register
     )
-    sets = (
-        working_set.load(session, register=config.register, columns=allowed)
-        if incremental
-        else None
-    )
+    timings: dict[str, float] = {}
+    sets = None
+    if incremental:
+        with timed(timings, "read_working_sets"):
+            sets = working_set.load(session, register=config.register, columns=allowed)
     if sets is None:
-        table = identifiers_table(
+        with timed(timings, "read_identifiers"):
+            table = identifiers_table(
+                session, register=config.register, datasets=list(allowed), columns=allowed,
+                with_digest=True,
+            )  # fmt: skip
+        return _Input(frame=table.to_pandas(), allowed=allowed, timings=timings)
+    # every dataset held passed the gate above (a refusal raises), so every row is linked
+    with timed(timings, "read_digests"):
+        held = digests(session, register=config.register)
+    with timed(timings, "compare_digests"):
+        # object arrays and indexes: hashing a million Python strings beats Arrow lookups
+        ids = held["record_id"].to_numpy(dtype=object)
+        where = pd.Index(ids, dtype=object).get_indexer(sets["record_id"].to_numpy(dtype=object))
+        current = held["row_digest"].to_numpy(dtype=object)[where]
+        same = (where >= 0) & (current == sets["row_digest"].to_numpy(dtype=object))
+        kept = sets[same].reset_index(drop=True)
+        in_set = np.zeros(len(ids), dtype=bool)
+        in_set[where[same]] = True
+    with timed(timings, "read_changed"):
+        changed = identifiers_table(
             session, register=config.register, datasets=list(allowed), columns=allowed,
-            with_digest=True,
-        )  # fmt: skip
-        return _Input(frame=table.to_pandas(), allowed=allowed)
-    stored = digests(session, register=config.register)
-    pairs = stored[["partner", "dataset"]].drop_duplicates()
-    held = stored
-    for partner, dataset in zip(pairs["partner"], pairs["dataset"], strict=True):
-        if (partner, dataset) not in allowed:  # rows the gate did not allow are not linked
-            held = held[(held["partner"] != partner) | (held["dataset"] != dataset)]
-    # object arrays and indexes: hashing a million Python strings beats Arrow-backed lookups
-    ids = held["record_id"].to_numpy(dtype=object)
-    where = pd.Index(ids, dtype=object).get_indexer(sets["record_id"].to_numpy(dtype=object))
-    current = held["row_digest"].to_numpy(dtype=object)[where]
-    same = (where >= 0) & (current == sets["row_digest"].to_numpy(dtype=object))
-    kept = sets[same].reset_index(drop=True)
-    in_set = np.zeros(len(ids), dtype=bool)
-    in_set[where[same]] = True
-    changed = identifiers_table(
-        session, register=config.register, datasets=list(allowed), columns=allowed,
-        only=sorted(ids[~in_set].tolist()), with_digest=True,
-    ).to_pandas()  # fmt: skip
+            only=sorted(ids[~in_set].tolist()), with_digest=True,
+        ).to_pandas()  # fmt: skip
     removed = sets["record_id"][where < 0].tolist()
     touched = {_dataset(source) for source in sets["source"][~same].unique().tolist()}
     touched |= set(zip(changed["partner"].tolist(), changed["dataset"].tolist(), strict=True))
-    return _Input(allowed=allowed, sets=kept, changed=changed, removed=removed, touched=touched)
+    return _Input(
+        allowed=allowed, sets=kept, changed=changed, removed=removed, touched=touched,
+        timings=timings,
+    )  # fmt: skip
 
 
 def _dataset(source: str) -> Dataset:
@@ -218,19 +222,23 @@ def _execute(
         record.model = outcome.output.model
     record.delta_records = outcome.delta
     output, assigned = outcome.output, outcome.assigned
-    writes = persist.save_people(
-        session,
-        person_ids=output.person_ids if source.sets is not None else assigned,
-        prints=outcome.prints,
-        before=outcome.before,
-        run_id=record.id,
-        remove_missing=outcome.remove_missing,
-        removed=outcome.removed,
-    )
-    added = persist.queue_review(
-        session, pairs=output.review, run_id=record.id, replace_open=model_run is None
-    )
-    _keep_working_sets(session, record, source, outcome, config)
+    timings = dict(source.timings)
+    with timed(timings, "write_person_ids"):
+        writes = persist.save_people(
+            session,
+            person_ids=output.person_ids if source.sets is not None else assigned,
+            prints=outcome.prints,
+            before=outcome.before,
+            run_id=record.id,
+            remove_missing=outcome.remove_missing,
+            removed=outcome.removed,
+        )
+    with timed(timings, "write_review_queue"):
+        added = persist.queue_review(
+            session, pairs=output.review, run_id=record.id, replace_open=model_run is None
+        )
+    with timed(timings, "write_working_sets"):
+        _keep_working_sets(session, record, source, outcome, config)
     record.comparisons = output.comparisons
     record.people = int(assigned.nunique())
     record.report = quality.build(
@@ -246,7 +254,7 @@ def _execute(
         conflicts=output.cluster.conflicts,
         review_added=added,
         stability=stability(outcome.previous, assigned) if len(outcome.previous) else None,
-        timings={**output.timings, **{f"store_{k}": v for k, v in writes.items()}},
+        timings={**timings, **output.timings, **{f"store_{k}": v for k, v in writes.items()}},
         truth=truth,
         blocking_recall=output.blocking_recall,
     )
