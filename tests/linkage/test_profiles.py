@@ -7,7 +7,7 @@ import pandas as pd
 from accord.linkage import pipeline
 from accord.linkage.config import LinkageConfig
 from accord.linkage.prepare import prepare, with_rare_dates
-from accord.linkage.profiles import collapse
+from accord.linkage.profiles import collapse, extend
 from accord.linkage.samples import Labelled
 
 NONE = pd.Series(dtype="string")
@@ -101,3 +101,19 @@ def test_a_date_of_birth_blocks_alone_only_while_rare() -> None:
     prepared = with_rare_dates(prepare(frame), limit=2)
     assert prepared["dob_rare"].isna().tolist() == [True, True, True, False]
     assert with_rare_dates(prepare(frame), limit=3)["dob_rare"].notna().all()
+
+
+def test_a_working_sets_profiles_take_equal_fresh_records_and_keep_their_keys() -> None:
+    existing = prepare(_records([("b", "Ada", "1990-01-02"), ("c", "Ada", "1990-01-02")]))
+    existing["profile"] = "a"  # named by a record the partner has since deleted
+    fresh = prepare(
+        _records([("d", "Ada", "1990-01-02"), ("e", "Bea", None), ("f", "Ada", "1990-01-02")])
+    )
+    columns = [c for c in existing.columns if c not in ("record_id", "source", "profile")]
+    distinct, profiles = extend(existing, fresh, columns=columns, apart=["f"])
+    numbers = profiles.of(["b", "c", "d", "e", "f"]).tolist()
+    assert numbers[0] == numbers[1] == numbers[2]  # d is equal to the set's profile
+    assert len({numbers[0], numbers[3], numbers[4]}) == 3  # e is new; f is kept apart
+    assert profiles.keys[numbers[2]] == "a"  # the stored key survives
+    assert profiles.ids[numbers[0]] in {"b", "c"}  # scored under a record that exists
+    assert len(distinct) == len(profiles) == 3

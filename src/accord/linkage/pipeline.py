@@ -21,7 +21,7 @@ from accord.linkage.clustering import ClusterResult, cluster
 from accord.linkage.config import LinkageConfig
 from accord.linkage.engine import Engine, make_engine
 from accord.linkage.prepare import COMPARED_COLUMNS, prepare, with_rare_dates
-from accord.linkage.profiles import IDENTITY_COLUMNS, Profiles, collapse
+from accord.linkage.profiles import IDENTITY_COLUMNS, Profiles, collapse, extend
 from accord.linkage.quality import pair_count
 from accord.linkage.stable_ids import carry_over
 
@@ -184,6 +184,14 @@ def _collapse(
     return collapse(identifiers, apart=apart.astype("string").tolist(), columns=columns)
 
 
+def _rejected_records(decisions: pd.DataFrame) -> list[str]:
+    if decisions.empty:
+        return []
+    rejected = decisions[decisions["decision"] == "reject"]
+    records: list[str] = pd.concat([rejected["record_id_l"], rejected["record_id_r"]]).tolist()
+    return records
+
+
 def prepare_records(identifiers: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Every record prepared (PREPARED_COLUMNS but dob_rare), working once per profile."""
     distinct, profiles = _collapse(identifiers, decisions)
@@ -196,6 +204,7 @@ def _per_record(
     out = prepared.drop(columns=["dob_rare"], errors="ignore").iloc[profiles.profile]
     out = out.reset_index(drop=True)
     out["record_id"] = profiles.records.astype("string").to_numpy()
+    out["profile"] = profiles.ids[profiles.profile].astype("string").to_numpy()
     frame = identifiers.reset_index(drop=True)
     out["source"] = (frame["partner"].astype("string") + "/" + frame["dataset"]).astype("string")
     return out
@@ -292,8 +301,13 @@ def run_incremental(
     with timed(timings, "prepare", step):
         old = existing if prepared_existing else prepare_records(existing, decisions)
         fresh = prepare_records(delta, decisions)
-        records = pd.concat([old, fresh], ignore_index=True)
-        distinct, profiles = _collapse(records, decisions, COMPARED_COLUMNS)
+        if "profile" in old.columns:  # a working set: its records' profiles are known
+            distinct, profiles = extend(
+                old, fresh, columns=COMPARED_COLUMNS, apart=_rejected_records(decisions)
+            )
+        else:
+            records = pd.concat([old, fresh], ignore_index=True)
+            distinct, profiles = _collapse(records, decisions, COMPARED_COLUMNS)
         n_old = len(old)
         known = previous.reindex(profiles.records[:n_old]).to_numpy(dtype=object)
         person = np.full(len(profiles), None, dtype=object)
@@ -318,7 +332,7 @@ def run_incremental(
             engine.close()
     output = RunOutput(person_ids, review, dict(trained), count, histogram, result, used, timings)
     output.profiles = int((~is_old).sum())
-    output.prepared = fresh
+    output.prepared = fresh.assign(profile=profiles.keys[profiles.profile[n_old:]].to_numpy())
     return output
 
 

@@ -27,6 +27,12 @@ class Profiles:
     records: pd.Index  # record ids in input order
     profile: np.ndarray  # profile number (0..n_profiles-1) of each record
     ids: pd.Index  # profile id (its smallest record id) of each profile number
+    # the key a working set stores for each profile; the id unless the set named it before
+    stored: pd.Index | None = None
+
+    @property
+    def keys(self) -> pd.Index:
+        return self.ids if self.stored is None else self.stored
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -72,3 +78,50 @@ def collapse(
     profile = dense[number]
     distinct = frame.iloc[leaders].reset_index(drop=True)
     return distinct, Profiles(pd.Index(ids), profile, pd.Index(distinct["record_id"]))
+
+
+def extend(
+    existing: pd.DataFrame,
+    fresh: pd.DataFrame,
+    *,
+    columns: Sequence[str],
+    apart: Iterable[str] = (),
+) -> tuple[pd.DataFrame, Profiles]:
+    """Profiles of `existing` records (grouped by their stored `profile` id, as a working set
+    holds them) followed by `fresh` ones: a fresh record equal on `columns` to an existing
+    profile joins it, others form new profiles among themselves. Records in `apart` never
+    join an existing profile. Saves regrouping a million existing records for a small delta.
+    """
+    check_identifiers(existing, [*columns, "profile"])
+    old = existing.reset_index(drop=True)
+    codes, keys = pd.factorize(old["profile"])
+    first = np.unique(codes, return_index=True)[1]  # a representative row per profile
+    leaders = old.iloc[first].reset_index(drop=True)
+    distinct, new = collapse(fresh, apart=apart, columns=columns)
+    # an equal existing profile, found by hash and confirmed value by value
+    old_hash = pd.util.hash_pandas_object(leaders[list(columns)], index=False).to_numpy()
+    new_hash = pd.util.hash_pandas_object(distinct[list(columns)], index=False).to_numpy()
+    by_hash = pd.Series(np.arange(len(leaders)), index=old_hash)
+    by_hash = by_hash[~by_hash.index.duplicated()]
+    match = by_hash.reindex(new_hash).to_numpy()
+    candidate = ~np.isnan(match)
+    match = np.where(candidate, match, 0).astype(np.int64)
+    equal = candidate.copy()
+    for column in columns:
+        a = leaders[column].iloc[match].reset_index(drop=True)
+        b = distinct[column].reset_index(drop=True)
+        same = (a == b).fillna(False).to_numpy(dtype=bool) | (a.isna() & b.isna()).to_numpy()
+        equal &= same
+    kept_apart = distinct["record_id"].isin(pd.Index(list(apart), dtype="string")).to_numpy()
+    equal &= ~kept_apart
+    numbers = np.where(equal, match, len(leaders) + np.cumsum(~equal) - 1)
+    added = distinct[~equal].reset_index(drop=True)
+    ids = pd.Index([*leaders["record_id"].astype("string").tolist(), *added["record_id"].tolist()])
+    records = pd.Index(
+        [*old["record_id"].astype("string").tolist(), *fresh["record_id"].astype("string")]
+    )
+    profile = np.concatenate([codes, numbers[new.profile]])
+    rows = pd.concat([leaders.drop(columns=["profile"]), added], ignore_index=True)
+    rows["record_id"] = ids.to_numpy()
+    stored = pd.Index([*pd.Index(keys).astype("string").tolist(), *added["record_id"].tolist()])
+    return rows, Profiles(records, profile, ids, stored)

@@ -39,6 +39,7 @@ Dataset = tuple[str, str]  # (partner, dataset)
 # recomputed), the feeds' row digest and the person id the run gave it
 SET_COLUMNS = (
     *(c for c in PREPARED_COLUMNS if c != "dob_rare"),
+    "profile",  # the record's profile id: records equal on the compared columns
     "row_digest",
     "person_id",
 )
@@ -115,7 +116,10 @@ def load(
         if cipher is None:
             return None
         data = cipher.open_blob(_label(register, partner, dataset), row.sealed)
-        frames.append(pq.read_table(io.BytesIO(data)).to_pandas())
+        table = pq.read_table(io.BytesIO(data))
+        if set(table.column_names) != set(SET_COLUMNS):  # written by another version
+            return None
+        frames.append(table.to_pandas())
     if not frames:
         return None
     frame: pd.DataFrame = pd.concat(frames, ignore_index=True)
