@@ -33,8 +33,9 @@ import psutil
 from accord.analytics.duckdb_engine import DuckDBEngine
 from accord.feeds.ingest import ingest_file
 from accord.gate.types import Actor
-from accord.linkage import service
+from accord.linkage import persist, service
 from accord.linkage.config import LinkageConfig
+from accord.linkage.quality import pairwise_accuracy
 from accord.register.load import load_file
 from accord.register.registry import Registry, use_registry
 from accord.settings import Settings
@@ -158,10 +159,13 @@ def main(n_records: int = 1_000_000) -> None:
             return rows
 
         def link(incremental: bool) -> service.LinkageRun:
+            # the full run scores itself against the truth (in its report); the delta runs
+            # as production runs it, and is scored afterwards from the stored person ids
             with sessions() as session:
                 record = service.run(
                     session, actor=actor, config=config, index_key=key,
-                    incremental=incremental, truth=truth, reports_dir=Path(tmp) / "reports",
+                    incremental=incremental, truth=None if incremental else truth,
+                    reports_dir=Path(tmp) / "reports",
                 )  # fmt: skip
                 session.commit()
                 session.expunge(record)
@@ -173,9 +177,14 @@ def main(n_records: int = 1_000_000) -> None:
         print("delta:")
         delta_ingest_s, _ = _timed("ingest", lambda: ingest({feed_key(POLICE): delta_file}))
         delta_link_s, inc = _timed("linkage (incremental)", lambda: link(True))
+        with sessions() as session:
+            stored = persist.load_people(session)["person_id"]
+        after = pairwise_accuracy(stored, truth)
         analytics.close()
         engine.dispose()
-    _report(rows, ingest_s, link_s, delta_ingest_s, delta_link_s, full, inc, truth, rss.peak)
+    loaded = truth[truth["record_id"].isin(pd.Index(stored.index))]
+    _report(rows, ingest_s, link_s, delta_ingest_s, delta_link_s, full, inc, loaded, rss.peak)
+    print(f"  F1 after the delta {after['f1']:.4f} over {len(stored):,} records")
 
 
 def _report(
@@ -208,8 +217,6 @@ def _report(
     print(f"  true largest: {truth['person_id'].value_counts().head(5).tolist()}")
     print(f"delta of {DELTA:,}: {delta_ingest_s + delta_link_s:.1f} s (target <= 15 s)")
     print(f"  incremental steps: {inc_report.get('timings_seconds')}")
-    inc_accuracy = inc_report.get("accuracy", {})
-    print(f"  F1 after the delta {inc_accuracy.get('f1', 0):.4f}")
     print(f"peak RSS (sampled, process tree) {peak / 1024**3:.2f} GiB (target < 8 GB)")
 
 

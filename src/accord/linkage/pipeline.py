@@ -309,7 +309,10 @@ def run_incremental(
             records = pd.concat([old, fresh], ignore_index=True)
             distinct, profiles = _collapse(records, decisions, COMPARED_COLUMNS)
         n_old = len(old)
-        known = previous.reindex(profiles.records[:n_old]).to_numpy(dtype=object)
+        if "person_id" in old.columns:  # a working set holds each record's person id
+            known = old["person_id"].to_numpy(dtype=object)
+        else:
+            known = previous.reindex(profiles.records[:n_old]).to_numpy(dtype=object)
         person = np.full(len(profiles), None, dtype=object)
         has_person = pd.notna(known)
         person[profiles.profile[:n_old][has_person]] = known[has_person]

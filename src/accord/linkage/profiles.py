@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from accord.linkage.prepare import check_identifiers
+from accord.linkage.prepare import IdentifiersError, check_identifiers
 
 IDENTITY_COLUMNS = ("first_name", "surname", "dob", "postcode", "address", "phone", "email")
 
@@ -92,7 +92,9 @@ def extend(
     profile joins it, others form new profiles among themselves. Records in `apart` never
     join an existing profile. Saves regrouping a million existing records for a small delta.
     """
-    check_identifiers(existing, [*columns, "profile"])
+    missing = [c for c in ("record_id", "profile", *columns) if c not in existing.columns]
+    if missing:  # a set is written by a run: only its shape is checked, not every id again
+        raise IdentifiersError(f"working set lacks column(s): {', '.join(missing)}")
     old = existing.reset_index(drop=True)
     codes, keys = pd.factorize(old["profile"])
     first = np.unique(codes, return_index=True)[1]  # a representative row per profile
@@ -116,12 +118,15 @@ def extend(
     equal &= ~kept_apart
     numbers = np.where(equal, match, len(leaders) + np.cumsum(~equal) - 1)
     added = distinct[~equal].reset_index(drop=True)
-    ids = pd.Index([*leaders["record_id"].astype("string").tolist(), *added["record_id"].tolist()])
-    records = pd.Index(
-        [*old["record_id"].astype("string").tolist(), *fresh["record_id"].astype("string")]
-    )
+    ids = pd.Index(_objects(leaders["record_id"], added["record_id"]))
+    records = pd.Index(_objects(old["record_id"], fresh["record_id"]))
     profile = np.concatenate([codes, numbers[new.profile]])
     rows = pd.concat([leaders.drop(columns=["profile"]), added], ignore_index=True)
     rows["record_id"] = ids.to_numpy()
-    stored = pd.Index([*pd.Index(keys).astype("string").tolist(), *added["record_id"].tolist()])
+    stored = pd.Index(_objects(pd.Series(keys), added["record_id"]))
     return rows, Profiles(records, profile, ids, stored)
+
+
+def _objects(*columns: pd.Series) -> np.ndarray:
+    """Text columns end to end as one object array (cheap to index, unlike a Python list)."""
+    return np.concatenate([column.to_numpy(dtype=object) for column in columns])
