@@ -317,7 +317,7 @@ def _sealed_rows(
     return [r[:3] for r in rows if r[3:] == (register, partner, dataset)]
 
 
-def digests(session: Session, *, register: str) -> pd.DataFrame:
+def digests(session: Session, *, register: str) -> pa.Table:
     """record_id and row_digest of every stored row of `register`, in one plain read (no
     sealed values): what a linkage run compares with its working sets."""
     rows = select_rows(
@@ -325,7 +325,10 @@ def digests(session: Session, *, register: str) -> pd.DataFrame:
         "SELECT record_id, row_digest FROM feed_identifiers WHERE register = {mark}",
         (register,),
     )
-    return pd.DataFrame(rows, columns=["record_id", "row_digest"], dtype=object)
+    ids, values = zip(*rows, strict=True) if rows else ((), ())
+    return pa.table(
+        {"record_id": pa.array(ids, pa.string()), "row_digest": pa.array(values, pa.string())}
+    )
 
 
 _TEXT_SCHEMA = pa.schema([(column, pa.string()) for column in MATCH_COLUMNS])

@@ -39,7 +39,10 @@ class Profiles:
 
     def of(self, record_ids: Iterable[str] | pd.Series) -> np.ndarray:
         """Profile number of each record id; -1 for a record id not in this set."""
-        where = self.records.get_indexer(pd.Index(pd.Series(record_ids, dtype="string")))
+        # plain object arrays on both sides: mixing Arrow-backed text with an object index
+        # sends pandas down a slow path
+        wanted = pd.Series(record_ids).to_numpy(dtype=object)
+        where = self.records.get_indexer(pd.Index(wanted, dtype=object))
         numbers: np.ndarray = np.where(where >= 0, self.profile[where], -1)
         return numbers
 
@@ -77,7 +80,11 @@ def collapse(
     dense[number[leaders]] = np.arange(len(leaders))
     profile = dense[number]
     distinct = frame.iloc[leaders].reset_index(drop=True)
-    return distinct, Profiles(pd.Index(ids), profile, pd.Index(distinct["record_id"]))
+    return distinct, Profiles(
+        pd.Index(ids.to_numpy(dtype=object)),
+        profile,
+        pd.Index(distinct["record_id"].to_numpy(dtype=object)),
+    )
 
 
 def extend(
