@@ -325,9 +325,10 @@ def digests(session: Session, *, register: str) -> pa.Table:
         "SELECT record_id, row_digest FROM feed_identifiers WHERE register = {mark}",
         (register,),
     )
-    ids, values = zip(*rows, strict=True) if rows else ((), ())
-    return pa.table(
-        {"record_id": pa.array(ids, pa.string()), "row_digest": pa.array(values, pa.string())}
+    # through an object frame: several times faster than zip(*rows) into Arrow arrays
+    frame = pd.DataFrame(rows, columns=["record_id", "row_digest"], dtype=object)
+    return pa.Table.from_pandas(frame, preserve_index=False).cast(
+        pa.schema([("record_id", pa.string()), ("row_digest", pa.string())])
     )
 
 
