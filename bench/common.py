@@ -6,8 +6,15 @@ import os
 import platform
 import statistics
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+from accord.gate.types import Actor
+from accord.register.load import load_file
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -44,3 +51,16 @@ def machine() -> str:
     except OSError:
         memory = "unknown memory"
     return f"{platform.machine()}, {cores} cores, {memory}, Python {platform.python_version()}"
+
+
+def matching_team() -> Actor:
+    """TVT's matching role (ingest and linkage) as a system actor of Thames Valley Police."""
+    role = load_file(ROOT / "registers" / "tvt.yaml").role("partnership-analyst")
+    return Actor(
+        id=uuid.uuid4(),
+        kind="system",
+        organisation="thames-valley-police",
+        roles=frozenset({role.id}),
+        permissions=frozenset(role.permissions),
+        name="bench",
+    )

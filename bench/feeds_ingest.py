@@ -16,7 +16,6 @@ import resource
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,7 +24,6 @@ import pandas as pd
 
 from accord.analytics.duckdb_engine import DuckDBEngine
 from accord.feeds.ingest import ingest_file
-from accord.gate.types import Actor
 from accord.register.load import load_file
 from accord.register.registry import Registry, use_registry
 from accord.settings import Settings
@@ -33,7 +31,7 @@ from accord.store import migrate
 from accord.store.engine import make_engine, make_session_factory
 from accord.synthetic.partners import SyntheticData, generate
 from accord.synthetic.tvt import CENSUS, POLICE, feed_key
-from bench.common import machine
+from bench.common import machine, matching_team
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,18 +44,6 @@ def _cpu() -> float:
 
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _analyst() -> Actor:
-    role = load_file(ROOT / "registers" / "tvt.yaml").role("partnership-analyst")
-    return Actor(
-        id=uuid.uuid4(),
-        kind="system",
-        organisation="thames-valley-police",
-        roles=frozenset({role.id}),
-        permissions=frozenset(role.permissions),
-        name="bench",
-    )
 
 
 def delta_file(data: SyntheticData, directory: Path, rows: int, seed: int) -> Path:
@@ -90,7 +76,7 @@ def one_run(
         )
         engine = make_engine(url)
         analytics = DuckDBEngine(settings.analytics_path)
-        actor = _analyst()
+        actor = matching_team()
         rows = 0
         start, cpu = time.perf_counter(), _cpu()
         with make_session_factory(engine)() as session:

@@ -28,8 +28,8 @@ from accord.store import migrate
 from accord.store.engine import make_engine, make_session_factory
 from accord.synthetic.partners import generate
 from accord.synthetic.tvt import POLICE
-from bench.common import machine
-from bench.feeds_ingest import ROOT, _analyst, delta_file
+from bench.common import machine, matching_team
+from bench.feeds_ingest import ROOT, delta_file
 
 
 def steps(
@@ -39,7 +39,7 @@ def steps(
     migrate.upgrade(url)
     settings = Settings(environment="test", database_url=url, analytics_path=tmp / "unused.duckdb")
     db = make_engine(url)
-    actor = _analyst()
+    actor = matching_team()
     today = datetime.now(UTC).date()
     out: dict[str, Any] = {}
     with make_session_factory(db)() as session:

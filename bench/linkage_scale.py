@@ -25,7 +25,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,7 +33,6 @@ import psutil
 
 from accord.analytics.duckdb_engine import DuckDBEngine
 from accord.feeds.ingest import ingest_file
-from accord.gate.types import Actor
 from accord.linkage import persist, service
 from accord.linkage.config import LinkageConfig
 from accord.linkage.quality import pairwise_accuracy
@@ -45,7 +43,7 @@ from accord.store import migrate
 from accord.store.engine import make_engine, make_session_factory
 from accord.synthetic.partners import generate
 from accord.synthetic.tvt import CENSUS, POLICE, feed_key
-from bench.common import machine
+from bench.common import machine, matching_team
 
 ROOT = Path(__file__).resolve().parent.parent
 DELTA = 10_000
@@ -77,18 +75,6 @@ class PeakRss:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def _matching_team(register_path: Path) -> Actor:
-    role = load_file(register_path).role("partnership-analyst")
-    return Actor(
-        id=uuid.uuid4(),
-        kind="system",
-        organisation="thames-valley-police",
-        roles=frozenset({role.id}),
-        permissions=frozenset(role.permissions),
-        name="bench",
-    )
 
 
 def _files(n_records: int, directory: Path) -> tuple[dict[str, Path], list[Path], pd.DataFrame]:
@@ -147,7 +133,7 @@ def main(n_records: int = 1_000_000) -> None:
         engine = make_engine(url)
         analytics = DuckDBEngine(settings.analytics_path)
         sessions = make_session_factory(engine)
-        actor = _matching_team(register_path)
+        actor = matching_team()
         key = settings.index_key.get_secret_value()
 
         def ingest(paths: dict[str, Path]) -> int:

@@ -45,3 +45,35 @@ def test_full_run_on_spark_matches_the_accuracy_floor(spark: Any, febrl: Labelle
     accuracy = pairwise_accuracy(out.person_ids, febrl.truth)
     assert len(out.person_ids) == len(identifiers)
     assert accuracy["f1"] >= 0.95
+
+
+def test_incremental_run_on_spark_links_returning_people(spark: Any, febrl: Labelled) -> None:
+    ids = febrl.identifiers
+    person = person_number(ids["record_id"])
+    ids = ids[person < 400].reset_index(drop=True)
+    person = person_number(ids["record_id"])
+    returning = (ids["partner"] == "febrl-b") & (person >= 300)
+    existing, delta = ids[~returning], ids[returning]
+    no_decisions = pd.DataFrame(columns=["record_id_l", "record_id_r", "decision"])
+    config = LinkageConfig(engine="spark")
+    base = pipeline.run_full(
+        existing,
+        previous=pd.Series(dtype="string"),
+        decisions=no_decisions,
+        config=config,
+        engine=spark_engine(spark),
+    )
+    inc = pipeline.run_incremental(
+        existing,
+        delta,
+        previous=base.person_ids,
+        decisions=no_decisions,
+        trained=base.model,
+        config=config,
+        engine=spark_engine(spark),
+    )
+    counterpart = inc.person_ids.index.str.replace("febrl-b:", "febrl-a:").str.replace(
+        "-dup-0", "-org"
+    )
+    expected = base.person_ids.reindex(counterpart).to_numpy()
+    assert (inc.person_ids.to_numpy() == expected).mean() >= 0.9

@@ -72,7 +72,11 @@ class FeedIdentity(Base):
     role only, through the gate. Rows are upserted and deleted with the partner's record."""
 
     __tablename__ = "feed_identifiers"
-    __table_args__ = (Index("ix_feed_identifiers_dataset", "register", "partner", "dataset"),)
+    __table_args__ = (
+        Index("ix_feed_identifiers_dataset", "register", "partner", "dataset"),
+        # covering: linkage compares every row's digest without reading the sealed values
+        Index("ix_feed_identifiers_digest", "register", "record_id", "row_digest"),
+    )
 
     record_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     register: Mapped[str] = mapped_column(String(64))

@@ -220,7 +220,8 @@ def with_rare_dates(prepared: pd.DataFrame, *, limit: int = RARE_DOB_PROFILES) -
     across a large partnership each date is shared by dozens of unrelated people. A rare date
     is informative on its own; a common one only paired with another field.
     """
-    counts = prepared["dob"].map(prepared["dob"].value_counts(dropna=True))
-    out = prepared.copy()
-    out["dob_rare"] = prepared["dob"].where(counts <= limit).astype("string")
+    codes, _ = pd.factorize(prepared["dob"])  # -1 for a missing date
+    shared = np.bincount(codes[codes >= 0], minlength=1)
+    rare = (codes >= 0) & (shared[np.maximum(codes, 0)] <= limit)
+    out = prepared.assign(dob_rare=prepared["dob"].where(rare).astype("string"))
     return out

@@ -49,6 +49,8 @@ class _Input:
     sets: pd.DataFrame | None = None  # working sets (accord.linkage.working_set)
     changed: pd.DataFrame | None = None  # identifiers of records new or changed since
     removed: list[str] = field(default_factory=list)  # records the partners deleted since
+    # person ids the sets held for records changed or deleted since (for carrying ids over)
+    prior: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
     touched: set[Dataset] = field(default_factory=set)  # datasets whose set must be rewritten
     timings: dict[str, float] = field(default_factory=dict)  # reading, in seconds
 
@@ -94,9 +96,13 @@ def _read(session: Session, actor: Actor, config: LinkageConfig, *, incremental:
         ).to_pandas()  # fmt: skip
     touched = {_dataset(source) for source in sets["source"][~same].unique().tolist()}
     touched |= set(zip(changed["partner"].tolist(), changed["dataset"].tolist(), strict=True))
+    moved = sets[~same]
+    prior = pd.Series(
+        moved["person_id"].to_numpy(), index=pd.Index(moved["record_id"]), dtype="string"
+    )
     return _Input(
         allowed=allowed, sets=kept, changed=changed, removed=removed, touched=touched,
-        timings=timings,
+        timings=timings, prior=prior,
     )  # fmt: skip
 
 
@@ -218,6 +224,7 @@ class _Outcome:
     prints: pd.Series  # fingerprints of the records whose person id row is written
     before: pd.DataFrame  # stored person id rows of those records (and of `removed`)
     previous: pd.Series  # person ids before the run, for the stability figure
+    stability: float | None = None  # known without comparing every record (working sets)
     removed: list[str] = field(default_factory=list)
     remove_missing: bool = False
     delta: int = 0  # records linked as new or changed (incremental runs)
@@ -269,7 +276,6 @@ def _execute(
     with timed(timings, "write_working_sets"):
         _keep_working_sets(session, record, source, outcome, config)
     record.comparisons = output.comparisons
-    record.people = int(assigned.nunique())
     record.report = quality.build(
         run={**_run_summary(record, config), "from_working_sets": source.sets is not None},
         person_ids=assigned,
@@ -282,16 +288,23 @@ def _execute(
         kept_dense=output.cluster.kept_dense,
         conflicts=output.cluster.conflicts,
         review_added=added,
-        stability=stability(outcome.previous, assigned) if len(outcome.previous) else None,
+        stability=_stability(outcome, assigned),
         timings={**timings, **output.timings, **{f"store_{k}": v for k, v in writes.items()}},
         truth=truth,
         blocking_recall=output.blocking_recall,
     )
+    record.people = int(record.report["counts"]["people"])
     record.status = "finished"
     record.finished_at = utcnow()
     session.flush()
     if reports_dir is not None:
         write_report(record.report, reports_dir)
+
+
+def _stability(outcome: _Outcome, assigned: pd.Series) -> float | None:
+    if outcome.stability is not None:
+        return outcome.stability
+    return stability(outcome.previous, assigned) if len(outcome.previous) else None
 
 
 def _full(
@@ -367,9 +380,11 @@ def _from_sets(
     sets, changed = source.sets, source.changed
     assert sets is not None
     assert changed is not None
-    previous = pd.Series(
+    kept = pd.Series(
         sets["person_id"].to_numpy(), index=pd.Index(sets["record_id"]), dtype="string"
     )
+    # a changed record's old id may be carried over to it; a deleted record's may not
+    previous = pd.concat([kept, source.prior.drop(source.removed, errors="ignore")])
     if len(changed):
         output = run_incremental(
             sets, changed, previous=previous, decisions=decisions, trained=model,
@@ -379,7 +394,15 @@ def _from_sets(
         output = _empty_output(model)
     ids = changed["record_id"].astype("string").tolist()
     before = persist.load_people(session, only=ids + source.removed)
-    assigned = pd.concat([previous, output.person_ids.astype("string")])
+    assigned = pd.concat([kept, output.person_ids.astype("string")])
+    # records unchanged since the sets keep their ids by construction; only the changed
+    # ones that were linked before can have moved
+    before_ids = source.prior.reindex(output.person_ids.index)
+    linked_before = before_ids.notna().to_numpy(dtype=bool)
+    moved = int(
+        (before_ids.to_numpy()[linked_before] != output.person_ids.to_numpy()[linked_before]).sum()
+    )
+    common = len(kept) + int(linked_before.sum())
     records = sets
     if output.prepared is not None and len(output.prepared):
         fresh = output.prepared.assign(
@@ -396,6 +419,7 @@ def _from_sets(
         removed=source.removed,
         records=records,
         delta=len(changed),
+        stability=1.0 - moved / common if common else None,
     )
 
 
