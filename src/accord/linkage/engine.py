@@ -45,7 +45,7 @@ def duckdb_engine(*, memory_limit: str | None = None, threads: int | None = None
     return Engine("duckdb", DuckDBAPI(connection), [connection])
 
 
-def spark_session(*, app_name: str = "accord-linkage", cores: int = 2) -> Any:
+def spark_session(*, app_name: str = "accord-linkage", cores: int = 2, memory: str = "4g") -> Any:
     """A local Spark session with Splink's similarity jar on the classpath."""
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
@@ -54,6 +54,8 @@ def spark_session(*, app_name: str = "accord-linkage", cores: int = 2) -> Any:
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
         .config("spark.jars", similarity_jar_location())
+        # Spark's 1 GB default driver runs out of heap writing Splink's pair tables locally
+        .config("spark.driver.memory", memory)
         # small partition counts: on one machine, scheduling many tiny tasks costs more than it saves
         .config("spark.sql.shuffle.partitions", str(cores))
         .config("spark.default.parallelism", str(cores))

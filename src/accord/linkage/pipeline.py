@@ -21,7 +21,7 @@ from accord.linkage.clustering import ClusterResult, cluster
 from accord.linkage.config import LinkageConfig
 from accord.linkage.engine import Engine, make_engine
 from accord.linkage.prepare import COMPARED_COLUMNS, prepare, with_rare_dates
-from accord.linkage.profiles import IDENTITY_COLUMNS, Profiles, collapse, extend
+from accord.linkage.profiles import IDENTITY_COLUMNS, Profiles, collapse, extend, profile_hash
 from accord.linkage.quality import pair_count
 from accord.linkage.stable_ids import carry_over
 
@@ -205,6 +205,7 @@ def _per_record(
     out = out.reset_index(drop=True)
     out["record_id"] = profiles.records.astype("string").to_numpy()
     out["profile"] = profiles.ids[profiles.profile].astype("string").to_numpy()
+    out["profile_hash"] = profile_hash(prepared, COMPARED_COLUMNS)[profiles.profile]
     frame = identifiers.reset_index(drop=True)
     out["source"] = (frame["partner"].astype("string") + "/" + frame["dataset"]).astype("string")
     return out
@@ -335,7 +336,10 @@ def run_incremental(
             engine.close()
     output = RunOutput(person_ids, review, dict(trained), count, histogram, result, used, timings)
     output.profiles = int((~is_old).sum())
-    output.prepared = fresh.assign(profile=profiles.keys[profiles.profile[n_old:]].to_numpy())
+    output.prepared = fresh.assign(
+        profile=profiles.keys[profiles.profile[n_old:]].to_numpy(),
+        profile_hash=profile_hash(fresh, COMPARED_COLUMNS),  # equal values, equal hash
+    )
     return output
 
 

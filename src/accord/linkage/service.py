@@ -409,7 +409,8 @@ def _from_sets(
             row_digest=changed["row_digest"].astype("string").to_numpy(),
             person_id=output.person_ids.reindex(output.prepared["record_id"]).to_numpy(),
         )
-        records = pd.concat([sets, fresh[list(working_set.SET_COLUMNS)]], ignore_index=True)
+        columns = [*working_set.SET_COLUMNS, working_set.HASH_COLUMN]
+        records = pd.concat([sets, fresh[columns]], ignore_index=True)
     return _Outcome(
         output,
         assigned,

@@ -43,6 +43,9 @@ SET_COLUMNS = (
     "row_digest",
     "person_id",
 )
+# and, not text: the profile's hash (accord.linkage.profiles.profile_hash), so a later run
+# finds a delta record's equal profile without hashing the whole set again
+HASH_COLUMN = "profile_hash"
 
 
 def _label(register: str, partner: str, dataset: str) -> str:
@@ -80,7 +83,7 @@ def save(
                 session.delete(row)
             continue
         buffer = io.BytesIO()
-        table = pa.Table.from_pandas(part[list(SET_COLUMNS)], preserve_index=False)
+        table = pa.Table.from_pandas(part[[*SET_COLUMNS, HASH_COLUMN]], preserve_index=False)
         pq.write_table(table, buffer, compression="zstd")
         sealed = cipher.seal_blob(_label(register, partner, dataset), buffer.getvalue())
         if row is None:
@@ -117,7 +120,7 @@ def load(
             return None
         data = cipher.open_blob(_label(register, partner, dataset), row.sealed)
         table = pq.read_table(io.BytesIO(data))
-        if set(table.column_names) != set(SET_COLUMNS):  # written by another version
+        if set(table.column_names) != {*SET_COLUMNS, HASH_COLUMN}:  # another version wrote it
             return None
         frames.append(table.to_pandas())
     if not frames:
