@@ -8,6 +8,7 @@ classpath.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,8 +24,10 @@ class Engine:
     _owned: list[Any] = field(default_factory=list)
 
     def register(self, frame: pd.DataFrame, name: str) -> Any:
-        """Register a pandas frame under a unique name; returns a SplinkDataFrame."""
-        return self.db_api.register(frame, table_name=name)
+        """Register a pandas frame under a name unique to this call; returns a
+        SplinkDataFrame. A Spark session outlives runs (and may be a cluster's, shared), so
+        a fixed name would collide with the last run's table."""
+        return self.db_api.register(frame, table_name=f"{name}_{uuid.uuid4().hex[:12]}")
 
     def close(self) -> None:
         for resource in self._owned:

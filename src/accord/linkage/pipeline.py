@@ -271,6 +271,11 @@ def _linker_for_model(engine: Engine, prepared: pd.DataFrame, trained: dict[str,
     # term frequencies over every profile, registered so scoring a delta needs no full pass
     for column in ("first_name", "surname", "postcode", "email"):
         tf = prepared[column].value_counts(normalize=True, dropna=True)
+        if tf.empty:
+            # a column no partner fills: Splink still wants a lookup and Spark cannot infer
+            # an empty table's schema, so one row that no record can match (prepared
+            # values are never empty strings)
+            tf = pd.Series([1.0], index=pd.Index([""], dtype="string"))
         lookup = pd.DataFrame({column: tf.index.astype("string"), f"tf_{column}": tf.to_numpy()})
         linker.table_management.register_term_frequency_lookup(
             engine.register(lookup, f"accord_tf_{column}"), column
