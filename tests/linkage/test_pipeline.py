@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import pytest
 
@@ -9,7 +11,7 @@ from accord.linkage import pipeline
 from accord.linkage.config import LinkageConfig
 from accord.linkage.pipeline import RunOutput
 from accord.linkage.quality import pairwise_accuracy
-from accord.linkage.samples import Labelled
+from accord.linkage.samples import Labelled, synthetic
 from accord.linkage.stable_ids import stability
 
 from .conftest import person_number
@@ -79,3 +81,17 @@ def test_incremental_delta_gives_returning_people_their_ids(febrl: Labelled) -> 
     together = pd.Series(fresh.to_numpy(), index=person_number(fresh.index.to_series()))
     same = together.groupby(level=0).nunique() == 1
     assert same.mean() >= 0.95
+
+
+def test_an_em_session_splink_refuses_leaves_the_model_as_it_was(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # on this small partnership EM on name + district drives one m value below what
+    # Splink accepts; the run falls back to name alone from the model as it was
+    data = synthetic(20_000, seed=2026)
+    with caplog.at_level(logging.WARNING, logger="accord.linkage.training"):
+        out = pipeline.run_full(
+            data.identifiers, previous=NONE, decisions=NO_DECISIONS, config=LinkageConfig()
+        )
+    assert "unusable m value" in caplog.text
+    assert pairwise_accuracy(out.person_ids, data.truth)["f1"] >= 0.98

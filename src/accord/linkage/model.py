@@ -140,7 +140,7 @@ def prediction_blocking_rules() -> list[BlockingRuleCreator]:
     ]
 
 
-def training_blocking_rules() -> list[BlockingRuleCreator]:
+def training_blocking_rules() -> list[list[BlockingRuleCreator]]:
     """EM sessions: each leaves a different set of comparisons free to be estimated.
 
     Not postcode or address alone: pairs sharing an address are mostly members of one
@@ -148,10 +148,15 @@ def training_blocking_rules() -> list[BlockingRuleCreator]:
     either: once equal records are one profile, most same-name pairs in a large
     partnership are different people, and EM would learn "a different date of birth" as
     common among matches. Name within one postcode district is mostly one person.
+
+    Each session lists its rule and the fallbacks tried in turn when EM drives a level's m
+    to an unusable value (Splink refuses m below 1e-300, which a small partnership whose
+    matches always agree on a field can reach); name alone is then fine, as few people
+    share a name in a small set.
     """
     return [
-        block_on("dob"),
-        block_on("first_name", "surname", "postcode_district"),
+        [block_on("dob")],
+        [block_on("first_name", "surname", "postcode_district"), block_on("first_name", "surname")],
     ]
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from splink import Linker
 
-from accord.linkage import model, training
+from accord.linkage import training
 from accord.linkage.clustering import ClusterResult, cluster
 from accord.linkage.config import LinkageConfig
 from accord.linkage.engine import Engine, make_engine
@@ -229,10 +229,7 @@ def run_full(
     engine = engine or make_engine(config.engine)
     try:
         with timed(timings, "train", step):
-            linker = training.make_linker(
-                engine, prepared, name="accord_records", settings=model.settings()
-            )
-            training.train(linker, n_records=len(prepared), seed=config.seed)
+            linker = training.train(engine, prepared, name="accord_records", seed=config.seed)
             trained = training.trained_model(linker)
         with timed(timings, "score", step):
             predictions = linker.inference.predict(warning_mode="never")

@@ -16,15 +16,15 @@ from accord.linkage import model
 from accord.linkage.engine import Engine
 
 SAMPLE_RECORDS = 100_000
+log = logging.getLogger(__name__)
 EM_MAX_PAIRS = 1e6
 
 
-def make_linker(engine: Engine, prepared: pd.DataFrame, *, name: str, settings: Any) -> Linker:
+def train(engine: Engine, prepared: pd.DataFrame, *, name: str, seed: int = 0) -> Linker:
+    """A linker over `prepared` (registered as `name`) with every parameter estimated."""
     table = engine.register(prepared, name)
-    return Linker(table, settings, log_level=logging.WARNING)
-
-
-def train(linker: Linker, *, n_records: int, seed: int = 0) -> None:
+    linker = Linker(table, model.settings(), log_level=logging.WARNING)
+    n_records = len(prepared)
     # enough pairs for stable u values without dominating the run time at scale
     max_pairs = min(5e6, max(1e5, n_records * 5.0))
     # at scale, estimate on samples: the estimates settle long before every pair is seen
@@ -38,12 +38,24 @@ def train(linker: Linker, *, n_records: int, seed: int = 0) -> None:
         record_sample_proportion=sample,
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for rule in model.training_blocking_rules():
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule,
-            estimate_without_term_frequencies=True,
-            max_pairs=EM_MAX_PAIRS if n_records > SAMPLE_RECORDS else None,
-        )
+    for rules in model.training_blocking_rules():
+        for number, rule in enumerate(rules, start=1):
+            saved = linker.misc.save_model_to_json()
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule,
+                    estimate_without_term_frequencies=True,
+                    max_pairs=EM_MAX_PAIRS if n_records > SAMPLE_RECORDS else None,
+                )
+                break
+            except ValueError as exc:
+                if "below the minimum allowed" not in str(exc):
+                    raise
+                # a failed session has already moved some estimates (λ among them): go
+                # back to the model as it was, then try the next rule or go without
+                log.warning("EM session %d of its list gave an unusable m value: %s", number, exc)
+                linker = Linker(table, saved, log_level=logging.WARNING)
+    return linker
 
 
 def trained_model(linker: Linker) -> dict[str, Any]:
