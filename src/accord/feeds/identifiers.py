@@ -39,7 +39,7 @@ from accord.gate.types import Action, Actor, Target
 from accord.register.schema import FeedContract
 from accord.settings import Settings
 from accord.store.base import utcnow
-from accord.store.bulk import binder, bulk_pragmas, placeholder, select_rows
+from accord.store.bulk import binder, bulk_pragmas, placeholder, select_by_keys, select_rows
 
 MATCH_COLUMNS = ("first_name", "surname", "dob", "postcode", "address", "phone", "email")
 SCHEMA = pa.schema(
@@ -152,27 +152,29 @@ def held_digests(
     """record_id -> row digest of the dataset's stored rows (all, or just the `only` ids).
 
     Plain DBAPI reads: a million ORM rows cost seconds that a delta should not pay."""
-    mark = placeholder(session)
-    connection = session.connection()
-    where = f"register = {mark} AND partner = {mark} AND dataset = {mark}"
-    sql = f"SELECT record_id, row_digest FROM feed_identifiers WHERE {where}"
     if only is None:
-        rows = connection.exec_driver_sql(sql, (register, partner, dataset)).all()
+        rows = select_rows(
+            session,
+            "SELECT record_id, row_digest FROM feed_identifiers"
+            " WHERE register = {mark} AND partner = {mark} AND dataset = {mark}",
+            (register, partner, dataset),
+        )
         return {rid: digest for rid, digest in rows}
-    held: dict[str, str] = {}
-    chunk = 500  # under SQLite's bound-parameter limit
-    # by primary key alone (record ids are unique across datasets): with the dataset columns
-    # in the WHERE clause SQLite scans the dataset index instead
-    by_key = (
-        "SELECT record_id, row_digest, dataset, partner FROM feed_identifiers WHERE record_id IN "
+    rows = _by_key(session, "record_id, row_digest", only)
+    return {r[0]: r[1] for r in rows if r[2:] == (register, partner, dataset)}
+
+
+def _by_key(session: Session, columns: str, record_ids: Sequence[str]) -> list[tuple[Any, ...]]:
+    """`columns` plus register, partner and dataset of the rows with these record ids.
+
+    By primary key alone (record ids are unique across datasets): with the dataset columns
+    in the WHERE clause SQLite scans the dataset index instead; callers filter the rows."""
+    return select_by_keys(
+        session,
+        f"SELECT {columns}, register, partner, dataset FROM feed_identifiers"
+        " WHERE record_id IN ({keys})",
+        record_ids,
     )
-    for start in range(0, len(only), chunk):
-        part = list(only[start : start + chunk])
-        rows = connection.exec_driver_sql(
-            f"{by_key}({', '.join([mark] * len(part))})", tuple(part)
-        ).all()
-        held.update({rid: d for rid, d, ds, p in rows if ds == dataset and p == partner})
-    return held
 
 
 def delete_rows(session: Session, record_ids: Iterable[str]) -> int:
@@ -294,28 +296,22 @@ def identifiers_table(
 def _sealed_rows(
     session: Session, register: str, partner: str, dataset: str, only: Sequence[str] | None
 ) -> list[tuple[Any, ...]]:
-    # plain DBAPI rows: at a million rows, building ORM rows costs more than decrypting
-    columns = "SELECT record_id, sealed, row_digest, register, partner, dataset"
+    """(record_id, sealed, row_digest) of the dataset's rows (all, or the `only` ids), in
+    record id order. Plain DBAPI rows: at a million, ORM rows cost more than decrypting."""
     if only is None:
-        where = "register = {mark} AND partner = {mark} AND dataset = {mark}"
         # no ORDER BY: the database would walk the digest index in key order and fetch every
         # row from there; sorting the fetched tuples here is far cheaper
         rows = select_rows(
-            session, f"{columns} FROM feed_identifiers WHERE {where}", (register, partner, dataset)
+            session,
+            "SELECT record_id, sealed, row_digest FROM feed_identifiers"
+            " WHERE register = {mark} AND partner = {mark} AND dataset = {mark}",
+            (register, partner, dataset),
         )
-        rows.sort()
     else:
-        # by primary key alone (record ids are unique across datasets): with the dataset
-        # columns in the WHERE clause SQLite scans the dataset index instead
-        rows = []
-        for start in range(0, len(only), 500):  # under SQLite's bound-parameter limit
-            part = list(only[start : start + 500])
-            marks = ", ".join(["{mark}"] * len(part))
-            rows += select_rows(
-                session, f"{columns} FROM feed_identifiers WHERE record_id IN ({marks})", part
-            )
-        rows.sort()
-    return [r[:3] for r in rows if r[3:] == (register, partner, dataset)]
+        found = _by_key(session, "record_id, sealed, row_digest", only)
+        rows = [r[:3] for r in found if r[3:] == (register, partner, dataset)]
+    rows.sort()
+    return rows
 
 
 def digests(session: Session, *, register: str) -> pa.Table:
@@ -434,7 +430,6 @@ def read_identifiers(
     purpose: str = "data-matching",
     register: str = "tvt",
     settings: Settings | None = None,
-    with_digest: bool = False,
 ) -> pa.Table:
     """Identifiers of every partner dataset, through the gate (one audited decision per
     dataset; a refusal raises AccessDenied). Columns the decision does not cover are null."""
@@ -445,5 +440,4 @@ def read_identifiers(
         datasets=list(allowed),
         settings=settings,
         columns=allowed,
-        with_digest=with_digest,
     )

@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 
 from accord.linkage.models import PersonId, ReviewPair
 from accord.store.base import utcnow
-from accord.store.bulk import binder, bulk_pragmas, execute_many, insert_many, select_rows
+from accord.store.bulk import (
+    binder,
+    bulk_pragmas,
+    execute_many,
+    insert_many,
+    select_by_keys,
+    select_rows,
+)
 
 _CHUNK = 5000
 T = TypeVar("T")
@@ -62,10 +69,7 @@ def load_people(session: Session, *, only: Sequence[str] | None = None) -> pd.Da
     if only is None:
         rows = select_rows(session, sql)
     else:
-        rows = []
-        for ids in _chunks(list(only), 500):  # under SQLite's bound-parameter limit
-            marks = ", ".join(["{mark}"] * len(ids))
-            rows += select_rows(session, f"{sql} WHERE record_id IN ({marks})", ids)
+        rows = select_by_keys(session, sql + " WHERE record_id IN ({keys})", list(only))
     frame = pd.DataFrame(rows, columns=["record_id", "person_id", "fingerprint"], dtype="string")
     return frame.set_index("record_id")
 

@@ -304,13 +304,10 @@ def run_incremental(
     with timed(timings, "prepare", step):
         old = existing if prepared_existing else prepare_records(existing, decisions)
         fresh = prepare_records(delta, decisions)
-        if "profile" in old.columns:  # a working set: its records' profiles are known
-            distinct, profiles = extend(
-                old, fresh, columns=COMPARED_COLUMNS, apart=_rejected_records(decisions)
-            )
-        else:
-            records = pd.concat([old, fresh], ignore_index=True)
-            distinct, profiles = _collapse(records, decisions, COMPARED_COLUMNS)
+        # both a working set and prepare_records give each record its profile
+        distinct, profiles = extend(
+            old, fresh, columns=COMPARED_COLUMNS, apart=_rejected_records(decisions)
+        )
         n_old = len(old)
         if "person_id" in old.columns:  # a working set holds each record's person id
             known = old["person_id"].to_numpy(dtype=object)
@@ -338,10 +335,8 @@ def run_incremental(
             engine.close()
     output = RunOutput(person_ids, review, dict(trained), count, histogram, result, used, timings)
     output.profiles = int((~is_old).sum())
-    output.prepared = fresh.assign(
-        profile=profiles.keys[profiles.profile[n_old:]].to_numpy(),
-        profile_hash=profile_hash(fresh, COMPARED_COLUMNS),  # equal values, equal hash
-    )
+    # fresh records keep their hash (equal values, equal hash) and take the profile key
+    output.prepared = fresh.assign(profile=profiles.keys[profiles.profile[n_old:]].to_numpy())
     return output
 
 

@@ -119,8 +119,9 @@ def _unchanged(held: pa.Table, sets: pd.DataFrame) -> tuple[np.ndarray, list[str
             pa.table(
                 {
                     "i": pa.array(np.arange(len(sets))),
-                    "record_id": pa.array(sets["record_id"].to_numpy(dtype=object), pa.string()),
-                    "row_digest": pa.array(sets["row_digest"].to_numpy(dtype=object), pa.string()),
+                    # the set's columns are Arrow-backed already: no round trip via objects
+                    "record_id": pa.array(sets["record_id"], pa.string()),
+                    "row_digest": pa.array(sets["row_digest"], pa.string()),
                 }
             ),
         )
@@ -321,10 +322,7 @@ def _full(
     output = run_full(frame, previous=before["person_id"], decisions=decisions, truth=truth, **run)
     records = None
     if output.prepared is not None and "row_digest" in frame.columns:
-        records = output.prepared.assign(
-            row_digest=frame["row_digest"].astype("string").to_numpy(),
-            person_id=output.person_ids.reindex(output.prepared["record_id"]).to_numpy(),
-        )
+        records = _set_rows(output, frame["row_digest"])
     return _Outcome(
         output,
         output.person_ids,
@@ -405,12 +403,8 @@ def _from_sets(
     common = len(kept) + int(linked_before.sum())
     records = sets
     if output.prepared is not None and len(output.prepared):
-        fresh = output.prepared.assign(
-            row_digest=changed["row_digest"].astype("string").to_numpy(),
-            person_id=output.person_ids.reindex(output.prepared["record_id"]).to_numpy(),
-        )
-        columns = [*working_set.SET_COLUMNS, working_set.HASH_COLUMN]
-        records = pd.concat([sets, fresh[columns]], ignore_index=True)
+        fresh = _set_rows(output, changed["row_digest"])
+        records = pd.concat([sets, fresh[list(sets.columns)]], ignore_index=True)
     return _Outcome(
         output,
         assigned,
@@ -421,6 +415,16 @@ def _from_sets(
         records=records,
         delta=len(changed),
         stability=1.0 - moved / common if common else None,
+    )
+
+
+def _set_rows(output: RunOutput, row_digests: pd.Series) -> pd.DataFrame:
+    """The run's prepared records with the row digests they were read with (same order) and
+    the person ids the run gave them: rows for a working set."""
+    assert output.prepared is not None
+    return output.prepared.assign(
+        row_digest=row_digests.astype("string").to_numpy(),
+        person_id=output.person_ids.reindex(output.prepared["record_id"]).to_numpy(),
     )
 
 

@@ -69,3 +69,15 @@ def select_rows(session: Session, sql: str, params: Sequence[Any] = ()) -> list[
     finally:
         cursor.close()
     return rows
+
+
+KEY_CHUNK = 500  # keys per statement: under SQLite's bound-parameter limit
+
+
+def select_by_keys(session: Session, sql: str, keys: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """`select_rows` for a SELECT ending in `IN ({keys})`, run over `keys` in chunks."""
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(keys), KEY_CHUNK):
+        part = list(keys[start : start + KEY_CHUNK])
+        rows += select_rows(session, sql.replace("{keys}", ", ".join(["{mark}"] * len(part))), part)
+    return rows
