@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development-only key material. Anything outside development/test refuses to start with these.
@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     environment: Environment = "development"
     database_url: str = "sqlite:///accord.db"
     analytics_path: Path = Path("accord.duckdb")
+    # Writers of the analytical store (ingest, sweep) wait this long for one another, then
+    # give up as busy (the feeds API answers 503 with Retry-After).
+    analytics_lock_wait_seconds: float = Field(default=5.0, ge=0)
+    # A snapshot that would remove more than this share of a dataset's records is refused
+    # unless the delivery says the removal is intended (--confirm-removal).
+    feeds_snapshot_max_removal: float = Field(default=0.2, ge=0, le=1)
+    # Largest delivery file the feeds API accepts, in bytes (413 above it).
+    feeds_max_upload_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
     registers_dir: Path = Path("registers")
 
     # Master key wrapping every data subject's data key (base64 of 32 bytes), given directly
