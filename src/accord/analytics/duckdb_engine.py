@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +13,35 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from accord.analytics.dialect import DUCKDB
 from accord.analytics.engine import AnalyticsEngine
+from accord.analytics.lock import AnalyticsBusy
 from accord.analytics.tables import TableSpec
+
+
+def _connect(path: str, wait: float) -> Any:
+    """Open the file, waiting up to `wait` seconds while another process holds it (DuckDB
+    allows one writing process per file); then give up with AnalyticsBusy."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(path)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise AnalyticsBusy(path, wait) from exc
+            time.sleep(0.1)
 
 
 class DuckDBEngine(AnalyticsEngine):
     dialect = DUCKDB
 
-    def __init__(self, path: Path | str = ":memory:", *, threads: int | None = None) -> None:
+    def __init__(
+        self, path: Path | str = ":memory:", *, threads: int | None = None, wait: float = 0.0
+    ) -> None:
         if isinstance(path, Path):
             path.parent.mkdir(parents=True, exist_ok=True)
         self.path = str(path)
-        self._con: Any = duckdb.connect(self.path)
+        self._con: Any = _connect(self.path, wait)
         if threads:
             self._execute(f"SET threads = {int(threads)}")
 

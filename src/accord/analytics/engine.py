@@ -10,10 +10,17 @@ delivery", then materialised by the engine's `_replace` hook. That one shape cov
 replacement (rows absent from the snapshot go), delta application (inserts, updates and
 deletions by key) and the lookback sweep, and runs unchanged on DuckDB and on Spark, where
 plain Parquet tables have no UPDATE or DELETE. Unchanged rows keep their original lineage.
+
+A delivery applied under a batch id first keeps an undo table (`<table>__undo__<batch>`) of
+every stored row the delivery removes or replaces. Rows the delivery writes carry that batch
+id, so `rollback` restores the table exactly (drop the batch's rows and the undone ids, put
+the undo rows back), whether the delivery's change was made or not; it is safe to repeat.
+The caller drops the undo table with `discard_undo` once the batch is committed elsewhere.
 """
 
 from __future__ import annotations
 
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,9 +31,15 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from accord.analytics.dialect import Dialect
 from accord.analytics.tables import TableSpec
+from accord.store.faults import checkpoint
 
 INCOMING = "accord_incoming"
 DELETES = "accord_deletes"
+
+
+def undo_table(table: str, batch_id: str) -> str:
+    """The undo table of one batch's change to `table` (the id is checked: it reaches SQL)."""
+    return f"{table}__undo__{uuid.UUID(batch_id).hex}"
 
 
 @dataclass(frozen=True)
@@ -93,10 +106,14 @@ class AnalyticsEngine(ABC):
         snapshot: bool,
         deletes: Sequence[str] = (),
         cutoff: date | None = None,
+        batch_id: str | None = None,
     ) -> ApplyCounts:
         """Apply one delivery: `incoming` rows (spec's columns) are upserted by record_id
         (unchanged digests are left alone); with `snapshot`, stored rows absent from it are
-        deleted; `deletes` are record ids to delete; rows dated before `cutoff` go too."""
+        deleted; `deletes` are record ids to delete; rows dated before `cutoff` go too.
+
+        With `batch_id` (the `_batch_id` of every incoming row) the rows it removes or
+        replaces are first kept in the batch's undo table, so `rollback` can undo it."""
         self.ensure(spec)
         q = self.dialect.quote
         self._put_input(INCOMING, incoming.select(spec.column_names).cast(spec.arrow_schema()))
@@ -122,6 +139,12 @@ class AnalyticsEngine(ABC):
                 f" (SELECT 1 FROM {t} t WHERE t.record_id = i.record_id"
                 f" AND t.{q('_row_digest')} = i.{q('_row_digest')})"
             )
+            if batch_id is not None:
+                self._replace(
+                    undo_table(spec.name, batch_id),
+                    f"SELECT {self._cols(spec, 't')} FROM {t} t WHERE NOT ({keep})",
+                )
+                checkpoint("analytics.apply.after-undo")
             self._merge(spec, keep, add)
         finally:
             self._drop_input(INCOMING)
@@ -132,6 +155,33 @@ class AnalyticsEngine(ABC):
             unchanged=int(changes["unchanged"] or 0),
             deleted=deleted,
         )
+
+    @final
+    def rollback(self, table: str, batch_id: str) -> bool:
+        """Undo batch `batch_id`'s change to `table` from its undo table, then drop that;
+        False when there is nothing to undo (no undo table: the change never started)."""
+        undo = undo_table(table, batch_id)
+        if not self._exists(undo):
+            return False
+        if self._exists(table):
+            q = self.dialect.quote
+            t, u = self._ref(table), self._ref(undo)
+            batch, literal = q("_batch_id"), str(uuid.UUID(batch_id))
+            self._replace(
+                table,
+                f"SELECT t.* FROM {t} t WHERE (t.{batch} IS NULL OR t.{batch} <> '{literal}')"
+                f" AND NOT EXISTS (SELECT 1 FROM {u} u WHERE u.record_id = t.record_id)"
+                f" UNION ALL SELECT u.* FROM {u} u",
+            )
+        self._drop(undo)
+        return True
+
+    @final
+    def discard_undo(self, table: str, batch_id: str) -> None:
+        """Forget batch `batch_id`'s undo table: its change is kept for good."""
+        undo = undo_table(table, batch_id)
+        if self._exists(undo):
+            self._drop(undo)
 
     @final
     def sweep(self, spec: TableSpec, cutoff: date) -> int:

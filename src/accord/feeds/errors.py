@@ -36,3 +36,16 @@ class FileRejected(FeedError):  # noqa: N818 (reads as the condition it reports)
         if unexpected:
             detail.append(f"unexpected column(s): {', '.join(unexpected)}")
         super().__init__(f"{path.name}: rejected, nothing written: " + "; ".join(detail))
+
+
+class SnapshotShrinks(FeedError):  # noqa: N818 (reads as the condition it reports)
+    """A snapshot would remove more of the dataset than the configured share allows."""
+
+    def __init__(self, name: str, removed: int, held: int, limit: float) -> None:
+        self.removed, self.held, self.limit = removed, held, limit
+        super().__init__(
+            f"{name}: refused, nothing written: this snapshot would remove {removed:,} of the"
+            f" {held:,} records held ({removed / held:.0%}), more than the {limit:.0%} a"
+            " snapshot may remove; if the partner means to remove them, deliver it again with"
+            " confirm_removal=true (CLI: --confirm-removal)"
+        )

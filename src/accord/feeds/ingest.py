@@ -9,7 +9,14 @@ alone (its lineage still names the delivery that last changed it).
 The split: identifier fields (and the partner's key) are sealed into the relational store
 (`feed_identifiers`, reachable by the matching role only); attribute fields go to the
 analytical store against the pseudonymous record_id. A snapshot deletes the records it no
-longer holds from both; a delta deletes the records it marks deleted.
+longer holds from both; a delta deletes the records it marks deleted. A snapshot that would
+remove more than `feeds_snapshot_max_removal` of the records held (a header-only or truncated
+file) is refused, writing nothing, unless the delivery confirms the removal.
+
+The two stores cannot share a transaction, so a batch is written in recoverable steps under
+the analytical store's writer lock (accord.analytics.lock): the batch row as pending, the
+analytical change with its undo table, then one relational commit of identifiers, quarantine
+and counts. The next writer repairs whatever a crash left (accord.feeds.recovery).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from accord.analytics.engine import AnalyticsEngine
+from accord.analytics.lock import writer_lock
 from accord.analytics.tables import TableSpec, stored_fields
 from accord.feeds import identifiers as ident_store
 from accord.feeds.contracts import (
@@ -37,15 +45,18 @@ from accord.feeds.contracts import (
     lookback_cutoff,
 )
 from accord.feeds.crypto import dataset_cipher
+from accord.feeds.errors import SnapshotShrinks
 from accord.feeds.keys import record_secret
-from accord.feeds.models import FeedBatch, FeedIdentity, QuarantinedRow
+from accord.feeds.models import APPLIED, COMPLETE, PENDING, FeedBatch, FeedIdentity, QuarantinedRow
 from accord.feeds.reader import read_delivery
+from accord.feeds.recovery import recover
 from accord.feeds.validate import validate
 from accord.feeds.vector import json_rows, keys_and_digests, shared_connection
 from accord.gate.types import Action, Actor, ReasonCode, Target
 from accord.register.schema import Delivery, FeedContract
 from accord.settings import Settings, get_settings
 from accord.store.base import utcnow
+from accord.store.faults import checkpoint
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,7 @@ class IngestResult:
 def open_engine(settings: Settings) -> AnalyticsEngine:
     from accord.analytics.duckdb_engine import DuckDBEngine
 
-    return DuckDBEngine(settings.analytics_path)
+    return DuckDBEngine(settings.analytics_path, wait=settings.analytics_lock_wait_seconds)
 
 
 def ingest_file(
@@ -94,8 +105,14 @@ def ingest_file(
     settings: Settings | None = None,
     engine: AnalyticsEngine | None = None,
     today: date | None = None,
+    file_name: str | None = None,
+    confirm_removal: bool = False,
 ) -> IngestResult:
-    """Ingest `path` as a delivery of `partner/dataset`; the caller commits the session."""
+    """Ingest `path` as a delivery of `partner/dataset` (recorded as `file_name`, by default
+    the path's name); commits the batch in steps (module docstring).
+
+    Raises AnalyticsBusy when another writer holds the analytical store past the wait, and
+    SnapshotShrinks for a snapshot removing too much without `confirm_removal`."""
     from accord.gate.service import authorize, refuse
 
     settings = settings or get_settings()
@@ -123,40 +140,56 @@ def ingest_file(
         categories=categories(contract),
     )
     delivery = read_delivery(path, contract)  # raises FileRejected before any write
-    previous = session.scalar(
-        select(FeedBatch).where(
-            FeedBatch.register == register,
-            FeedBatch.partner == partner,
-            FeedBatch.dataset == dataset,
-            FeedBatch.file_hash == delivery.file_hash,
-        )
-    )
-    if previous is not None:
-        return _result(previous, delivery.encoding, already=True)
-
-    owned = engine is None
-    engine = engine or open_engine(settings)
-    try:
-        with shared_connection():
-            return _ingest(
-                session, actor, register, contract, path, delivery, settings, engine, today
+    name = (file_name or path.name)[:255]
+    with writer_lock(settings.analytics_path, wait=settings.analytics_lock_wait_seconds):
+        owned = engine is None
+        engine = engine or open_engine(settings)
+        try:
+            recover(session, engine)
+            previous = session.scalar(
+                select(FeedBatch).where(
+                    FeedBatch.register == register,
+                    FeedBatch.partner == partner,
+                    FeedBatch.dataset == dataset,
+                    FeedBatch.file_hash == delivery.file_hash,
+                )
             )
-    finally:
-        if owned:
-            engine.close()
+            if previous is not None:
+                return _result(previous, delivery.encoding, already=True)
+            with shared_connection():
+                plan = _plan(contract, delivery, settings, today)
+                if plan.snapshot and not confirm_removal:
+                    _refuse_shrinking(
+                        engine, TableSpec.from_contract(contract), plan, name,
+                        settings.feeds_snapshot_max_removal,
+                    )  # fmt: skip
+                return _apply(
+                    session, actor, register, contract, name, delivery, plan, settings, engine
+                )  # fmt: skip
+        finally:
+            if owned:
+                engine.close()
 
 
-def _ingest(
-    session: Session,
-    actor: Actor,
-    register: str,
-    contract: FeedContract,
-    path: Path,
-    delivery: Any,
-    settings: Settings,
-    engine: AnalyticsEngine,
-    today: date,
-) -> IngestResult:
+@dataclass(frozen=True)
+class _Plan:
+    """What a delivery will do, worked out before anything is written."""
+
+    checked: Any  # validate.Checked: typed table, ok mask, reasons, duplicate keys
+    cutoff: date | None
+    ids: np.ndarray[Any, Any]
+    digests: np.ndarray[Any, Any]
+    deleting: np.ndarray[Any, np.dtype[np.bool_]]
+    excluded: np.ndarray[Any, np.dtype[np.bool_]]
+    load_idx: np.ndarray[Any, Any]
+    snapshot: bool
+
+    @property
+    def remove_ids(self) -> list[str]:
+        return list(self.ids[self.deleting | self.excluded])
+
+
+def _plan(contract: FeedContract, delivery: Any, settings: Settings, today: date) -> _Plan:
     raw: pa.Table = delivery.table
     checked = validate(raw, contract, today=today)
     typed = checked.typed
@@ -173,51 +206,103 @@ def _ingest(
     excluded = ok & old & ~deleting
     load = ok & ~old & ~deleting
 
-    secret = record_secret(settings)
     hashed = keys_and_digests(
         raw, partner=contract.partner, dataset=contract.dataset, key_column=contract.key,
-        secret=secret,
+        secret=record_secret(settings),
     )  # fmt: skip
-    ids = np.asarray(hashed.column("record_id").to_numpy(zero_copy_only=False), dtype=object)
-    digests = np.asarray(hashed.column("_row_digest").to_numpy(zero_copy_only=False), dtype=object)
+    return _Plan(
+        checked=checked,
+        cutoff=cutoff,
+        ids=np.asarray(hashed.column("record_id").to_numpy(zero_copy_only=False), dtype=object),
+        digests=np.asarray(
+            hashed.column("_row_digest").to_numpy(zero_copy_only=False), dtype=object
+        ),
+        deleting=deleting,
+        excluded=excluded,
+        load_idx=np.flatnonzero(load),
+        snapshot=contract.delivery is Delivery.SNAPSHOT,
+    )
+
+
+def _refuse_shrinking(
+    engine: AnalyticsEngine, spec: TableSpec, plan: _Plan, name: str, limit: float
+) -> None:
+    """Refuse a snapshot that drops more than `limit` of the stored records: a header-only or
+    truncated file would otherwise empty the partner's dataset. Records in the file but
+    older than the lookback are not counted: the window removes those anyway."""
+    stored = engine.read(spec, ["record_id"]).column("record_id")
+    held = len(stored)
+    if held == 0:
+        return
+    kept = pa.array(list(plan.ids[plan.load_idx]) + list(plan.ids[plan.excluded]), pa.string())
+    removed = held - int(pc.sum(pc.is_in(stored, value_set=kept)).as_py() or 0)
+    if removed > limit * held:
+        raise SnapshotShrinks(name, removed, held, limit)
+
+
+def _apply(
+    session: Session,
+    actor: Actor,
+    register: str,
+    contract: FeedContract,
+    name: str,
+    delivery: Any,
+    plan: _Plan,
+    settings: Settings,
+    engine: AnalyticsEngine,
+) -> IngestResult:
+    checked = plan.checked
     batch = FeedBatch(
         register=register,
         partner=contract.partner,
         dataset=contract.dataset,
-        file_name=path.name[:255],
+        file_name=name,
         file_hash=delivery.file_hash,
         delivery=contract.delivery.value,
         received_at=utcnow(),
         actor_id=actor.id,
+        state=PENDING,
         **dict.fromkeys(_COUNT_FIELDS, 0),
     )
     session.add(batch)
-    session.flush()
-
-    load_idx = np.flatnonzero(load)
-    remove_ids = list(ids[deleting | excluded])
-    snapshot = contract.delivery is Delivery.SNAPSHOT
-    if contract.personal_data:
-        _apply_identifiers(
-            session, register, contract, typed, ids, digests, load_idx, remove_ids, snapshot,
-            cutoff, batch.id, settings,
-        )  # fmt: skip
-
+    session.commit()  # pending first: a crash from here on is found and undone by recover()
+    checkpoint("feeds.ingest.batch-pending")
+    batch_id = batch.id
     spec = TableSpec.from_contract(contract)
-    attributes = _attributes(spec, contract, typed, ids, digests, load_idx, batch, delivery)
-    counts = engine.apply(spec, attributes, snapshot=snapshot, deletes=remove_ids, cutoff=cutoff)
-    _quarantine(session, register, contract, raw, checked.reasons, batch.id, settings)
-
-    batch.rows_in = n
-    batch.rows_inserted, batch.rows_updated = counts.inserted, counts.updated
-    batch.rows_unchanged = counts.unchanged
-    batch.rows_loaded = counts.inserted + counts.updated + counts.unchanged
-    batch.rows_deleted_in_file = int(deleting.sum())
-    batch.rows_excluded = int(excluded.sum())
-    batch.rows_quarantined = len(checked.reasons)
-    batch.records_deleted = counts.deleted
-    batch.duplicate_keys = checked.duplicate_keys
-    session.flush()
+    try:
+        attributes = _attributes(spec, contract, checked.typed, plan, batch, delivery)
+        counts = engine.apply(
+            spec, attributes, snapshot=plan.snapshot, deletes=plan.remove_ids,
+            cutoff=plan.cutoff, batch_id=str(batch_id),
+        )  # fmt: skip
+        checkpoint("feeds.ingest.after-analytics")
+        if contract.personal_data:
+            _apply_identifiers(session, register, contract, plan, batch_id, settings)
+        _quarantine(
+            session, register, contract, delivery.table, checked.reasons, batch_id, settings
+        )
+        batch.rows_in = checked.typed.num_rows
+        batch.rows_inserted, batch.rows_updated = counts.inserted, counts.updated
+        batch.rows_unchanged = counts.unchanged
+        batch.rows_loaded = counts.inserted + counts.updated + counts.unchanged
+        batch.rows_deleted_in_file = int(plan.deleting.sum())
+        batch.rows_excluded = int(plan.excluded.sum())
+        batch.rows_quarantined = len(checked.reasons)
+        batch.records_deleted = counts.deleted
+        batch.duplicate_keys = checked.duplicate_keys
+        batch.state = APPLIED
+        session.flush()
+        checkpoint("feeds.ingest.before-commit")
+        session.commit()
+    except BaseException:
+        session.rollback()
+        recover(session, engine)  # undo the analytical change and the pending batch
+        raise
+    checkpoint("feeds.ingest.after-commit")
+    engine.discard_undo(spec.name, str(batch_id))
+    checkpoint("feeds.ingest.after-undo")
+    batch.state = COMPLETE
+    session.commit()
     return _result(batch, delivery.encoding)
 
 
@@ -243,16 +328,12 @@ def _apply_identifiers(
     session: Session,
     register: str,
     contract: FeedContract,
-    typed: pa.Table,
-    ids: np.ndarray[Any, Any],
-    digests: np.ndarray[Any, Any],
-    load_idx: np.ndarray[Any, Any],
-    remove_ids: list[str],
-    snapshot: bool,
-    cutoff: date | None,
+    plan: _Plan,
     batch_id: uuid.UUID,
     settings: Settings,
 ) -> None:
+    typed, ids, digests, load_idx = plan.checked.typed, plan.ids, plan.digests, plan.load_idx
+    remove_ids, snapshot, cutoff = plan.remove_ids, plan.snapshot, plan.cutoff
     held = ident_store.held_digests(
         session,
         register=register,
@@ -305,12 +386,11 @@ def _attributes(
     spec: TableSpec,
     contract: FeedContract,
     typed: pa.Table,
-    ids: np.ndarray[Any, Any],
-    digests: np.ndarray[Any, Any],
-    load_idx: np.ndarray[Any, Any],
+    plan: _Plan,
     batch: FeedBatch,
     delivery: Any,
 ) -> pa.Table:
+    ids, digests, load_idx = plan.ids, plan.digests, plan.load_idx
     idx = pa.array(load_idx, pa.int64())
     m = len(load_idx)
     columns: dict[str, pa.Array] = {

@@ -26,12 +26,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from accord.store.base import Base, UuidPk, utcnow
 
+# A batch's state: `pending` from before the analytical store is written until the
+# relational store commits it (`applied`); `complete` once its undo table is gone. The next
+# writer rolls back a pending batch a crash left behind (accord.feeds.recovery).
+PENDING, APPLIED, COMPLETE = "pending", "applied", "complete"
+
 
 class FeedBatch(UuidPk, Base):
     """One delivered file: where it came from, its hash, and how its rows were reconciled."""
 
     __tablename__ = "feed_batches"
-    __table_args__ = (UniqueConstraint("register", "partner", "dataset", "file_hash"),)
+    __table_args__ = (
+        UniqueConstraint("register", "partner", "dataset", "file_hash"),
+        Index("ix_feed_batches_state", "state"),
+    )
 
     register: Mapped[str] = mapped_column(String(64))
     partner: Mapped[str] = mapped_column(String(64))
@@ -39,6 +47,7 @@ class FeedBatch(UuidPk, Base):
     file_name: Mapped[str] = mapped_column(String(255))
     file_hash: Mapped[str] = mapped_column(String(64))
     delivery: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default=COMPLETE, server_default=COMPLETE)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     rows_in: Mapped[int] = mapped_column(Integer)
