@@ -140,7 +140,7 @@ def register_document() -> dict[str, Any]:
                 "id": "caseworker",
                 "name": "Caseworker",
                 "purposes": ["support", "public-task", "referral-on", "legal"],
-                "permissions": casework,
+                "permissions": [*casework, Perm.CONSENT_RECORD_CREATE.value],
                 "caseload": "own",
             },
             {

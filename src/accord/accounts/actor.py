@@ -19,20 +19,21 @@ def role_permissions(registry: Registry, register_id: str, role_id: str) -> froz
 def actor_for_user(user: User, registry: Registry | None = None) -> Actor:
     registry = registry or current_registry()
     permissions: set[str] = set()
-    roles: set[str] = set()
+    grants: set[tuple[str, str]] = set()
     for grant in user.roles:
         granted = role_permissions(registry, grant.register_id, grant.role_id)
         if granted or _role_exists(registry, grant.register_id, grant.role_id):
-            roles.add(grant.role_id)
+            grants.add((grant.register_id, grant.role_id))
             permissions |= granted
     return Actor(
         id=user.id,
         kind="user",
         organisation=user.organisation,
-        roles=frozenset(roles),
+        roles=frozenset(role for _, role in grants),
         permissions=frozenset(permissions),
         teams=frozenset(m.team.slug for m in user.memberships),
         name=user.name,
+        grants=frozenset(grants),
     )
 
 
@@ -48,6 +49,7 @@ def actor_for_token(token: ApiToken, registry: Registry | None = None) -> Actor:
         roles=frozenset({token.role_id}),
         permissions=granted,
         name=token.name,
+        grants=frozenset({(token.register_id, token.role_id)}),
     )
 
 

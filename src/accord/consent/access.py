@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from accord.gate import audit, outbox
 from accord.gate.catalogue import Permission
+from accord.gate.service import holds_permission
 from accord.gate.types import AccessDenied, Actor, Decision, ReasonCode
 from accord.store.base import utcnow
 
@@ -66,9 +67,10 @@ def require(
     record_type: str = "",
     subject_ids: Iterable[uuid.UUID] = (),
 ) -> None:
-    """Raise AccessDenied (no-permission) unless the actor holds `permission`; the refusal is
-    audited first when a session is given."""
-    if actor.kind == "system" or permission.value in actor.permissions:
+    """Raise AccessDenied (no-permission) unless the actor holds `permission` (from one of its
+    roles in `register`, when a register is named); the refusal is audited first when a
+    session is given."""
+    if actor.kind == "system" or holds_permission(actor, permission.value, register):
         return
     decision = Decision(allowed=False, reason=ReasonCode.NO_PERMISSION, purpose=purpose)
     if session is not None:

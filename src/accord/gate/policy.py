@@ -78,10 +78,15 @@ def _decide(f: Facts) -> tuple[ReasonCode, frozenset[str]]:
     if record_type is None:
         return ReasonCode.UNKNOWN_RECORD_TYPE, frozenset()
 
+    if not target.owner_organisation:
+        # Whose record it is decides everything after this: never wave an ownerless one through.
+        return ReasonCode.NO_OWNER, frozenset()
+
+    held = permissions_in(actor, register)
     needed = required_permissions(record_type.id, f.action)
-    if not any(p.value in actor.permissions for p in needed):
+    if not any(p.value in held for p in needed):
         return ReasonCode.NO_PERMISSION, frozenset()
-    if f.extra_permission is not None and f.extra_permission not in actor.permissions:
+    if f.extra_permission is not None and f.extra_permission not in held:
         return ReasonCode.NO_PERMISSION, frozenset()
 
     roles = roles_for(actor, register, purpose.id)
@@ -91,7 +96,7 @@ def _decide(f: Facts) -> tuple[ReasonCode, frozenset[str]]:
         return ReasonCode.PURPOSE_NOT_FOR_RECORD, frozenset()
 
     anonymous = all(r.anonymous_only for r in roles)
-    on_record = f.action in _ON_RECORD and target.record_id is not None
+    on_record = on_one_record(f.action, target)
     if anonymous and record_type.personal_data and on_record:
         # One person's record is identifying whatever fields are shown.
         return ReasonCode.ANONYMOUS_ONLY, frozenset()
@@ -162,22 +167,54 @@ def _subject_check(f: Facts, purpose: Purpose) -> ReasonCode | None:
     return None
 
 
+def on_one_record(action: Action, target: Target) -> bool:
+    """Whether the access is to identified people: one record, or named subjects (an act on
+    a person reaches every record of theirs, so it is bound by caseload like a record)."""
+    return action in _ON_RECORD and (target.record_id is not None or bool(target.subject_ids))
+
+
 def roles_for(actor: Actor, register: Register, purpose: str | None = None) -> list[Role]:
-    """The actor's roles defined in `register` (for its organisation), listing `purpose`."""
+    """The actor's roles granted in `register` (for its organisation), listing `purpose`."""
     memo = index_of(register).memo
-    key = ("roles", actor.roles, actor.organisation, purpose)
+    key = ("roles", actor.roles, actor.grants, actor.organisation, purpose)
     if key not in memo:
         memo[key] = _roles_for(actor, register, purpose)
     return list(memo[key])
 
 
+def permissions_in(actor: Actor, register: Register) -> frozenset[str]:
+    """The permissions the actor's roles in `register` grant (within `actor.permissions`).
+
+    A permission held through a role of another register does not count here.
+    """
+    memo = index_of(register).memo
+    key = ("permissions", actor.roles, actor.grants, actor.organisation, actor.permissions)
+    if key not in memo:
+        granted: set[str] = set()
+        for role in _roles_for(actor, register, None):
+            granted.update(role.permissions)
+        memo[key] = frozenset(granted) & actor.permissions
+    found: frozenset[str] = memo[key]
+    return found
+
+
+def holds(actor: Actor, register: Register, permission: str, purpose: str | None = None) -> bool:
+    """Whether one of the actor's roles in `register` (listing `purpose`, when given) grants
+    `permission`."""
+    if permission not in actor.permissions:
+        return False
+    return any(permission in role.permissions for role in roles_for(actor, register, purpose))
+
+
 def _roles_for(actor: Actor, register: Register, purpose: str | None) -> list[Role]:
-    # Role ids repeat across registers: a role counts only where the actor's organisation is.
+    # Role ids repeat across registers: a role counts only in the register it was granted in
+    # (an actor built without grants: wherever its organisation is).
     if actor.organisation not in index_of(register).organisation_roles:
         return []
+    held = actor.roles_in(register.id)
     found = []
     for role in register.roles:
-        if role.id not in actor.roles:
+        if role.id not in held:
             continue
         if role.organisation is not None and role.organisation != actor.organisation:
             continue

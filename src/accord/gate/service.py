@@ -23,6 +23,7 @@ from accord.gate.policy import (
     SubjectFacts,
     caseload_of,
     decide,
+    holds,
     organisation_access,
     roles_for,
 )
@@ -139,6 +140,7 @@ _EXPLAIN = {
     ReasonCode.UNKNOWN_PURPOSE: "purpose {purpose!r} is not in register {register!r}",
     ReasonCode.UNKNOWN_RECORD_TYPE: "record type {record_type!r} is not in register {register!r}",
     ReasonCode.CATEGORY_NOT_FOR_PURPOSE: "purpose {purpose!r} may not hold the data categories asked for",
+    ReasonCode.NO_OWNER: "the record names no owner organisation, so nobody may reach it",
 }
 
 
@@ -177,9 +179,10 @@ def require(
 ) -> None:
     """A permission check for work on the gate's own records (reviews, the audit trail).
 
-    `what` names the work (it stands as purpose and record type in the audit entry).
+    `what` names the work (it stands as purpose and record type in the audit entry). With a
+    `register`, the permission must come from one of the actor's roles in that register.
     """
-    if permission not in actor.permissions:
+    if not holds_permission(actor, permission, register):
         refuse(
             session,
             actor=actor,
@@ -188,6 +191,18 @@ def require(
             register=register,
             subject_ids=subject_ids,
         )
+
+
+def holds_permission(actor: Actor, permission: str, register: str = "") -> bool:
+    """Whether the actor holds `permission`: from a role in `register` when one is named
+    (an unknown register grants nothing), else from any of its roles."""
+    if not register:
+        return permission in actor.permissions
+    try:
+        reg = current_registry().get(register)
+    except KeyError:
+        return False
+    return holds(actor, reg, permission)
 
 
 def refuse(

@@ -41,11 +41,19 @@ class ReasonCode(StrEnum):
     UNKNOWN_PURPOSE = "unknown-purpose"
     UNKNOWN_RECORD_TYPE = "unknown-record-type"
     CATEGORY_NOT_FOR_PURPOSE = "category-not-for-purpose"
+    NO_OWNER = "no-owner"
 
 
 @dataclass(frozen=True)
 class Actor:
-    """A signed-in user, an API token acting for a machine, or the system itself (jobs)."""
+    """A signed-in user, an API token acting for a machine, or the system itself (jobs).
+
+    `grants` binds each role to the register it was granted in, as (register id, role id):
+    role ids repeat across registers, and a role (with its permissions) counts only in its
+    own register. People and tokens always carry grants (`accounts.actor`). An actor built
+    without grants (a job, a test) holds its roles in every register naming its organisation.
+    `permissions` caps what the roles grant (a token may be limited to some of them).
+    """
 
     id: uuid.UUID | None
     kind: Literal["user", "token", "system"]
@@ -54,6 +62,17 @@ class Actor:
     permissions: frozenset[str]
     teams: frozenset[str] = frozenset()
     name: str = ""
+    grants: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def bound(self) -> bool:
+        return bool(self.grants)
+
+    def roles_in(self, register: str) -> frozenset[str]:
+        """The role ids this actor holds in `register`."""
+        if not self.grants:
+            return self.roles
+        return frozenset(role for reg, role in self.grants if reg == register)
 
 
 @dataclass(frozen=True)
