@@ -36,7 +36,7 @@ def _consent(session: Session, actor: Actor, register: Register, subject_id, sta
 
 
 def test_a_referral_with_consent_is_logged_and_listed(
-    session: Session, register: Register, caseworker: Actor
+    session: Session, register: Register, caseworker: Actor, manager: Actor
 ) -> None:
     subject = create_subject(session, register=register.id, organisation="hub")
     _consent(session, caseworker, register, subject.id)
@@ -54,7 +54,8 @@ def test_a_referral_with_consent_is_logged_and_listed(
     assert entry.fields == ("name", "phone")
     assert entry.recipient_name == "IDVA service"
     assert entry.from_organisation == "hub"
-    listed = disclosures_for_subject(session, subject_id=subject.id, actor=caseworker)
+    # Read by someone whose caseload holds the person (the organisation's manager).
+    listed = disclosures_for_subject(session, subject_id=subject.id, actor=manager)
     assert [d.id for d in listed] == [entry.id]
 
 

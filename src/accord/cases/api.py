@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -26,11 +25,9 @@ from accord.cases.schemas import (
     TimelineEntry,
 )
 from accord.deps import DbSession
+from accord.paging import Limit, Offset
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
-
-Limit = Annotated[int, Query(ge=1, le=reading.MAX_LIMIT)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 @router.get("", responses=_ERRORS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -13,6 +12,7 @@ from accord.cases.http import ERROR_RESPONSES as _ERRORS
 from accord.cases.http import api_errors
 from accord.cases.schemas import ComplaintIn, ComplaintOut, ComplaintUpdateIn, Page
 from accord.deps import DbSession
+from accord.paging import Limit, Offset
 
 router = APIRouter(prefix="/api/complaints", tags=["complaints"])
 
@@ -32,8 +32,8 @@ def list_complaints(
     actor: CurrentActor,
     register: str = "lvws",
     status: str | None = Query(None, description="open, responded, closed"),
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> Page[ComplaintOut]:
     with api_errors(session):
         page = complaints.list_complaints(

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from accord.accounts.deps import CurrentActor
@@ -158,9 +158,8 @@ def to_notify(
 ) -> list[RecipientOut]:
     """Who must hear of a correction or erasure of these categories (Art 19)."""
     with api_errors(session):
-        disclosures_for_subject(session, subject_id=subject_id, actor=actor)  # permission + audit
         found = recipients_to_notify_of_correction(
-            session, subject_id=subject_id, categories=category
+            session, subject_id=subject_id, categories=category, actor=actor
         )
         session.commit()
     return [
@@ -224,23 +223,30 @@ def decide(
     return RequestOut.of(view)
 
 
-@router.post("/requests/{request_id}/release", responses=ERRORS)
+@router.post(
+    "/requests/{request_id}/release",
+    responses=ERRORS | {409: {"description": "The request was already released."}},
+)
 def release(
     request_id: uuid.UUID, body: ReleaseIn, session: DbSession, actor: CurrentActor
 ) -> ReleaseOut:
-    """Release an approved request: the approved fields only, logged."""
-    with api_errors(session):
-        row = requests.get_request(session, actor=actor, request_id=request_id)
-        record = find_record(session, record_id=_record_of(session, row.id))
-        out = requests.release(
-            session,
-            actor=actor,
-            request_id=request_id,
-            target=record.target,
-            values=record.values,
-            method=body.method,
-        )
-        session.commit()
+    """Release an approved request, once: the approved fields only, taken from the record's
+    sealed data, and logged."""
+    try:
+        with api_errors(session):
+            record = find_record(session, record_id=_record_of(session, request_id))
+            out = requests.release(
+                session,
+                actor=actor,
+                request_id=request_id,
+                target=record.target,
+                values=record.values,
+                method=body.method,
+            )
+            session.commit()
+    except requests.AlreadyReleased as exc:
+        session.rollback()
+        raise HTTPException(status_code=409, detail=str(exc).partition(": ")[2]) from None
     return ReleaseOut(disclosure=DisclosureOut.of(out.disclosure), values=out.values)
 
 

@@ -22,6 +22,12 @@ from accord.gate.types import Target
 from accord.panels.access import agencies_of, case_target
 from accord.panels.models import CaseParty, SafetyCase
 from accord.people import service as people
+from accord.people.models import Subject
+from accord.register.registry import current_registry
+
+# Casework keeps an address with the contact details; a register that lists the address as a
+# category of its own discloses it (and the postcode) under that category.
+ADDRESS_FIELDS = frozenset({"address", "postcode"})
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,18 @@ class SourceRecord:
     target: Target
     subject_id: uuid.UUID
     values: dict[str, Any]
+
+
+def record_target(session: Session, *, record_id: uuid.UUID) -> Target | None:
+    """The gate's view of the record (owner, subjects, assignment, shares), nothing unsealed;
+    None when there is no such record."""
+    safety = session.get(SafetyCase, record_id)
+    if safety is not None:
+        return case_target(safety, agencies_of(session, safety.id))
+    case = session.get(Case, record_id)
+    if case is not None:
+        return casework_target(case, shares_of(session, case.id))
+    return None
 
 
 def find_record(session: Session, *, record_id: uuid.UUID) -> SourceRecord:
@@ -47,18 +65,26 @@ def find_record(session: Session, *, record_id: uuid.UUID) -> SourceRecord:
     case = session.get(Case, record_id)
     if case is None:
         raise LookupError("record_id: no such record")
-    grouped: dict[str, Any] = {}
-    for field, value in people.unseal(
-        session, subject_id=case.subject_id, blob=case.identity
-    ).items():
-        category = IDENTITY_CATEGORIES.get(field)
-        if category is not None and value is not None:
-            grouped.setdefault(category, {})[field] = value
+    identity = people.unseal(session, subject_id=case.subject_id, blob=case.identity)
     return SourceRecord(
         target=casework_target(case, shares_of(session, case.id)),
         subject_id=case.subject_id,
-        values=grouped,
+        values=group_by_category(case.register, identity),
     )
+
+
+def group_by_category(register_id: str, identity: dict[str, Any]) -> dict[str, Any]:
+    """A case's sealed identity fields as {category: {field: value}}, in the categories the
+    case's register names (so what a disclosure approves is found where it is held)."""
+    categories = {c.id for c in current_registry().get(register_id).categories}
+    grouped: dict[str, Any] = {}
+    for field, value in identity.items():
+        category = IDENTITY_CATEGORIES.get(field)
+        if field in ADDRESS_FIELDS and "address" in categories:
+            category = "address"
+        if category is not None and value is not None:
+            grouped.setdefault(category, {})[field] = value
+    return grouped
 
 
 def _main_party_id(session: Session, case_id: uuid.UUID, subject_id: uuid.UUID) -> uuid.UUID | None:
@@ -83,3 +109,27 @@ def targets_of_subject(session: Session, *, subject_id: uuid.UUID) -> list[Targe
         if safety is not None:
             targets.append(case_target(safety, agencies_of(session, safety.id), party=subject_id))
     return targets
+
+
+def subject_target(session: Session, *, subject: Subject, actor_organisation: str) -> Target:
+    """The record the gate weighs a read about a person as a whole on (their disclosure
+    log): one of their records shared with the reader's organisation if any, else one their
+    owner holds; for a person with no record yet, their register's first record type, owned
+    by the person's organisation."""
+    targets = targets_of_subject(session, subject_id=subject.id)
+    for target in targets:
+        if actor_organisation == target.owner_organisation or (
+            actor_organisation in target.shared_with
+        ):
+            return target
+    for target in targets:
+        if target.owner_organisation == subject.organisation:
+            return target
+    register = current_registry().get(subject.register)
+    record_type = next(r.id for r in register.record_types if r.personal_data)
+    return Target(
+        register=subject.register,
+        record_type=record_type,
+        owner_organisation=subject.organisation,
+        subject_ids=(subject.id,),
+    )

@@ -3,7 +3,8 @@
 A request records the risk (description and level), the recipient, the exact categories to
 disclose and a necessity and proportionality note. It is not a disclosure: nothing leaves
 until a different user holding the approve permission approves it, and then only the approved
-categories are released (and logged). The free text is sealed under the subject's data key.
+categories are released (and logged), once. The free text is sealed under the subject's data
+key, and every read of a request passes the gate on the record it concerns.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from accord.consent.access import record_event, require
 from accord.disclosures.models import DisclosureRequest
-from accord.disclosures.records import find_record
+from accord.disclosures.records import record_target
 from accord.disclosures.service import (
     DisclosureBasis,
     DisclosureError,
@@ -32,8 +33,9 @@ from accord.disclosures.service import (
 )
 from accord.gate.catalogue import Permission
 from accord.gate.minimise import minimise
+from accord.gate.policy import organisation_access
 from accord.gate.service import authorize
-from accord.gate.types import Action, Actor, Target
+from accord.gate.types import AccessDenied, Action, Actor, ReasonCode, Target
 from accord.people import service as people
 from accord.register.registry import current_registry
 from accord.register.schema import SharingKind
@@ -52,10 +54,16 @@ class RequestState(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"
+    RELEASED = "released"  # approved and disclosed: never released again
 
 
 class DisclosureNotApproved(DisclosureError):  # noqa: N818 (reads as the refusal)
     """Raised when a pending or refused request is released: it is not a disclosure."""
+
+
+class AlreadyReleased(Exception):  # noqa: N818 (reads as the conflict)
+    """Raised when a request that was already released is released again (a conflict, not
+    bad input: the disclosure happened once and is logged once)."""
 
 
 @dataclass(frozen=True)
@@ -155,12 +163,9 @@ def _reason(text: str, field: str) -> str:
 def _target_of(session: Session, row: DisclosureRequest) -> Target:
     """The gate's view of the record the request concerns: the record's own target (owner,
     assignment, team, shares) when it is found, else what the request stored."""
-    try:
-        found = find_record(session, record_id=row.record_id)
-    except LookupError:
-        found = None
-    if found is not None and row.subject_id in found.target.subject_ids:
-        return found.target
+    found = record_target(session, record_id=row.record_id)
+    if found is not None and row.subject_id in found.subject_ids:
+        return found
     return Target(
         register=row.register_id,
         record_type=row.record_type,
@@ -323,13 +328,17 @@ def release(
     values: Mapping[str, Any],
     method: str | None = None,
 ) -> Release:
-    """Release an approved request: log it and return only the approved categories' values.
+    """Release an approved request, once: log it and return only the approved categories'
+    values.
 
     `values` is what the caller read from the record; the gate decides again for this actor,
     and everything outside the approved categories is dropped. An approved category with no
-    value is an error (the recipient was told to expect it).
+    value is an error (the recipient was told to expect it). A second release, also one racing
+    this one, raises AlreadyReleased and logs nothing.
     """
     row = _load(session, request_id)
+    if row.state == RequestState.RELEASED.value:
+        raise AlreadyReleased(_RELEASED)
     if row.state != RequestState.APPROVED.value:
         raise DisclosureNotApproved(
             f"request_id: the request is {row.state}; only an approved request is disclosed"
@@ -337,7 +346,9 @@ def release(
     _same_record(row, target)
     missing = [f for f in row.fields if f not in values]
     if missing:
-        raise DisclosureError("values: no value given for approved field(s) " + ", ".join(missing))
+        raise DisclosureError(
+            "values: the record holds no value for approved field(s) " + ", ".join(missing)
+        )
     decision = authorize(
         session,
         actor=actor,
@@ -346,6 +357,7 @@ def release(
         target=target,
         categories=row.fields,
     )
+    _mark_released(session, row)
     approved = {f: values[f] for f in row.fields}
     released = minimise(decision, approved)
     entry = log_disclosure(
@@ -369,11 +381,52 @@ def release(
     return Release(disclosure=entry, values=released)
 
 
+_RELEASED = "request_id: the request was already released; an approved request is disclosed once"
+
+
+def _mark_released(session: Session, row: DisclosureRequest) -> None:
+    """Move approved -> released in one conditional update: of two releases racing, the
+    second finds no approved row (it waits on the first's row lock) and is refused."""
+    moved = session.execute(
+        update(DisclosureRequest)
+        .where(
+            DisclosureRequest.id == row.id,
+            DisclosureRequest.state == RequestState.APPROVED.value,
+        )
+        .values(state=RequestState.RELEASED.value)
+        .returning(DisclosureRequest.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if moved is None:
+        raise AlreadyReleased(_RELEASED)
+    session.refresh(row)
+
+
+def _authorize_read(session: Session, actor: Actor, row: DisclosureRequest) -> None:
+    """A request is read through the gate on the record it concerns (its owner, subject,
+    caseload and shares), by the person who raised it or someone who may decide it."""
+    raised_it = actor.id is not None and actor.id == row.requested_by
+    authorize(
+        session,
+        actor=actor,
+        purpose=row.purpose,
+        action=Action.READ,
+        target=_target_of(session, row),
+        categories=row.fields,
+        permission=None if raised_it else Permission.DISCLOSURE_REQUEST_APPROVE.value,
+    )
+
+
 def get_request(session: Session, *, actor: Actor, request_id: uuid.UUID) -> RequestView:
-    """A request with its sealed reasons, for the person who raised it or can decide it."""
+    """A request with its sealed reasons, for the person who raised it or can decide it.
+    Another organisation's request is reported as missing (LookupError)."""
     row = _load(session, request_id)
-    if actor.id != row.requested_by:
-        require(actor, Permission.DISCLOSURE_REQUEST_APPROVE)
+    try:
+        _authorize_read(session, actor, row)
+    except AccessDenied as exc:
+        if exc.decision.reason is ReasonCode.NOT_SHARED_WITH_ORGANISATION:
+            raise LookupError(f"request_id: no disclosure request {request_id}") from None
+        raise
     reasons = people.unseal(session, subject_id=row.subject_id, blob=row.sealed_reasons)
     return RequestView.of(row, reasons)
 
@@ -381,10 +434,32 @@ def get_request(session: Session, *, actor: Actor, request_id: uuid.UUID) -> Req
 def pending_requests(
     session: Session, *, actor: Actor, register: str | None = None
 ) -> list[RequestView]:
-    """Requests awaiting a decision (without their sealed reasons), oldest first."""
-    require(actor, Permission.DISCLOSURE_REQUEST_APPROVE)
+    """Requests awaiting a decision that this actor may decide (without their sealed
+    reasons), oldest first; each one shown passes the gate and is audited."""
+    require(actor, Permission.DISCLOSURE_REQUEST_APPROVE, session=session)
     query = select(DisclosureRequest).where(DisclosureRequest.state == RequestState.PENDING.value)
     if register is not None:
         query = query.where(DisclosureRequest.register_id == register)
-    rows = session.scalars(query.order_by(DisclosureRequest.requested_at))
-    return [RequestView.of(row) for row in rows]
+    shown = []
+    for row in session.scalars(query.order_by(DisclosureRequest.requested_at)).all():
+        if not _reachable(actor, row):
+            continue  # another organisation's: not asked for, so not audited as refused
+        try:
+            _authorize_read(session, actor, row)
+        except AccessDenied:
+            continue  # audited as refused (outside the caseload, the subject restricted...)
+        shown.append(RequestView.of(row))
+    return shown
+
+
+def _reachable(actor: Actor, row: DisclosureRequest) -> bool:
+    """Whether the actor's organisation may see the owner's records at all (the owner itself,
+    a joint controller, a record shared with it); the gate decides the rest per request."""
+    if actor.kind == "system" or actor.organisation == row.from_organisation:
+        return True
+    try:
+        register = current_registry().get(row.register_id)
+    except KeyError:
+        return False
+    owner = Target(row.register_id, row.record_type, owner_organisation=row.from_organisation)
+    return organisation_access(register, actor.organisation, owner) == "full"

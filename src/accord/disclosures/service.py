@@ -16,11 +16,13 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.consent.access import record_event, require
+from accord.consent.access import record_event
 from accord.consent.ledger import ConsentState, current_state
 from accord.disclosures.models import DisclosureEntry
 from accord.gate.catalogue import Permission
-from accord.gate.types import Actor
+from accord.gate.service import authorize, needs_consent
+from accord.gate.types import Action, Actor, Target
+from accord.people.errors import SubjectNotFound
 from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.register.schema import Register
@@ -235,16 +237,12 @@ def disclosures_for_subject(
     """Every logged disclosure of this subject's data, oldest first.
 
     Services answering a rights request call this without an actor (they have passed the gate
-    for the subject already); a person asking directly needs the log-read permission.
+    for the subject already); a person asking directly passes the gate on the person's
+    records with the log-read permission, and sees only what their organisation disclosed
+    unless it owns the person's data.
     """
     if actor is not None:
-        require(
-            actor,
-            Permission.DISCLOSURE_LOG_READ,
-            session=session,
-            record_type="disclosure",
-            subject_ids=(subject_id,),
-        )
+        authorize_log_read(session, actor=actor, subject_id=subject_id)
     query = select(DisclosureEntry).where(DisclosureEntry.subject_id == subject_id)
     if actor is not None and actor.kind != "system":
         owner = session.scalar(select(Subject.organisation).where(Subject.id == subject_id))
@@ -253,6 +251,40 @@ def disclosures_for_subject(
             query = query.where(DisclosureEntry.from_organisation == actor.organisation)
     rows = session.scalars(query.order_by(DisclosureEntry.disclosed_at, DisclosureEntry.id))
     return [LoggedDisclosure.of(row) for row in rows]
+
+
+def authorize_log_read(session: Session, *, actor: Actor, subject_id: uuid.UUID) -> None:
+    """Pass the gate (audited) to read who received this person's data: a read of their
+    record, under the owner's organisation, with the log-read permission. Only ids and
+    category names are read, so no category is asked for. A person not held (or erased) is
+    not found."""
+    from accord.disclosures.records import subject_target
+
+    subject = session.get(Subject, subject_id)
+    if subject is None:
+        raise SubjectNotFound(subject_id)
+    target = subject_target(session, subject=subject, actor_organisation=actor.organisation)
+    authorize(
+        session,
+        actor=actor,
+        purpose=_reading_purpose(actor, target),
+        action=Action.READ,
+        target=target,
+        categories=(),
+        permission=Permission.DISCLOSURE_LOG_READ.value,
+    )
+
+
+def _reading_purpose(actor: Actor, target: Target) -> str:
+    """The record type's purpose the actor's roles list, one not resting on consent first (a
+    log is read to answer the person, whatever they consented to); else the record type's
+    first purpose, which the gate then refuses with its reason."""
+    register = current_registry().get(target.register)
+    held = register.record_type(target.record_type).purposes
+    listed = {p for role in register.roles if role.id in actor.roles for p in role.purposes}
+    mine = [p for p in held if p in listed]
+    without_consent = [p for p in mine if not needs_consent(register.purpose(p))]
+    return (without_consent or mine or list(held))[0]
 
 
 @dataclass(frozen=True)
@@ -265,13 +297,19 @@ class RecipientToNotify:
 
 
 def recipients_to_notify_of_correction(
-    session: Session, *, subject_id: uuid.UUID, categories: Iterable[str] | None = None
+    session: Session,
+    *,
+    subject_id: uuid.UUID,
+    categories: Iterable[str] | None = None,
+    actor: Actor | None = None,
 ) -> list[RecipientToNotify]:
     """Recipients who received any of `categories` (all when None): each must hear of a
-    correction or erasure unless that proves impossible or disproportionate (Art 19)."""
+    correction or erasure unless that proves impossible or disproportionate (Art 19).
+
+    With an actor, read as `disclosures_for_subject` reads for them (through the gate)."""
     wanted = set(categories) if categories is not None else None
     grouped: dict[tuple[str, str], tuple[set[str], datetime]] = {}
-    for entry in disclosures_for_subject(session, subject_id=subject_id):
+    for entry in disclosures_for_subject(session, subject_id=subject_id, actor=actor):
         hit = set(entry.fields) if wanted is None else set(entry.fields) & wanted
         if not hit:
             continue

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -14,6 +13,7 @@ from accord.cases.schemas import Page
 from accord.deps import DbSession
 from accord.enquiries import service
 from accord.enquiries.schemas import EnquiryIn, EnquiryOut
+from accord.paging import Limit, Offset
 
 router = APIRouter(prefix="/api/enquiries", tags=["enquiries"])
 
@@ -34,8 +34,8 @@ def list_enquiries(
     register: str = "lvws",
     channel: str | None = Query(None, pattern="^(phone|email|live-chat|web)$"),
     status: str | None = Query(None, description="open, closed"),
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> Page[EnquiryOut]:
     with api_errors(session):
         page = service.list_enquiries(

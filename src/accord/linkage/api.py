@@ -13,6 +13,7 @@ from accord.gate.types import AccessDenied
 from accord.linkage import review, service
 from accord.linkage.config import LinkageConfig
 from accord.linkage.schemas import DecisionIn, ReviewPairOut, StatusOut
+from accord.paging import Offset
 
 router = APIRouter(prefix="/api/linkage", tags=["linkage"])
 
@@ -47,7 +48,7 @@ def review_queue(
     config: Config,
     status: Literal["open", "decided", "all"] = "open",
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> list[ReviewPairOut]:
     try:
         pairs = review.list_pairs(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from fastapi import HTTPException, Query
+from fastapi import HTTPException
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,8 @@ from accord.consent.ledger import ConsentError
 from accord.disclosures.service import DisclosureError
 from accord.gate.types import AccessDenied
 from accord.notifications.service import NotificationError
+from accord.paging import Limit as Limit  # re-exported for the routers here
+from accord.paging import Offset as Offset
 from accord.panels.access import NotFound, PanelError
 from accord.people.errors import SubjectNotFound, SubjectShredded
 
@@ -28,9 +30,6 @@ ERRORS: dict[int | str, dict[str, str]] = {
     410: {"description": "The person's data has been erased."},
     422: {"description": "A field is missing or invalid; `loc` names it and `msg` says why."},
 }
-MAX_LIMIT = 200
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Offset = Annotated[int, Query(ge=0)]
 
 T = TypeVar("T")
 
