@@ -19,7 +19,7 @@ from typing import Any
 from faker import Faker
 from sqlalchemy.orm import Session
 
-from accord.cases import complaints, entries, workflow
+from accord.cases import complaints, entries, purposes, workflow
 from accord.cases.models import Case
 from accord.cases.schemas import (
     AssignmentIn,
@@ -31,6 +31,7 @@ from accord.cases.schemas import (
     ReferralOnIn,
     RoutingIn,
 )
+from accord.consent import ledger
 from accord.demo import DemoContext
 from accord.enquiries import service as enquiries
 from accord.enquiries.schemas import EnquiryIn
@@ -38,6 +39,7 @@ from accord.gate.types import Actor
 from accord.referrals import bulk, codes, intake
 from accord.referrals.cli import file_actor
 from accord.referrals.schemas import PoliceReferralIn
+from accord.register.load import digest
 from accord.register.registry import current_registry
 
 REGISTER = "lvws"
@@ -277,6 +279,20 @@ def _work(
         )
         counts["translation arranged"] += 1
     if rng.random() < 0.15:
+        case = session.get(Case, case_id)
+        assert case is not None
+        # The person agrees on the call: the statement goes into the ledger, then the referral.
+        ledger.record_consent(
+            session,
+            actor=worker,
+            subject_id=case.subject_id,
+            register=case.register,
+            controller=case.organisation,
+            purpose=purposes.REFERRAL_ON,
+            state=ledger.ConsentState.GIVEN,
+            channel=ledger.Channel.PHONE,
+            notice_digest=digest(current_registry().get(case.register)),
+        )
         entries.refer_on(
             session,
             actor=worker,
@@ -285,7 +301,6 @@ def _work(
                 recipient="specialist-services",
                 reason="specialist counselling",
                 fields=["name", "contact-details"],
-                consent_given_now=True,
             ),
         )
         counts["referred on with consent"] += 1

@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from accord.cases import purposes
+from accord.cases import purposes, recipients
 from accord.cases.access import load_case
 from accord.cases.errors import Conflict, InvalidInput
 from accord.cases.models import Case, CaseEvent
@@ -18,6 +18,7 @@ from accord.cases.workflow import (
     add_event,
     categories_for,
     moment,
+    not_before_received,
     refresh_clock,
     require_state,
     touch_contact,
@@ -25,7 +26,6 @@ from accord.cases.workflow import (
 from accord.consent import ledger
 from accord.disclosures import service as disclosures
 from accord.gate.types import Action, Actor
-from accord.register.load import digest
 from accord.register.registry import current_registry
 
 # Fields each timeline kind accepts in `details`, and which of them are required.
@@ -64,8 +64,9 @@ def record_event(session: Session, *, actor: Actor, case_id: uuid.UUID, data: Ev
         if data.kind in ("support", "needs-assessment", "translation")
         else OPEN,
     )
-    _check_event(case, data)
+    _check_event(case, data, sender=actor.organisation)
     at = moment(data.at)
+    not_before_received(case, at)
     event = add_event(session, case, actor, data.kind, at, details=data.details)
     if data.kind == "vulnerability":
         case.vulnerable = bool(data.details["vulnerable"])
@@ -76,16 +77,16 @@ def record_event(session: Session, *, actor: Actor, case_id: uuid.UUID, data: Ev
     return event
 
 
-def _check_event(case: Case, data: EventIn) -> None:
+def _check_event(case: Case, data: EventIn, *, sender: str) -> None:
     details = data.details
     if data.kind == "translation":
         register = current_registry().get(case.register)
-        processors = {o.id for o in register.organisations if o.role.value == "processor"}
-        processors |= {r.id for r in register.recipients if r.kind == "processor"}
+        processors = recipients.translation_processors(register, sender)
         if details["processor"] not in processors:
             raise InvalidInput(
                 "details.processor",
-                f"{details['processor']!r} is not a processor in {case.register!r} ({', '.join(sorted(processors)) or 'none named'})",
+                f"{details['processor']!r} is not a processor {case.register!r} lists for "
+                f"translation in casework (listed: {', '.join(sorted(processors)) or 'none'})",
             )
     if data.kind == "feedback":
         rating = details["rating"]
@@ -98,48 +99,52 @@ def _check_event(case: Case, data: EventIn) -> None:
 def refer_on(
     session: Session, *, actor: Actor, case_id: uuid.UUID, data: ReferralOnIn
 ) -> CaseEvent:
-    """A referral to a specialist service, only with the person's consent (logged disclosure)."""
+    """A referral to a specialist service the register's referral-on sharing names, only
+    while the consent ledger holds the person's consent to it; logged as a disclosure.
+
+    Consent given in this contact is recorded in the ledger first (who captured it, when,
+    how); any other recipient, or no consent, is a disclosure without consent and goes
+    through a disclosure request instead."""
     case, _ = load_case(
         session, actor=actor, case_id=case_id, purpose=purposes.CASEWORK, action=Action.UPDATE
     )
     require_state(case, states=("engaged",))
     register = current_registry().get(case.register)
-    disclosures.check_recipient(register, data.recipient)
+    entry = recipients.referral_on_recipient(register, actor.organisation, data.recipient)
+    fields = disclosures.check_fields(register, data.fields)
+    if entry is not None and entry.categories:
+        _within("fields", fields, set(entry.categories), f"what {data.recipient!r} receives")
     at = moment(data.at)
-    if data.consent_given_now:
-        ledger.record_consent(
-            session,
-            actor=actor,
-            subject_id=case.subject_id,
-            register=case.register,
-            controller=case.organisation,
-            purpose=purposes.REFERRAL_ON,
-            state=ledger.ConsentState.GIVEN,
-            channel=data.consent_channel,
-            notice_digest=digest(register),
-            recorded_at=at,
-        )
-    state = ledger.current_state(session, subject_id=case.subject_id, purpose=purposes.REFERRAL_ON)
+    not_before_received(case, at)
+    state = ledger.current_state(
+        session,
+        subject_id=case.subject_id,
+        purpose=purposes.REFERRAL_ON,
+        controller=case.organisation,
+    )
     if state is not ledger.ConsentState.GIVEN:
         shown = state.value if state else "not recorded"
         raise Conflict(
-            f"consent to be referred on is {shown}: ask the person first (consent_given_now)"
+            f"consent to be referred on is {shown} in the consent ledger: record the person's "
+            f"consent (POST /api/consent, purpose {purposes.REFERRAL_ON!r}) before referring "
+            f"them on; without it, sharing is a disclosure ({recipients.DISCLOSURE_ROUTE})"
         )
-    load_case(
+    _, decision = load_case(
         session,
         actor=actor,
         case_id=case.id,
         purpose=purposes.REFERRAL_ON,
         action=Action.DISCLOSE,
-        categories=data.fields,
+        categories=fields,
     )
+    _within("fields", fields, set(decision.categories), "what referral on may send")
     disclosures.log_disclosure(
         session,
         actor=actor,
         subject_id=case.subject_id,
         register=case.register,
         recipient=data.recipient,
-        fields=data.fields,
+        fields=fields,
         with_consent=True,
         basis=disclosures.DisclosureBasis.CONSENT,
         purpose=purposes.REFERRAL_ON,
@@ -155,7 +160,16 @@ def refer_on(
         actor,
         "referral-on",
         at,
-        details={"recipient": data.recipient, "reason": data.reason, "fields": data.fields},
+        details={"recipient": data.recipient, "reason": data.reason, "fields": list(fields)},
     )
     session.flush()
     return event
+
+
+def _within(field: str, given: tuple[str, ...], allowed: set[str], what: str) -> None:
+    extra = [f for f in given if f not in allowed]
+    if extra:
+        raise InvalidInput(
+            field,
+            f"{', '.join(extra)} not in {what} ({', '.join(sorted(allowed)) or 'nothing'})",
+        )

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 T = TypeVar("T")
 
@@ -22,6 +22,11 @@ def _not_future(value: datetime | None) -> datetime | None:
     if aware > datetime.now(UTC):
         raise ValueError("is in the future")
     return aware
+
+
+# The values each list's `status` filter takes (an unknown one is a 422, not an empty page).
+CaseStatus = Literal["referred", "contacting", "engaged", "not-taken-up", "closed"]
+ComplaintStatus = Literal["open", "responded", "closed"]
 
 
 class Page(BaseModel, Generic[T]):
@@ -124,16 +129,25 @@ class EventIn(_In):
 
 
 class ReferralOnIn(_In):
-    recipient: str = Field(description="A recipient or organisation id in the register.")
+    """A referral on. The person's consent is read from the consent ledger: consent given in
+    this contact is recorded there first (`POST /api/consent`), never asserted here."""
+
+    recipient: str = Field(description="A recipient the register's referral-on sharing names.")
     reason: str = Field(min_length=1, max_length=2000)
     fields: list[str] = Field(min_length=1, description="The data categories sent.")
-    consent_given_now: bool = Field(
-        default=False, description="The person gave consent to this referral in this contact."
-    )
-    consent_channel: Literal["phone", "in-person", "email", "letter"] = "phone"
     at: datetime | None = None
 
     _at = field_validator("at")(_not_future)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _consent_is_in_the_ledger(cls, value: Any) -> Any:
+        if isinstance(value, dict) and {"consent_given_now", "consent_channel"} & set(value):
+            raise ValueError(
+                "consent is not given on a referral: record the person's statement in the "
+                "consent ledger (POST /api/consent, purpose 'referral-on'), then refer them on"
+            )
+        return value
 
 
 class CloseIn(_In):

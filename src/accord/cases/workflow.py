@@ -37,6 +37,16 @@ def moment(value: datetime | None) -> datetime:
     return aware(value) if value is not None else datetime.now(UTC)
 
 
+def not_before_received(case: Case, at: datetime, *, field: str = "at") -> None:
+    """Nothing happens to a referral before it arrived (the schemas refuse the future)."""
+    if at < aware(case.received_at):
+        raise InvalidInput(
+            field,
+            f"{at.isoformat()} is before the referral was received "
+            f"({aware(case.received_at).isoformat()})",
+        )
+
+
 def add_event(
     session: Session,
     case: Case,
@@ -226,8 +236,7 @@ def record_contact(session: Session, *, actor: Actor, case_id: uuid.UUID, data: 
     )
     require_state(case)
     at = moment(data.at)
-    if aware(case.received_at) > at:
-        raise InvalidInput("at", "a contact cannot be before the referral was received")
+    not_before_received(case, at)
     add_event(
         session,
         case,
@@ -276,6 +285,7 @@ def mark_not_taken_up(
     )
     require_state(case, states=PRE_ENGAGEMENT)
     at = moment(data.at)
+    not_before_received(case, at)
     case.status = "not-taken-up"
     case.not_taken_up_at = at
     add_event(
@@ -298,6 +308,7 @@ def close_case(session: Session, *, actor: Actor, case_id: uuid.UUID, data: Clos
     )
     require_state(case)
     at = moment(data.at)
+    not_before_received(case, at)
     if case.status in PRE_ENGAGEMENT:
         # Never engaged: closing it is the referral not being taken up (the 12-month clock).
         case.status = "not-taken-up"
