@@ -108,9 +108,11 @@ def test_a_key_shredded_during_rotation_stays_shredded(
     victim = sealed[0][0]
     swap = keystore.replace_many
 
-    def shred_then_swap(swaps: list[tuple[uuid.UUID, WrappedKey, WrappedKey]]) -> list[bool]:
+    def shred_then_swap(
+        swaps: list[tuple[uuid.UUID, WrappedKey, WrappedKey]], **kwargs: object
+    ) -> list[bool]:
         keystore.destroy(victim)  # an erasure lands between reading and swapping
-        return swap(swaps)
+        return swap(swaps, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(keystore, "replace_many", shred_then_swap)
     report = rotate(keystore, LocalKeyring(OLD).with_current(NEW))
@@ -152,6 +154,7 @@ def cli_env(tmp_path: Path, keystore: Keystore, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("ACCORD_ENVIRONMENT", "test")
     monkeypatch.setenv("ACCORD_MASTER_KEY_FILE", str(_key_file(tmp_path / "old.key", OLD)))
     monkeypatch.setenv("ACCORD_KEYSTORE_URL", keystore.url)
+    monkeypatch.setenv("ACCORD_DATABASE_URL", f"sqlite:///{tmp_path / 'no-case.db'}")
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()

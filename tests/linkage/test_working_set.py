@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from accord.feeds.crypto import destroy_dataset_key
 from accord.feeds.identifiers import delete_rows, write_frame
-from accord.feeds.models import FeedDataKey
 from accord.gate.types import Actor
 from accord.linkage import service
 from accord.linkage.config import LinkageConfig
@@ -121,7 +121,7 @@ def test_without_a_usable_set_the_run_reads_the_store_and_drops_the_sets(
     write_frame(session, ids[~late], register="tvt")
     _link(session, matcher)
     # febrl-b's key is destroyed (crypto-shredding): its rows and its set are unreadable
-    session.execute(delete(FeedDataKey).where(FeedDataKey.partner == B[0]))
+    destroy_dataset_key(session, register="tvt", partner=B[0], dataset=B[1])
     run = _link(session, matcher, incremental=True)
     assert not run.report["run"]["from_working_sets"]  # type: ignore[attr-defined]
     assert run.records == int((ids[~late]["partner"] == A[0]).sum())  # type: ignore[attr-defined]

@@ -1,7 +1,9 @@
-"""`accord keys ...`: generate a master key, rotate to a new one, show keystore status."""
+"""`accord keys ...`: generate a master key, rotate to a new one, show keystore status,
+shred a partner dataset."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -9,6 +11,9 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from accord.console import console, err_console
 from accord.keys.errors import InvalidMasterKey, KeystoreMisconfigured
@@ -16,6 +21,7 @@ from accord.keys.keyring import LocalKeyring, generate_master_key, read_master_k
 from accord.keys.keystore import Keystore
 from accord.keys.rotation import rotate as rotate_keys
 from accord.settings import get_settings
+from accord.store.faults import checkpoint
 
 app = typer.Typer(help="Master keys and the data-key keystore.", no_args_is_help=True)
 
@@ -54,24 +60,122 @@ def generate(
     console.print(f"[green]✓[/green] wrote master key {key_id} to {out}")
 
 
+def _case_engine_if_present() -> Engine | None:
+    """The case database's engine, or None when it does not exist yet (a SQLite file not
+    made) or has no dataset-key table, so key commands never create a case database."""
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+
+    from accord.store.engine import make_engine
+
+    url = make_url(get_settings().database_url)
+    if url.get_backend_name() == "sqlite" and (
+        not url.database or url.database == ":memory:" or not Path(url.database).exists()
+    ):
+        return None
+    engine = make_engine(str(get_settings().database_url))
+    try:
+        if inspect(engine).has_table("feed_data_keys"):
+            return engine
+    except SQLAlchemyError:
+        engine.dispose()
+        err_console.print(
+            "[red]✗[/red] cannot read the case database (ACCORD_DATABASE_URL) to find dataset "
+            "keys still held there",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2) from None
+    engine.dispose()
+    return None
+
+
+def _keys_in_case_database() -> int:
+    from sqlalchemy import func, select
+
+    from accord.feeds.models import FeedDataKey
+
+    engine = _case_engine_if_present()
+    if engine is None:
+        return 0
+    try:
+        with Session(engine) as session:
+            return int(session.scalar(select(func.count()).select_from(FeedDataKey)) or 0)
+    finally:
+        engine.dispose()
+
+
+def _move_dataset_keys(keystore: Keystore) -> int:
+    """Move dataset keys still held in the case database into the keystore, so rotation and
+    erasure reach them (committed before any rewrapping starts)."""
+    from accord.feeds.crypto import move_dataset_keys
+
+    engine = _case_engine_if_present()
+    if engine is None:
+        return 0
+    try:
+        with Session(engine) as session, session.begin():
+            return move_dataset_keys(session, keystore)
+    finally:
+        engine.dispose()
+
+
 @app.command()
-def status() -> None:
-    """Count data keys by the master key that wraps them."""
+def status(
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+) -> None:
+    """Count every data key (subjects' and partner datasets') by the master key wrapping it."""
     keyring = _keyring()
-    counts = _keystore().counts_by_master_key()
+    by_kind = _keystore().counts_by_kind()
+    legacy = _keys_in_case_database()
+    key_ids = sorted({key_id for counts in by_kind.values() for key_id in counts})
+
+    def role(key_id: str) -> str:
+        if key_id == keyring.current_key_id:
+            return "current"
+        return "previous" if key_id in keyring.key_ids else "no"
+
+    total = sum(sum(counts.values()) for counts in by_kind.values())
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "current_master_key": keyring.current_key_id,
+                    "master_keys": [
+                        {
+                            "master_key_id": key_id,
+                            "held_by_keyring": role(key_id),
+                            **{kind: by_kind[kind].get(key_id, 0) for kind in by_kind},
+                        }
+                        for key_id in key_ids
+                    ],
+                    "total": total,
+                    "dataset_keys_in_case_database": legacy,
+                },
+                indent=2,
+            )
+        )
+        return
     table = Table(title="Data keys by master key")
     table.add_column("master key id")
-    table.add_column("data keys", justify="right")
+    table.add_column("subject keys", justify="right")
+    table.add_column("dataset keys", justify="right")
     table.add_column("held by this keyring")
-    for key_id, count in counts.items():
-        role = (
-            "current"
-            if key_id == keyring.current_key_id
-            else ("previous" if key_id in keyring.key_ids else "[red]no[/red]")
+    for key_id in key_ids:
+        held = role(key_id)
+        table.add_row(
+            key_id,
+            str(by_kind["subject"].get(key_id, 0)),
+            str(by_kind["dataset"].get(key_id, 0)),
+            "[red]no[/red]" if held == "no" else held,
         )
-        table.add_row(key_id, str(count), role)
     console.print(table)
-    console.print(f"current master key: {keyring.current_key_id}; total {sum(counts.values())}")
+    console.print(f"current master key: {keyring.current_key_id}; total {total}")
+    if legacy:
+        err_console.print(
+            f"[yellow]![/yellow] {legacy} partner dataset keys are still in the case database: "
+            "`accord keys rotate` moves them into the keystore",
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -93,6 +197,10 @@ def rotate(
         raise typer.Exit(2) from None
     keyring = _keyring().with_current(new_key)
     keystore = _keystore()
+    moved = _move_dataset_keys(keystore)
+    if moved:
+        console.print(f"moved {moved} partner dataset keys from the case database to the keystore")
+    checkpoint("keys.rotate.after-move")
     total = keystore.count_not_under(keyring.current_key_id)
     with Progress(
         TextColumn("rewrapping data keys"),
@@ -138,9 +246,6 @@ def check(
 ) -> None:
     """Compare the keystore with the case database (subject ids only)."""
     # Imported here: people depends on keys, not the other way round.
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlalchemy.orm import Session
-
     from accord.people.consistency import check_keys, destroy_keys
     from accord.people.crypto import Crypto
     from accord.store.engine import make_engine
@@ -186,3 +291,51 @@ def check(
         report.erased_with_key.clear()
     if report.erased_with_key or report.active_without_key:
         raise typer.Exit(1)
+
+
+@app.command("shred-dataset")
+def shred_dataset(
+    partner: str = typer.Argument(..., help="Partner organisation of the dataset."),
+    dataset: str = typer.Argument(..., help="Dataset name in the feed contract."),
+    register: str = typer.Option("tvt", help="Register holding the feed contract."),
+    role: str = typer.Option("dpo", help="Register role to act as (needs to delete partner data)."),
+    organisation: str = typer.Option(
+        "thames-valley-police", help="Organisation the command acts for."
+    ),
+    yes: bool = typer.Option(False, "--yes", help="Confirm: this cannot be undone."),
+) -> None:
+    """Erase a partner dataset: destroy its key (every copy of its identifiers, backups
+    included, becomes unreadable), then delete its rows from both stores."""
+    from accord.feeds.cli import _actor
+    from accord.feeds.erase import erase_dataset
+    from accord.feeds.errors import FeedError
+    from accord.gate.types import AccessDenied
+    from accord.store.engine import make_engine
+
+    if not yes:
+        err_console.print("[red]✗[/red] erasing a dataset cannot be undone: add --yes")
+        raise typer.Exit(2)
+    _keystore()  # refuses a keystore inside the case database
+    engine = make_engine(get_settings().database_url)
+    try:
+        with Session(engine) as session:
+            try:
+                done = erase_dataset(
+                    session,
+                    actor=_actor(register, role, organisation),
+                    register=register,
+                    partner=partner,
+                    dataset=dataset,
+                )
+            except (AccessDenied, FeedError) as exc:
+                session.commit()  # the refusal's audit entry
+                err_console.print(f"[red]✗[/red] {exc}", highlight=False, soft_wrap=True)
+                raise typer.Exit(1) from None
+            session.commit()
+    finally:
+        engine.dispose()
+    console.print(
+        f"[green]✓[/green] {partner}/{dataset}: key "
+        + ("destroyed" if done.key_destroyed else "already gone")
+        + f", {done.identifiers_removed} identifier rows deleted"
+    )

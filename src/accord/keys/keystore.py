@@ -1,9 +1,12 @@
-"""The keystore: wrapped data keys, one per data subject, in a database of their own.
+"""The keystore: every wrapped data key, in a database of its own.
 
-Keys live apart from the case database on purpose. Destroying a subject's row here makes
-every copy of their encrypted fields unreadable, including copies in case-database backups
-taken earlier, provided the keystore's own backups are kept on a short retention
-(docs/operations-keys.md). The keystore holds no personal data: subject ids and ciphertext.
+Two kinds of key live here: one per data subject (`data_keys`) and one per partner dataset
+(`dataset_keys`, id `accord.feeds.crypto.dataset_key_id`). Keys live apart from the case
+database on purpose. Destroying a key's row here makes every copy of what it sealed
+unreadable, including copies in case-database backups taken earlier, provided the keystore's
+own backups are kept on a short retention and erasures since a keystore backup are replayed
+at restore (accord.keys.erasures, docs/operations-keys.md). The keystore holds no personal
+data: random or derived ids and ciphertext.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import (
     DateTime,
@@ -22,14 +26,15 @@ from sqlalchemy import (
     String,
     Uuid,
     bindparam,
-    delete,
     func,
     select,
     update,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from accord.keys.erasures import ErasureLog
 from accord.keys.errors import KeystoreMisconfigured
 from accord.keys.keyring import WrappedKey
 from accord.settings import Settings
@@ -43,14 +48,40 @@ class KeystoreBase(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class DataKey(KeystoreBase):
-    __tablename__ = "data_keys"
+KeyKind = Literal["subject", "dataset"]
+KEY_KINDS: tuple[KeyKind, ...] = ("subject", "dataset")
+
+
+class _KeyRow(KeystoreBase):
+    """Columns shared by both kinds. The id column is called subject_id in both tables so one
+    set of queries serves both; for a dataset key it holds the dataset's key id."""
+
+    __abstract__ = True
 
     subject_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     key_id: Mapped[str] = mapped_column(String(64), index=True)
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     rewrapped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DataKey(_KeyRow):
+    """A data subject's key."""
+
+    __tablename__ = "data_keys"
+
+
+class DatasetKey(_KeyRow):
+    """A partner dataset's key (a table of its own, so `accord keys check`, which compares
+    subject keys with subject rows, never takes one for an orphaned subject key)."""
+
+    __tablename__ = "dataset_keys"
+
+
+_MODELS: dict[KeyKind, type[_KeyRow]] = {
+    "subject": DataKey,
+    "dataset": DatasetKey,
+}
 
 
 def same_database(first: str, second: str) -> bool:
@@ -70,11 +101,15 @@ def same_database(first: str, second: str) -> bool:
 
 
 class Keystore:
-    """Wrapped data keys by subject id. Every call commits on its own (no shared transaction
-    with the case database: a destroyed key must stay destroyed whatever happens there)."""
+    """Wrapped data keys by id and kind. Every call commits on its own (no shared transaction
+    with the case database: a destroyed key must stay destroyed whatever happens there).
 
-    def __init__(self, url: str) -> None:
+    With an erasure log, every destruction is recorded there first, so a restore of an older
+    keystore backup can destroy the key again (`accord restore`)."""
+
+    def __init__(self, url: str, *, erasures: ErasureLog | None = None) -> None:
         self.url = url
+        self.erasures = erasures
         self._engine: Engine | None = None
         self._lock = threading.Lock()
 
@@ -85,7 +120,17 @@ class Keystore:
                 "ACCORD_KEYSTORE_URL names the case database (ACCORD_DATABASE_URL): data keys "
                 "must live in a database of their own, or erasure would not reach backups"
             )
-        return cls(settings.keystore_url)
+        log_url = ErasureLog.url_from_env(settings.keystore_url)
+        for name, other in (
+            ("ACCORD_KEYSTORE_URL", settings.keystore_url),
+            ("ACCORD_DATABASE_URL", settings.database_url),
+        ):
+            if same_database(log_url, other):
+                raise KeystoreMisconfigured(
+                    f"ACCORD_ERASURE_LOG_URL names the same database as {name}: the erasure log "
+                    "must outlive a restore of either, so it needs a database of its own"
+                )
+        return cls(settings.keystore_url, erasures=ErasureLog(log_url))
 
     @property
     def engine(self) -> Engine:
@@ -100,21 +145,66 @@ class Keystore:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        if self.erasures is not None:
+            self.erasures.dispose()
 
-    def put(self, subject_id: uuid.UUID, wrapped: WrappedKey) -> None:
+    def put(self, subject_id: uuid.UUID, wrapped: WrappedKey, *, kind: KeyKind = "subject") -> None:
         with Session(self.engine) as db, db.begin():
-            db.add(DataKey(subject_id=subject_id, key_id=wrapped.key_id, wrapped=wrapped.blob))
+            db.add(
+                _MODELS[kind](subject_id=subject_id, key_id=wrapped.key_id, wrapped=wrapped.blob)
+            )
 
-    def get(self, subject_id: uuid.UUID) -> WrappedKey | None:
+    def put_if_absent(
+        self,
+        key_uuid: uuid.UUID,
+        wrapped: WrappedKey,
+        *,
+        kind: KeyKind = "dataset",
+        created_at: datetime | None = None,
+    ) -> WrappedKey:
+        """Store `wrapped` unless a key is already held under this id; return the held key
+        (so two processes making the same dataset's first key agree on one)."""
+        try:
+            with Session(self.engine) as db, db.begin():
+                db.add(
+                    _MODELS[kind](
+                        subject_id=key_uuid,
+                        key_id=wrapped.key_id,
+                        wrapped=wrapped.blob,
+                        created_at=created_at or utcnow(),
+                    )
+                )
+        except IntegrityError:
+            held = self.get(key_uuid, kind=kind)
+            if held is None:  # destroyed in between: try once more
+                return self.put_if_absent(key_uuid, wrapped, kind=kind, created_at=created_at)
+            return held
+        return wrapped
+
+    def get(self, subject_id: uuid.UUID, *, kind: KeyKind = "subject") -> WrappedKey | None:
         with Session(self.engine) as db:
-            row = db.get(DataKey, subject_id)
+            row = db.get(_MODELS[kind], subject_id)
             return None if row is None else WrappedKey(row.key_id, row.wrapped)
 
-    def destroy(self, subject_id: uuid.UUID) -> bool:
-        """Delete the subject's wrapped key; True when there was one."""
+    def destroy(self, subject_id: uuid.UUID, *, kind: KeyKind = "subject") -> bool:
+        """Delete the key; True when there was one. The erasure log is written first: if it
+        cannot be, nothing is destroyed (an unlogged erasure would not survive a restore)."""
+        if self.erasures is not None:
+            self.erasures.record(kind, subject_id)
+        return self.forget(subject_id, kind=kind)
+
+    def forget(
+        self, subject_id: uuid.UUID, *, kind: KeyKind = "subject", made_by: datetime | None = None
+    ) -> bool:
+        """Delete the key without logging (replay, and keys moved elsewhere); with `made_by`
+        only a key created at or before that moment goes (a later one is a new key)."""
+        model = _MODELS[kind]
         with Session(self.engine) as db, db.begin():
-            result = db.execute(delete(DataKey).where(DataKey.subject_id == subject_id))
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            row = db.get(model, subject_id, with_for_update=True)
+            if row is None or (made_by is not None and _aware(row.created_at) > _aware(made_by)):
+                return False
+            db.delete(row)
+            return True
 
     def get_many(self, subject_ids: list[uuid.UUID]) -> dict[uuid.UUID, WrappedKey]:
         """Wrapped keys of the subjects that still have one (one query per 500 ids)."""
@@ -131,9 +221,14 @@ class Keystore:
         rotation racing a shred or another rotation never resurrects or clobbers a key)."""
         return self.replace_many([(subject_id, old, new)])[0]
 
-    def replace_many(self, swaps: list[tuple[uuid.UUID, WrappedKey, WrappedKey]]) -> list[bool]:
+    def replace_many(
+        self,
+        swaps: list[tuple[uuid.UUID, WrappedKey, WrappedKey]],
+        *,
+        kind: KeyKind = "subject",
+    ) -> list[bool]:
         """`replace` for many keys in one short transaction; True where the swap happened."""
-        table = KeystoreBase.metadata.tables[DataKey.__tablename__]
+        table = KeystoreBase.metadata.tables[_MODELS[kind].__tablename__]
         # One statement built once and executed per key (cheap), each checking its own row.
         statement = (
             update(table)
@@ -172,33 +267,52 @@ class Keystore:
             rows = db.execute(select(DataKey.subject_id, DataKey.created_at))
             return {subject_id: created for subject_id, created in rows}
 
-    def counts_by_master_key(self) -> dict[str, int]:
+    def counts_by_kind(self) -> dict[KeyKind, dict[str, int]]:
+        """Per kind of key, the number of keys wrapped under each master key id."""
+        out: dict[KeyKind, dict[str, int]] = {}
         with Session(self.engine) as db:
-            rows = db.execute(
-                select(DataKey.key_id, func.count())
-                .group_by(DataKey.key_id)
-                .order_by(DataKey.key_id)
-            )
-            return {key_id: count for key_id, count in rows}
+            for kind, model in _MODELS.items():
+                rows = db.execute(
+                    select(model.key_id, func.count()).group_by(model.key_id).order_by(model.key_id)
+                )
+                out[kind] = {key_id: count for key_id, count in rows}
+        return out
+
+    def counts_by_master_key(self) -> dict[str, int]:
+        """Every wrapped key (subjects' and datasets') by the master key that wraps it."""
+        total: dict[str, int] = {}
+        for counts in self.counts_by_kind().values():
+            for key_id, count in counts.items():
+                total[key_id] = total.get(key_id, 0) + count
+        return dict(sorted(total.items()))
 
     def count_not_under(self, key_id: str) -> int:
         with Session(self.engine) as db:
-            return db.scalar(select(func.count()).where(DataKey.key_id != key_id)) or 0
+            return sum(
+                db.scalar(select(func.count()).where(model.key_id != key_id)) or 0
+                for model in _MODELS.values()
+            )
 
     def batches_not_under(
-        self, key_id: str, *, size: int = 500
+        self, key_id: str, *, size: int = 500, kind: KeyKind = "subject"
     ) -> Iterator[list[tuple[uuid.UUID, WrappedKey]]]:
-        """Keys wrapped under any other master key, in subject-id order (keyset pages, so the
-        scan neither holds a long transaction nor revisits rows it has rewrapped)."""
+        """Keys wrapped under any other master key, in id order (keyset pages, so the scan
+        neither holds a long transaction nor revisits rows it has rewrapped)."""
+        model = _MODELS[kind]
         after: uuid.UUID | None = None
         while True:
-            query = select(DataKey).where(DataKey.key_id != key_id)
+            query = select(model).where(model.key_id != key_id)
             if after is not None:
-                query = query.where(DataKey.subject_id > after)
+                query = query.where(model.subject_id > after)
             with Session(self.engine) as db:
-                rows = db.scalars(query.order_by(DataKey.subject_id).limit(size)).all()
+                rows = db.scalars(query.order_by(model.subject_id).limit(size)).all()
                 batch = [(r.subject_id, WrappedKey(r.key_id, r.wrapped)) for r in rows]
             if not batch:
                 return
             yield batch
             after = batch[-1][0]
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes for timezone-aware columns; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
