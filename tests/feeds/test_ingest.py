@@ -83,9 +83,7 @@ def test_snapshot_replaces_the_previous_one(
         ],
     )
     # one of three records goes, more than a snapshot may remove unconfirmed
-    r2 = run(
-        session, analyst, analytics, settings, OXFORDSHIRE_CARE, second, confirm_removal=True
-    )
+    r2 = run(session, analyst, analytics, settings, OXFORDSHIRE_CARE, second, confirm_removal=True)
     assert (r2.inserted, r2.updated, r2.unchanged, r2.records_deleted) == (1, 1, 1, 1)
     rows = stored(analytics, OXFORDSHIRE_CARE)
     assert len(rows) == 3

@@ -1,24 +1,33 @@
 """Partner feeds over HTTP: a partner's system posts a delivery file; the team reads status.
 
-The same services as `accord feeds ingest` / `accord feeds status`, through the gate.
+The same services as `accord feeds ingest` / `accord feeds status`, through the gate. The
+upload is streamed to a temporary file, never held in memory, and refused with 413 past
+`feeds_max_upload_bytes`; the client's file name is only recorded, never used as a path.
+While another writer holds the analytical store the answer is 503 with Retry-After.
 """
 
 from __future__ import annotations
 
 import tempfile
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from fastapi import APIRouter, HTTPException, Response, UploadFile
 
 from accord.accounts.deps import CurrentActor
+from accord.analytics.lock import AnalyticsBusy
 from accord.deps import AppSettings, DbSession
-from accord.feeds.errors import FeedError, UnknownFeed
+from accord.feeds.errors import FeedError, SnapshotShrinks, UnknownFeed
 from accord.feeds.ingest import ingest_file
 from accord.feeds.reader import file_format
 from accord.feeds.status import feed_status
 from accord.gate.types import AccessDenied
+
+_CHUNK = 1024 * 1024
+_NAME_MAX = 255
+_PATH_NAME_MAX = 200  # bytes: under every common filesystem's 255-byte name limit
 
 router = APIRouter(prefix="/api/feeds", tags=["partner feeds"])
 
@@ -26,6 +35,43 @@ router = APIRouter(prefix="/api/feeds", tags=["partner feeds"])
 def _denied(session: DbSession, exc: AccessDenied) -> HTTPException:
     session.commit()  # keep the audited refusal
     return HTTPException(403, {"reason": exc.decision.reason.value, "message": str(exc)})
+
+
+def _busy(session: DbSession, exc: AnalyticsBusy) -> HTTPException:
+    session.rollback()
+    return HTTPException(
+        503,
+        "Another delivery, ingest or sweep is writing the partner data store; nothing was"
+        f" written. Send the file again in {exc.retry_after} seconds.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+def _recorded_name(filename: str | None) -> str:
+    """The client's file name as recorded on the batch: its last part, control characters
+    dropped, at most 255 characters with the type suffix kept."""
+    name = Path((filename or "").replace("\\", "/")).name
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    name = name or "delivery"
+    if len(name) > _NAME_MAX:
+        suffix = Path(name).suffix[:16]
+        name = name[: _NAME_MAX - len(suffix)] + suffix
+    return name
+
+
+def _save_upload(source: BinaryIO, target: Path, limit: int) -> None:
+    """Copy the upload in chunks, refusing it (413) once it passes `limit` bytes."""
+    written = 0
+    with target.open("wb") as out:
+        while chunk := source.read(_CHUNK):
+            written += len(chunk)
+            if written > limit:
+                raise HTTPException(
+                    413,
+                    f"file: the delivery is larger than the {limit:,} bytes this service"
+                    " accepts; nothing was written. Split it, or send a delta.",
+                )
+            out.write(chunk)
 
 
 @router.post("/{partner}/{dataset}/deliveries", status_code=201)
@@ -38,20 +84,28 @@ def deliver(
     settings: AppSettings,
     response: Response,
     register: str = "tvt",
+    confirm_removal: bool = False,
 ) -> dict[str, Any]:
     """Validate, split and load one delivery (CSV, JSON Lines or Parquet, by file name).
 
     201 with the reconciled counts; 200 when this exact file was already ingested (nothing
-    changed); 422 naming the file and columns when the whole file is refused.
+    changed); 422 naming the file and columns when the whole file is refused; 409 when a
+    snapshot would remove more of the dataset than allowed (send `confirm_removal=true` if
+    the partner means it); 413 above the upload limit; 503 with Retry-After while another
+    writer holds the partner data store.
     """
-    name = Path(file.filename or "delivery").name
+    name = _recorded_name(file.filename)
     try:
+        suffix = Path(name).suffix.lower()
         file_format(Path(name))
     except FeedError as exc:
         raise HTTPException(422, f"file: {exc}") from exc
     with tempfile.TemporaryDirectory(prefix="accord-feed-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(file.file.read())
+        # Messages name the file as sent; a name too long for the filesystem is recorded
+        # whole on the batch but saved under a short one.
+        short = len(name.encode()) <= _PATH_NAME_MAX
+        path = Path(folder) / (name if short else f"delivery{suffix}")
+        _save_upload(file.file, path, settings.feeds_max_upload_bytes)
         try:
             result = ingest_file(
                 session,
@@ -61,12 +115,19 @@ def deliver(
                 path=path,
                 register=register,
                 settings=settings,
+                file_name=name,
+                confirm_removal=confirm_removal,
             )
         except AccessDenied as exc:
             raise _denied(session, exc) from exc
+        except AnalyticsBusy as exc:
+            raise _busy(session, exc) from exc
         except UnknownFeed as exc:
             session.rollback()
             raise HTTPException(404, str(exc)) from exc
+        except SnapshotShrinks as exc:
+            session.rollback()
+            raise HTTPException(409, f"file: {exc}") from exc
         except FeedError as exc:
             session.rollback()
             raise HTTPException(422, f"file: {exc}") from exc
@@ -87,4 +148,6 @@ def status(
         rows = feed_status(session, actor=actor, register=register, settings=settings)
     except AccessDenied as exc:
         raise _denied(session, exc) from exc
+    except AnalyticsBusy as exc:
+        raise _busy(session, exc) from exc
     return [asdict(row) for row in rows]

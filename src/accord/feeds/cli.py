@@ -18,6 +18,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.analytics.lock import AnalyticsBusy
 from accord.console import console, err_console
 from accord.feeds.errors import FeedError
 from accord.feeds.ingest import IngestResult, ingest_file
@@ -85,6 +86,12 @@ def ingest_command(
     register: str = REGISTER,
     role: str = typer.Option("partnership-analyst", help="Register role to act as."),
     organisation: str = ORGANISATION,
+    confirm_removal: bool = typer.Option(
+        False,
+        "--confirm-removal",
+        help="Load a snapshot even though it removes more of the dataset than"
+        " ACCORD_FEEDS_SNAPSHOT_MAX_REMOVAL allows (the partner means to remove them).",
+    ),
 ) -> None:
     """Validate, split and load one delivery (CSV, JSON Lines or Parquet)."""
     with _session() as session:
@@ -96,11 +103,16 @@ def ingest_command(
                 dataset=dataset,
                 path=file,
                 register=register,
+                confirm_removal=confirm_removal,
             )
         except AccessDenied as exc:
             session.commit()  # keep the audited refusal
             err_console.print(f"[red]✗[/red] {exc}")
             raise typer.Exit(1) from exc
+        except AnalyticsBusy as exc:
+            session.rollback()
+            err_console.print(f"[red]✗[/red] {exc}; nothing written")
+            raise typer.Exit(3) from exc
         except (FeedError, KeyError) as exc:
             session.rollback()
             err_console.print(f"[red]✗[/red] {exc}")
@@ -142,6 +154,10 @@ def sweep_command(
             session.commit()
             err_console.print(f"[red]✗[/red] {exc}")
             raise typer.Exit(1) from exc
+        except AnalyticsBusy as exc:
+            session.rollback()
+            err_console.print(f"[red]✗[/red] {exc}; nothing written")
+            raise typer.Exit(3) from exc
         session.commit()
     table = Table("feed", "cutoff", "attribute rows removed", "identifier rows removed")
     for r in results:

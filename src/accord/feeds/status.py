@@ -1,7 +1,9 @@
 """Each feed's last delivery, record counts, quarantined rows, and whether it is overdue.
 
 Status holds counts and dates only, no personal data, so it needs the `feeds:status:read`
-permission rather than a gate decision on partner records.
+permission rather than a gate decision on partner records. It counts finished batches only,
+and when no writer holds the analytical store it first repairs a batch a crashed ingest left
+unfinished, so the record counts of both stores agree.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.analytics.engine import AnalyticsEngine
+from accord.analytics.lock import AnalyticsBusy, writer_lock
 from accord.analytics.tables import TableSpec
 from accord.feeds.contracts import contracts
 from accord.feeds.ingest import open_engine
-from accord.feeds.models import FeedBatch, FeedIdentity
+from accord.feeds.models import PENDING, FeedBatch, FeedIdentity
+from accord.feeds.recovery import recover
 from accord.gate.catalogue import Permission
 from accord.gate.service import require
 from accord.gate.types import Actor
@@ -67,11 +71,17 @@ def feed_status(
     engine = engine or open_engine(settings)
     out = []
     try:
+        try:
+            with writer_lock(settings.analytics_path, wait=0):
+                recover(session, engine)
+        except AnalyticsBusy:
+            pass  # a writer is at work: report what is committed
         for contract in contracts(register):
             scope = (
                 FeedBatch.register == register,
                 FeedBatch.partner == contract.partner,
                 FeedBatch.dataset == contract.dataset,
+                FeedBatch.state != PENDING,
             )
             last = session.scalars(
                 select(FeedBatch).where(*scope).order_by(FeedBatch.received_at.desc()).limit(1)
