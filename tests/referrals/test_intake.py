@@ -129,3 +129,80 @@ def test_refused_referral_writes_nothing(session: Session) -> None:
         session.scalar(select(func.count()).select_from(t)) for t in (Case, CaseEvent, Subject)
     ]
     assert before == after
+
+
+@pytest.mark.parametrize(
+    ("override", "field", "message"),
+    [
+        ({"person__date_of_birth": "0001-01-01"}, ("person", "date_of_birth"), "before 1900"),
+        ({"person__postcode": "NOT A PC"}, ("person", "postcode"), "not a UK postcode"),
+        ({"crime__crime_number": "１２３４５６７/26"}, ("crime", "crime_number"), "CRIS number"),
+        ({"person__phone": "+44７７００９００１２３"}, ("person", "phone"), "not a UK phone"),
+        ({"person__given_name": "Am\x1b[2Jelia"}, ("person", "given_name"), "control character"),
+        ({"person__family_name": "Hug\u202ehes"}, ("person", "family_name"), "control character"),
+        ({"person__family_name": "Hu\x00ghes"}, ("person", "family_name"), "a NUL byte"),
+        ({"police_reference": "MPS\x00-1"}, ("police_reference",), "a NUL byte"),
+        ({"consent__captured_by": "PC\x00 1"}, ("consent", "captured_by"), "a NUL byte"),
+        ({"crime__crime_type": "theft\x00"}, ("crime", "crime_type"), "a NUL byte"),
+    ],
+)
+def test_implausible_values_are_refused_naming_the_field(
+    override: dict[str, object], field: tuple[str, ...], message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        PoliceReferralIn.model_validate(referral_body(**override))
+    errors = caught.value.errors()
+    assert any(tuple(e["loc"][: len(field)]) == field and message in e["msg"] for e in errors), (
+        errors
+    )
+
+
+def test_postcode_is_kept_in_its_standard_form() -> None:
+    data = PoliceReferralIn.model_validate(referral_body(person__postcode="se50eg"))
+    assert data.person.postcode == "SE5 0EG"
+
+
+def test_an_address_may_have_line_breaks() -> None:
+    data = PoliceReferralIn.model_validate(referral_body(person__address="12 Acacia Road\nLondon"))
+    assert data.person.address == "12 Acacia Road\nLondon"
+
+
+def _rows_and_keys(session: Session) -> list[int]:
+    from accord.people.crypto import current_crypto
+
+    counts = [session.scalar(select(func.count()).select_from(t)) or 0 for t in (Case, Subject)]
+    return [*counts, len(current_crypto().keystore.subject_ids())]
+
+
+def test_age_that_disagrees_with_the_date_of_birth_is_refused(session: Session) -> None:
+    from accord.cases.errors import InvalidInput
+
+    before = _rows_and_keys(session)
+    with pytest.raises(InvalidInput) as caught:
+        refer(session, person__age=5, person__date_of_birth=dob_for_age(20))
+    assert caught.value.field == "person.age"
+    assert "person.date_of_birth" in caught.value.message
+    assert "gives 20" in caught.value.message
+    assert _rows_and_keys(session) == before
+
+
+def test_age_that_agrees_with_the_date_of_birth_is_kept(session: Session) -> None:
+    accepted = refer(session, person__age=20, person__date_of_birth=dob_for_age(20))
+    case = session.get(Case, accepted.case_id)
+    assert case is not None
+    assert case.age == 20
+
+
+def test_register_without_referrals_is_refused_naming_it(session: Session) -> None:
+    from accord.cases.errors import InvalidInput
+    from accord.register.load import load_file
+    from accord.register.registry import Registry, use_registry
+    from cases.lvws import ROOT, registry
+
+    both = Registry({**registry().registers, "mopac": load_file(ROOT / "registers" / "mopac.yaml")})
+    before = _rows_and_keys(session)
+    with use_registry(both), pytest.raises(InvalidInput) as caught:
+        refer(session, register="mopac")
+    assert caught.value.field == "register"
+    assert "'mopac' does not take referrals" in caught.value.message
+    assert _rows_and_keys(session) == before

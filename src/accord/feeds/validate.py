@@ -18,6 +18,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from accord.analytics.tables import ARROW_TYPES
+from accord.people.plausible import EARLIEST_BIRTH
 from accord.register.schema import FeedContract, FeedField
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -25,7 +26,6 @@ _TRUE = ["true", "t", "yes", "y", "1"]
 _FALSE = ["false", "f", "no", "n", "0"]
 _INTEGER = r"^[+-]?\d+$"
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-EARLIEST_BIRTH = date(1900, 1, 1)
 
 
 @dataclass

@@ -9,13 +9,20 @@ The file has a header row with these columns (any order; blank cells mean "not g
 
 (* required). Dates are ISO (2026-03-27) or UK day-first (27/03/2026); booleans are
 yes/no, true/false, y/n or 1/0. Each good row is received in a savepoint of its own, so a row
-refused at any stage leaves nothing behind; rows read = loaded + rejected, always.
+refused at any stage leaves nothing behind (no case, no subject, no key in the keystore);
+rows read = loaded + rejected, always. A cell holding a control character (a NUL byte, a
+terminal escape) or longer than MAX_CELL characters rejects its row, never the file.
+
+Reasons name the column and the rule, never the value: the rejects file (`write_rejects`)
+holds row numbers, columns and reasons only, and the rejected rows themselves are kept
+sealed (`accord.referrals.rejects`) for correction.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,12 +30,15 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from accord.cases.errors import Conflict, InvalidInput
 from accord.gate.types import AccessDenied, Actor
+from accord.people import plausible
 from accord.referrals import intake
 from accord.referrals.schemas import PoliceReferralIn
+from accord.store.exports import escape_row, unescape_cell
 
 PERSON = (
     "given_name", "family_name", "date_of_birth", "age", "gender", "phone", "email",
@@ -53,6 +63,8 @@ BOOLEANS = {
     "0": False,
 }
 DATES = ("date_of_birth", "crime_date")
+# No column needs more (an address is at most 300); a longer cell is a broken export.
+MAX_CELL = 1000
 
 
 class BadFileError(ValueError):
@@ -62,8 +74,16 @@ class BadFileError(ValueError):
 @dataclass(frozen=True)
 class Rejection:
     row: int  # 1-based data row number (the header is row 0)
-    reasons: tuple[str, ...]
-    values: dict[str, str]
+    reasons: tuple[str, ...]  # "column: why", never quoting the value
+    values: dict[str, str]  # the row as read: kept sealed, never written in plain
+
+    def by_column(self) -> list[tuple[str, str]]:
+        """(column, reason) pairs; a reason about the whole row names the column `row`."""
+        pairs = []
+        for reason in self.reasons:
+            column, sep, why = reason.partition(": ")
+            pairs.append((column, why) if sep and " " not in column else ("row", reason))
+        return pairs
 
 
 @dataclass
@@ -85,14 +105,14 @@ def _date(column: str, text: str) -> str:
             return datetime.strptime(text, pattern).date().isoformat()
         except ValueError:
             continue
-    raise ValueError(f"{column}: {text!r} is not a date like 2026-03-27 or 27/03/2026")
+    raise ValueError(f"{column}: not a date like 2026-03-27 or 27/03/2026")
 
 
 def _bool(column: str, text: str) -> bool:
     try:
         return BOOLEANS[text.lower()]
     except KeyError:
-        raise ValueError(f"{column}: {text!r} is not yes or no") from None
+        raise ValueError(f"{column}: not yes or no") from None
 
 
 def row_to_body(values: dict[str, str]) -> dict[str, Any]:
@@ -103,6 +123,13 @@ def row_to_body(values: dict[str, str]) -> dict[str, Any]:
     converted: dict[str, Any] = {}
     for column, text in cell.items():
         if not text:
+            continue
+        if len(text) > MAX_CELL:
+            problems.append(f"{column}: longer than {MAX_CELL} characters")
+            continue
+        found = plausible.control_character(text, multiline=column == "address")
+        if found is not None:
+            problems.append(f"{column}: contains {found}")
             continue
         try:
             if column in DATES:
@@ -148,6 +175,16 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise BadFileError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+    # The csv module refuses a cell over 131,072 characters by aborting the whole read;
+    # read every cell and let row_to_body reject an over-long one with its row number.
+    limit = csv.field_size_limit(sys.maxsize)
+    try:
+        return _parse(path, text)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _parse(path: Path, text: str) -> tuple[list[str], list[dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
@@ -162,7 +199,19 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
             parts.append("unknown columns " + ", ".join(unknown))
         raise BadFileError(f"{path}: " + "; ".join(parts))
     reader.fieldnames = header
-    return header, [dict(row) for row in reader]
+    try:
+        rows = [_cells(row) for row in reader]
+    except csv.Error as exc:
+        raise BadFileError(f"{path}: line {reader.line_num}: not valid CSV ({exc})") from None
+    return header, rows
+
+
+def _cells(row: dict[str | Any, Any]) -> dict[str, str]:
+    """A row's cells as text; extra cells (a row longer than the header) are dropped, and a
+    quote accord put before a formula-like cell in a file it wrote is taken off."""
+    return {
+        k: unescape_cell(v) for k, v in row.items() if isinstance(k, str) and isinstance(v, str)
+    }
 
 
 def import_rows(
@@ -199,7 +248,10 @@ def import_rows(
             except Conflict as exc:
                 reasons = (str(exc),)
             except AccessDenied as exc:
-                reasons = (f"refused ({exc.decision.reason.value}): {exc}",)
+                reasons = (f"row: refused ({exc.decision.reason.value}): {exc}",)
+            except (DataError, IntegrityError, ValueError) as exc:
+                # the savepoint is rolled back and intake destroyed any key it made
+                reasons = (f"row: could not be stored ({type(exc).__name__})",)
             else:
                 report.loaded += 1
                 service = accepted.proposed_service or "no proposal"
@@ -212,11 +264,15 @@ def import_rows(
     return report
 
 
-def write_rejects(path: Path, header: list[str], rejected: list[Rejection]) -> None:
+REJECTS_HEADER = ("row", "column", "reason")
+
+
+def write_rejects(path: Path, rejected: list[Rejection]) -> None:
+    """One line per reason: row number, column and reason, and no value from the row (the
+    rows themselves are sealed apart, see accord.referrals.rejects)."""
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["row", "errors", *header])
+        writer.writerow(REJECTS_HEADER)
         for item in rejected:
-            writer.writerow(
-                [item.row, " | ".join(item.reasons), *(item.values.get(h, "") for h in header)]
-            )
+            for column, reason in item.by_column():
+                writer.writerow(escape_row([item.row, column, reason]))

@@ -12,6 +12,12 @@ from accord.accounts.actor import role_permissions
 from accord.console import console, err_console
 from accord.gate.types import Actor
 from accord.referrals import bulk
+from accord.referrals.rejects import (
+    SealedRejectsError,
+    open_rejects,
+    seal_rejects,
+    write_for_correction,
+)
 from accord.register.registry import current_registry
 from accord.settings import get_settings
 from accord.store.engine import make_engine, make_session_factory
@@ -45,10 +51,14 @@ def import_file(
         None, "--to", help="Receiving provider (default: the register's lead provider)."
     ),
     rejects: Path | None = typer.Option(
-        None, "--rejects", help="Where to write rejected rows (default: FILE.rejects.csv)."
+        None,
+        "--rejects",
+        help="Where to write the row numbers and reasons (default: FILE.rejects.csv); "
+        "the rows themselves are sealed beside it (.sealed).",
     ),
 ) -> None:
-    """Load the good rows, report each bad row with its reasons, and write them to a rejects file."""
+    """Load the good rows; list each bad row's number, column and reason in a rejects file
+    and keep the bad rows themselves sealed for correction."""
     try:
         reg = current_registry().get(register)
     except KeyError:
@@ -87,9 +97,35 @@ def import_file(
     _summary(report, file)
     if report.rejected:
         target = rejects or file.with_suffix(".rejects.csv")
-        bulk.write_rejects(target, header, report.rejected)
-        console.print(f"rejected rows written to [bold]{target}[/bold]")
+        sealed = target.with_suffix(".sealed")
+        bulk.write_rejects(target, report.rejected)
+        seal_rejects(sealed, header, report.rejected)
+        console.print(f"reasons written to [bold]{target}[/bold]")
+        console.print(
+            f"rejected rows sealed in [bold]{sealed}[/bold] "
+            f"(to correct them: accord referrals rejects open {sealed} --out FILE.csv)"
+        )
         raise typer.Exit(1)
+
+
+rejects_app = typer.Typer(help="Rejected rows of bulk imports, kept sealed.", no_args_is_help=True)
+app.add_typer(rejects_app, name="rejects")
+
+
+@rejects_app.command("open")
+def open_sealed_rejects(
+    sealed: Path = typer.Argument(..., exists=True, dir_okay=False, help="The .sealed file."),
+    out: Path = typer.Option(..., "--out", help="Where to write the rows for correction."),
+) -> None:
+    """Write a bulk import's sealed rejected rows as a CSV to correct and import again."""
+    try:
+        header, rows = open_rejects(sealed)
+    except SealedRejectsError as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    write_for_correction(out, header, [values for _, values in rows])
+    numbers = ", ".join(str(number) for number, _ in rows)
+    console.print(f"{len(rows)} rows (file rows {numbers}) written to [bold]{out}[/bold]")
 
 
 def _summary(report: bulk.ImportReport, file: Path) -> None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-CRIS_PATTERN = re.compile(r"^\d{7}/\d{2}$")
-CAD_PATTERN = re.compile(r"^CAD ?(\d{1,5})/(\d{2})([A-Z]{3})(\d{2})$")
+# ASCII digits only: `\d` would also take full-width and other-script digits.
+CRIS_PATTERN = re.compile(r"^[0-9]{7}/[0-9]{2}$")
+CAD_PATTERN = re.compile(r"^CAD ?([0-9]{1,5})/([0-9]{2})([A-Z]{3})([0-9]{2})$")
 CRIME_NUMBER_FORMATS = "a CRIS number like 1234567/24 or a CAD reference like CAD 1234/23NOV24"
 
 # Crime types a police referral may carry (the police systems' groupings, kebab-case).
@@ -61,17 +62,15 @@ def normalise_crime_number(value: str) -> str:
         try:
             datetime.strptime(f"{day}{month}{year}", "%d%b%y")
         except ValueError:
-            raise ValueError(f"CAD reference {value!r} has no valid call date") from None
+            raise ValueError("the CAD reference has no valid call date") from None
         return f"CAD {number}/{day}{month}{year}"
-    raise ValueError(f"{value!r} is not {CRIME_NUMBER_FORMATS}")
+    raise ValueError(f"not {CRIME_NUMBER_FORMATS}")
 
 
 def check_crime_type(value: str) -> str:
     code = value.strip().lower()
     if code not in CRIME_TYPES:
-        raise ValueError(
-            f"unknown crime type {value!r}; expected one of {', '.join(sorted(CRIME_TYPES))}"
-        )
+        raise ValueError(f"unknown crime type; expected one of {', '.join(sorted(CRIME_TYPES))}")
     return code
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,11 +19,13 @@ from accord.cases import purposes
 from accord.cases.access import authorize
 from accord.cases.errors import Conflict, InvalidInput
 from accord.cases.inputs import loaded_register
-from accord.cases.models import Case
+from accord.cases.models import Case, MatchProposal
 from accord.cases.workflow import add_event
 from accord.consent import ledger
 from accord.gate.types import Action, Actor, Target
+from accord.people import plausible
 from accord.people import service as people
+from accord.people.crypto import current_crypto
 from accord.referrals import codes, routing
 from accord.referrals.matching import index_values, propose_matches
 from accord.referrals.schemas import Person, PoliceReferralIn, ReferralAccepted, ReferralConsent
@@ -68,7 +70,34 @@ def from_police(data: PoliceReferralIn, *, actor: Actor, source: str = "police-a
 
 
 def _register(register_id: str) -> Register:
-    return loaded_register(register_id)
+    register = loaded_register(register_id)
+    if not any(rt.id == purposes.REFERRAL for rt in register.record_types):
+        raise InvalidInput(
+            "register", f"{register_id!r} does not take referrals (no 'referral' record type)"
+        )
+    return register
+
+
+def _check_age(person: Person, on: date) -> None:
+    """An age given with a date of birth must be the age that date gives on the referral's
+    date: one of them is wrong, and routing by age would follow the wrong one."""
+    if person.age is None or person.date_of_birth is None:
+        return
+    expected = codes.age_on(person.date_of_birth, on)
+    if person.age != expected:
+        raise InvalidInput(
+            "person.age",
+            f"{person.age} disagrees with person.date_of_birth, which gives {expected} "
+            f"on the referral date {on.isoformat()}",
+        )
+
+
+def _check_description(text: str | None) -> None:
+    if text is not None:
+        try:
+            plausible.check_text(text, multiline=True)
+        except ValueError as exc:
+            raise InvalidInput("description", str(exc)) from None
 
 
 def _receiver(register: Register, requested: str | None) -> str:
@@ -116,9 +145,7 @@ def _refuse_repeat(session: Session, register_id: str, intake: Intake) -> None:
         )
     )
     if existing is not None:
-        raise Conflict(
-            f"police_reference {intake.police_reference!r} was already received as referral {existing}"
-        )
+        raise Conflict(f"police_reference: already received as referral {existing}")
 
 
 def _source_of(register: Register, actor: Actor) -> frozenset[str]:
@@ -169,6 +196,8 @@ def receive(
         raise InvalidInput("source", f"unknown source {intake.source!r}")
     now = now or datetime.now(UTC)
     register = _register(intake.register)
+    _check_age(intake.person, now.date())
+    _check_description(intake.description)
     receiving = _receiver(register, intake.receiving_organisation)
     _check_requested_service(register, intake.requested_service)
     _refuse_repeat(session, register.id, intake)
@@ -213,13 +242,60 @@ def receive(
         )
 
     subject = people.create_subject(session, register=register.id, organisation=receiving)
+    try:
+        case, matches = _store(
+            session,
+            actor=actor,
+            intake=intake,
+            register=register,
+            subject_id=subject.id,
+            receiving=receiving,
+            proposal=proposal,
+            identity=identity,
+            equality=equality,
+            age=age,
+            domestic_abuse=domestic_abuse,
+            now=now,
+        )
+    except BaseException:
+        # The caller rolls the rows back; the key went to the keystore first and would
+        # outlive them, so it goes too (a refused referral leaves no key behind).
+        current_crypto().keystore.destroy(subject.id)
+        raise
+    return ReferralAccepted(
+        case_id=case.id,
+        subject_id=subject.id,
+        organisation=receiving,
+        proposed_service=proposal.service,
+        proposed_by_rule=proposal.rule,
+        match_proposals=len(matches),
+    )
+
+
+def _store(
+    session: Session,
+    *,
+    actor: Actor,
+    intake: Intake,
+    register: Register,
+    subject_id: uuid.UUID,
+    receiving: str,
+    proposal: routing.Proposal,
+    identity: dict[str, Any],
+    equality: dict[str, str],
+    age: int | None,
+    domestic_abuse: bool,
+    now: datetime,
+) -> tuple[Case, list[MatchProposal]]:
+    """Write the case, its indexes, timeline and consent, and propose matches."""
+    crime = intake.crime or {}
     case = Case(
         id=uuid.uuid4(),
         register=register.id,
         organisation=receiving,
         record_type=purposes.REFERRAL,
         status="referred",
-        subject_id=subject.id,
+        subject_id=subject_id,
         source=intake.source,
         source_organisation=intake.source_organisation,
         police_reference=intake.police_reference,
@@ -229,8 +305,8 @@ def receive(
         age=age,
         vulnerable=intake.person.vulnerable,
         requested_service=intake.requested_service,
-        identity=people.seal(session, subject_id=subject.id, values=identity),
-        equality=people.seal(session, subject_id=subject.id, values=equality) if equality else None,
+        identity=people.seal(session, subject_id=subject_id, values=identity),
+        equality=people.seal(session, subject_id=subject_id, values=equality) if equality else None,
         consent_captured_by=intake.consent.captured_by,
         consent_captured_at=intake.consent.captured_at,
         consent_channel=intake.consent.channel,
@@ -241,7 +317,7 @@ def receive(
     )
     session.add(case)
     session.flush()
-    people.index_values(session, subject_id=subject.id, values=index_values(identity))
+    people.index_values(session, subject_id=subject_id, values=index_values(identity))
     add_event(session, case, actor, "received", now, channel=intake.source, position=1)
     add_event(
         session,
@@ -257,14 +333,7 @@ def receive(
     matches = propose_matches(
         session, actor=matching_actor(register.id, receiving), case=case, values=identity
     )
-    return ReferralAccepted(
-        case_id=case.id,
-        subject_id=subject.id,
-        organisation=receiving,
-        proposed_service=proposal.service,
-        proposed_by_rule=proposal.rule,
-        match_proposals=len(matches),
-    )
+    return case, matches
 
 
 def _record_consent(

@@ -19,6 +19,7 @@ from accord.deps import DbSession
 from accord.enquiries import service as enquiries
 from accord.enquiries.schemas import EnquiryIn
 from accord.gate.types import AccessDenied
+from accord.people import plausible
 from accord.referrals import codes, intake, routing
 from accord.referrals.public import public_actor
 from accord.referrals.schemas import Person, ReferralConsent
@@ -104,6 +105,10 @@ async def self_referral(request: Request, session: DbSession, _csrf: CsrfChecked
             errors["crime_number"] = (
                 f"Enter the crime number as {codes.CRIME_NUMBER_FORMATS}, or leave it blank"
             )
+    if values.get("description"):
+        found = plausible.control_character(values["description"], multiline=True)
+        if found is not None:
+            errors["description"] = f"Remove {found} from what happened"
     if values.get("consent") != "yes":
         errors["consent"] = (
             "Tick the box to confirm you agree to us contacting you and keeping your details"

@@ -4,16 +4,35 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from accord.keys import normalise
+from accord.people import plausible
 from accord.referrals import codes
 
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    # Free-text fields that may hold line breaks; every other text field is one line.
+    MULTILINE: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value: object, info: ValidationInfo) -> object:
+        # A NUL byte cannot be stored and an escape sequence rewrites a reader's terminal.
+        if isinstance(value, str):
+            plausible.check_text(value, multiline=info.field_name in cls.MULTILINE)
+        return value
 
 
 class ReferralConsent(_In):
@@ -46,7 +65,7 @@ class ReferralConsent(_In):
     def _channel(cls, value: str) -> str:
         if value not in codes.CONSENT_CHANNELS:
             raise ValueError(
-                f"unknown channel {value!r}; expected one of {', '.join(sorted(codes.CONSENT_CHANNELS))}"
+                f"unknown channel; expected one of {', '.join(sorted(codes.CONSENT_CHANNELS))}"
             )
         return value
 
@@ -71,20 +90,20 @@ class Person(_In):
     religion: str | None = Field(default=None, max_length=100)
     vulnerable: bool = False
 
+    MULTILINE = frozenset({"address"})
+
     @field_validator("date_of_birth")
     @classmethod
-    def _dob_past(cls, value: date | None) -> date | None:
-        if value is not None and value > datetime.now(UTC).date():
-            raise ValueError("date of birth is in the future")
+    def _dob_plausible(cls, value: date | None) -> date | None:
+        if value is not None:
+            plausible.check_birth_date(value, today=datetime.now(UTC).date())
         return value
 
     @field_validator("gender")
     @classmethod
     def _gender(cls, value: str | None) -> str | None:
         if value is not None and value.lower() not in codes.GENDERS:
-            raise ValueError(
-                f"unknown gender {value!r}; expected one of {', '.join(sorted(codes.GENDERS))}"
-            )
+            raise ValueError(f"unknown gender; expected one of {', '.join(sorted(codes.GENDERS))}")
         return value.lower() if value else None
 
     @field_validator("phone")
@@ -92,10 +111,12 @@ class Person(_In):
     def _phone(cls, value: str | None) -> str | None:
         if value is not None:
             try:
+                if not plausible.ascii_digits(value):
+                    raise ValueError
                 normalise.phone(value)
             except ValueError:
                 raise ValueError(
-                    f"{value!r} is not a UK phone number (starting 0 or +44) or a +country number"
+                    "not a UK phone number (starting 0 or +44) or a +country number"
                 ) from None
         return value
 
@@ -104,11 +125,7 @@ class Person(_In):
     def _postcode(cls, value: str | None) -> str | None:
         if not value:
             return None
-        try:
-            normalise.postcode(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a UK postcode") from None
-        return " ".join(value.upper().split())
+        return plausible.uk_postcode(value)
 
     @model_validator(mode="after")
     def _contactable(self) -> Person:
@@ -182,6 +199,8 @@ class MatchOut(BaseModel):
 
 
 class MatchDecisionIn(_In):
+    MULTILINE = frozenset({"reason"})
+
     decision: Literal["confirmed", "rejected"]
     reason: str = Field(min_length=1, max_length=500)
 
