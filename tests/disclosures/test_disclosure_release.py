@@ -1,0 +1,194 @@
+"""Releasing an approved risk-of-harm request: once only, even when two releases race, and
+with the values the record holds in the categories its register names."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from accord.accounts.deps import current_actor
+from accord.cases import workflow
+from accord.cases.schemas import AssignmentIn
+from accord.consent.ledger import record_consent
+from accord.disclosures.models import DisclosureEntry, DisclosureRequest
+from accord.disclosures.requests import AlreadyReleased, decide, release, request_disclosure
+from accord.gate.types import Actor, Target
+from accord.people.service import create_subject, erase_subject
+from accord.referrals import intake
+from accord.referrals.schemas import Person, ReferralConsent
+from accord.register.load import digest, load_file
+from accord.register.registry import Registry, use_registry
+from accord.register.schema import Register
+
+RISK = "Partner has threatened to kill her this week and has access to a knife."
+NECESSITY = "Police need the address to carry out a welfare check today; nothing else."
+RECORD = {"name": "Jo Bloggs", "address": "1 High St", "phone": "07700900000", "needs": "x"}
+CAMBS_HUB = Path(__file__).resolve().parents[2] / "registers" / "cambs-hub.yaml"
+
+
+def _logged(session: Session, subject_id: uuid.UUID) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(DisclosureEntry)
+            .where(DisclosureEntry.subject_id == subject_id)
+        )
+        or 0
+    )
+
+
+def test_a_release_racing_another_is_refused_and_logs_nothing(
+    engine: Engine, register: Register, caseworker: Actor, manager: Actor
+) -> None:
+    """The second of two releases that both saw the request approved (read before the first
+    committed) is refused by the conditional update, not logged a second time."""
+    setup = Session(engine, expire_on_commit=False)
+    subject = create_subject(setup, register=register.id, organisation="hub")
+    subject_id = subject.id
+    target = Target(
+        register=register.id,
+        record_type="case",
+        owner_organisation="hub",
+        record_id=uuid.uuid4(),
+        subject_ids=(subject_id,),
+        assigned_user=caseworker.id,
+    )
+    try:
+        pending = request_disclosure(
+            setup,
+            actor=caseworker,
+            target=target,
+            subject_id=subject_id,
+            recipient="police-safeguarding",
+            fields=["name", "address"],
+            risk=RISK,
+            risk_level="high",
+            necessity=NECESSITY,
+        )
+        decide(setup, actor=manager, request_id=pending.id, approve=True)
+        setup.commit()
+
+        first = Session(engine, expire_on_commit=False)
+        second = Session(engine, expire_on_commit=False)
+        try:
+            # Both see the request approved before either releases it.
+            for racer in (first, second):
+                assert racer.get_one(DisclosureRequest, pending.id).state == "approved"
+                racer.commit()
+            release(first, actor=caseworker, request_id=pending.id, target=target, values=RECORD)
+            first.commit()
+            with pytest.raises(AlreadyReleased, match="already released"):
+                release(
+                    second, actor=caseworker, request_id=pending.id, target=target, values=RECORD
+                )
+        finally:
+            first.close()
+            second.close()
+        assert _logged(setup, subject_id) == 1
+    finally:
+        setup.rollback()
+        erase_subject(setup, subject_id=subject_id)
+        setup.commit()
+        setup.close()
+
+
+@pytest.fixture
+def hub() -> Iterator[Register]:
+    register = load_file(CAMBS_HUB)
+    with use_registry(Registry({register.id: register})):
+        yield register
+
+
+def _hub_actor(register: Register, role: str, teams: tuple[str, ...] = ()) -> Actor:
+    return Actor(
+        id=uuid.uuid4(),
+        kind="user",
+        organisation="cambs-hub",
+        roles=frozenset({role}),
+        permissions=frozenset(register.role(role).permissions),
+        teams=frozenset(teams),
+        name=role,
+    )
+
+
+def test_name_and_address_are_released_from_the_sealed_record(
+    app: FastAPI, client: TestClient, session: Session, hub: Register
+) -> None:
+    caseworker = _hub_actor(hub, "caseworker")
+    manager = _hub_actor(hub, "team-manager", teams=("intake",))
+    accepted = intake.receive(
+        session,
+        actor=caseworker,
+        intake=intake.Intake(
+            register="cambs-hub",
+            person=Person(
+                given_name="Hannah",
+                family_name="Walker",
+                phone="07700 900321",
+                address="4 Mill Road, Cambridge",
+            ),
+            consent=ReferralConsent(
+                given=True,
+                captured_by="the person (self-referral form)",
+                captured_at=datetime.now(UTC),
+                channel="online",
+            ),
+            source="self-referral",
+            receiving_organisation="cambs-hub",
+        ),
+    )
+    record_consent(
+        session,
+        actor=caseworker,
+        subject_id=accepted.subject_id,
+        register="cambs-hub",
+        controller="cambs-hub",
+        purpose="victim-support",
+        state="given",
+        channel="web-form",
+        notice_digest=digest(hub),
+    )
+    workflow.assign(
+        session,
+        actor=manager,
+        case_id=accepted.case_id,
+        data=AssignmentIn(user_id=caseworker.id, team="intake"),
+    )
+    session.commit()
+
+    app.dependency_overrides[current_actor] = lambda: caseworker
+    raised = client.post(
+        "/api/disclosures/requests",
+        json={
+            "record_id": str(accepted.case_id),
+            "recipient": "emergency-services",
+            "fields": ["name", "address"],
+            "risk": RISK,
+            "risk_level": "high",
+            "necessity": NECESSITY,
+        },
+    )
+    assert raised.status_code == 201, raised.text
+    request_id = raised.json()["id"]
+    app.dependency_overrides[current_actor] = lambda: manager
+    decided = client.post(
+        f"/api/disclosures/requests/{request_id}/decision", json={"approve": True}
+    )
+    assert decided.status_code == 200, decided.text
+
+    app.dependency_overrides[current_actor] = lambda: caseworker
+    released = client.post(f"/api/disclosures/requests/{request_id}/release", json={})
+    assert released.status_code == 200, released.text
+    values = released.json()["values"]
+    assert values["address"] == {"address": "4 Mill Road, Cambridge"}
+    assert values["name"] == {"given_name": "Hannah", "family_name": "Walker"}
+    assert "07700" not in released.text  # contact details were not approved
+    assert released.json()["disclosure"]["fields"] == ["name", "address"]
