@@ -14,6 +14,7 @@ from accord.cases.http import api_errors
 from accord.cases.schemas import (
     AssignmentIn,
     CaseOut,
+    CaseStatus,
     CaseSummary,
     CloseIn,
     ContactIn,
@@ -35,10 +36,10 @@ def list_cases(
     session: DbSession,
     actor: CurrentActor,
     register: str | None = None,
-    status: str | None = Query(
-        None, description="referred, contacting, engaged, not-taken-up, closed"
+    status: CaseStatus | None = None,
+    service: str | None = Query(
+        None, description="A service of the register: confirmed, or proposed if none yet."
     ),
-    service: str | None = Query(None, description="Confirmed service, or proposed if none yet."),
     received_from: datetime | None = None,
     received_to: datetime | None = None,
     limit: Limit = 50,

@@ -180,6 +180,7 @@ def list_complaints(
     limit: int = 50,
     offset: int = 0,
 ) -> Page[ComplaintOut]:
+    loaded_register(register, location="query")
     scope = gate.visible(
         session,
         actor=actor,

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from accord.accounts.deps import CurrentActor
 from accord.cases import complaints
 from accord.cases.http import ERROR_RESPONSES as _ERRORS
 from accord.cases.http import api_errors
-from accord.cases.schemas import ComplaintIn, ComplaintOut, ComplaintUpdateIn, Page
+from accord.cases.schemas import (
+    ComplaintIn,
+    ComplaintOut,
+    ComplaintStatus,
+    ComplaintUpdateIn,
+    Page,
+)
 from accord.deps import DbSession
 from accord.paging import Limit, Offset
 
@@ -31,7 +37,7 @@ def list_complaints(
     session: DbSession,
     actor: CurrentActor,
     register: str = "lvws",
-    status: str | None = Query(None, description="open, responded, closed"),
+    status: ComplaintStatus | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[ComplaintOut]:

@@ -8,12 +8,14 @@ class CaseworkError(Exception):
 
 
 class InvalidInput(CaseworkError):  # noqa: N818 (reads as the condition: raise InvalidInput)
-    """Input the register or the record's state cannot accept; names the field and why."""
+    """Input the register or the record's state cannot accept; names the field and why.
+    `location` is where the field was given: the request body, or the query of a list."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, location: str = "body") -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.location = location
 
 
 class NotFound(CaseworkError):  # noqa: N818 (reads as the condition)

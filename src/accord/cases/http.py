@@ -24,9 +24,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, str]] = {
 }
 
 
-def unprocessable(field: str, message: str) -> HTTPException:
+def unprocessable(field: str, message: str, location: str = "body") -> HTTPException:
     """The shape FastAPI gives its own validation errors, so clients parse one format."""
-    loc = ["body", *field.split(".")]
+    loc = [location, *field.split(".")]
     return HTTPException(
         status_code=422, detail=[{"loc": loc, "msg": message, "type": "value_error"}]
     )
@@ -48,7 +48,7 @@ def api_errors(session: Session) -> Iterator[None]:
         raise HTTPException(status_code=404, detail=f"{exc.what.capitalize()} not found.") from None
     except InvalidInput as exc:
         session.rollback()
-        raise unprocessable(exc.field, exc.message) from None
+        raise unprocessable(exc.field, exc.message, exc.location) from None
     except (ConsentError, DisclosureError) as exc:
         session.rollback()
         field, _, message = str(exc).partition(": ")

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from accord.cases.errors import InvalidInput
 from accord.register.registry import current_registry
 from accord.register.schema import Register
 
 
-def loaded_register(register_id: str) -> Register:
-    """The register, or InvalidInput naming the `register` field."""
+def loaded_register(register_id: str, *, location: str = "body") -> Register:
+    """The register, or InvalidInput naming the `register` field and the loaded ones."""
+    registry = current_registry()
     try:
-        return current_registry().get(register_id)
+        return registry.get(register_id)
     except KeyError:
-        raise InvalidInput("register", f"no register {register_id!r} is loaded") from None
+        loaded = ", ".join(sorted(registry.registers)) or "none"
+        raise InvalidInput(
+            "register",
+            f"no register {register_id!r} is loaded (loaded: {loaded})",
+            location=location,
+        ) from None
+
+
+def one_of(name: str, value: str | None, allowed: Iterable[str]) -> str | None:
+    """A list filter's value when it is one of `allowed`, else InvalidInput naming the query
+    parameter and the values it takes (an unknown value is a mistake, not an empty list)."""
+    known = sorted(set(allowed))
+    if value is not None and value not in known:
+        raise InvalidInput(
+            name, f"{value!r} is not one of {', '.join(known) or 'none'}", location="query"
+        )
+    return value
 
 
 def organisation_in(register: Register, organisation: str) -> str:

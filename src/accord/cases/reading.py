@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from accord.cases import purposes
 from accord.cases.access import load_case, shares_of
 from accord.cases.clock import aware
-from accord.cases.inputs import loaded_register
+from accord.cases.inputs import loaded_register, one_of
 from accord.cases.models import Case, CaseEvent, CaseShare
 from accord.cases.schemas import CaseOut, CaseSummary, Page, TimelineEntry
 from accord.gate import service as gate
@@ -123,10 +123,12 @@ def list_cases(
     register_ids = (
         [register] if register else [r.id for r in registry.registers_of(actor.organisation)]
     )
+    registers = [loaded_register(r, location="query") for r in register_ids]
+    one_of("service", service, (s.id for reg in registers for s in reg.services))
     clauses: list[ColumnElement[bool]] = []
     denial: AccessDenied | None = None
-    for register_id in register_ids:
-        reg = loaded_register(register_id)
+    for reg in registers:
+        register_id = reg.id
         for record_type in CASE_TYPES:
             if not any(rt.id == record_type for rt in reg.record_types):
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from accord.accounts.deps import CurrentActor
 from accord.cases.http import ERROR_RESPONSES as _ERRORS
@@ -12,7 +12,7 @@ from accord.cases.http import api_errors
 from accord.cases.schemas import Page
 from accord.deps import DbSession
 from accord.enquiries import service
-from accord.enquiries.schemas import EnquiryIn, EnquiryOut
+from accord.enquiries.schemas import Channel, EnquiryIn, EnquiryOut, EnquiryStatus
 from accord.paging import Limit, Offset
 
 router = APIRouter(prefix="/api/enquiries", tags=["enquiries"])
@@ -32,8 +32,8 @@ def list_enquiries(
     session: DbSession,
     actor: CurrentActor,
     register: str = "lvws",
-    channel: str | None = Query(None, pattern="^(phone|email|live-chat|web)$"),
-    status: str | None = Query(None, description="open, closed"),
+    channel: Channel | None = None,
+    status: EnquiryStatus | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[EnquiryOut]:

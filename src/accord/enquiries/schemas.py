@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 Channel = Literal["phone", "email", "live-chat", "web"]
+EnquiryStatus = Literal["open", "closed"]  # the values the list's `status` filter takes
 
 
 class EnquiryIn(BaseModel):

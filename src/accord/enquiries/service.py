@@ -180,7 +180,7 @@ def list_enquiries(
     offset: int = 0,
 ) -> Page[EnquiryOut]:
     """Enquiries of every channel the caller may list, newest first, with the total."""
-    reg = loaded_register(register)
+    reg = loaded_register(register, location="query")
     types = [purposes.ENQUIRY_TYPES[channel]] if channel else list(purposes.ENQUIRY_TYPES.values())
     clauses = []
     denial: AccessDenied | None = None

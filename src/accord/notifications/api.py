@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from accord.accounts.deps import CurrentActor
+from accord.cases.http import unprocessable
 from accord.deps import DbSession
 from accord.gate.types import Target
 from accord.notifications import queue, service
@@ -17,6 +18,7 @@ from accord.notifications.models import FairProcessingNotice
 from accord.panels.access import NotFound, agencies_of, case_purpose, case_target
 from accord.panels.http import ERRORS, api_errors
 from accord.panels.models import CaseParty, SafetyCase
+from accord.register.registry import current_registry
 
 router = APIRouter(prefix="/api/notifications", tags=["notifications"])
 
@@ -134,6 +136,11 @@ def pending(
     limit: int = Query(100, ge=1, le=500),
 ) -> list[PendingOut]:
     """People in the caller's cases not yet told their data is processed, oldest first."""
+    loaded = sorted(current_registry().registers)
+    if register not in loaded:
+        raise unprocessable(
+            "register", f"no register {register!r} is loaded (loaded: {', '.join(loaded)})", "query"
+        )
     with api_errors(session):
         found = queue.pending_notifications(session, actor=actor, register=register, limit=limit)
         session.commit()
