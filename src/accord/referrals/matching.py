@@ -2,6 +2,8 @@
 
 Candidates come from the keyed blind indexes (exact name and date of birth, email, phone,
 crime number, postcode), limited to people with a case the organisation holds or was sent.
+The search is bounded: a postcode brings at most POSTCODE_CANDIDATES people (the most
+recently referred), so thousands of earlier referrals in one street cost no more than a few.
 Each candidate's identifiers are then decrypted through the gate and compared fuzzily
 (rapidfuzz on the whole name, Jaro-Winkler on the family name, the date of birth allowing a
 transposed day and month), so a typo or a changed email still finds them. Nothing is merged:
@@ -18,7 +20,7 @@ from typing import Any
 
 import jellyfish
 from rapidfuzz import fuzz
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from accord.cases import purposes
@@ -33,6 +35,12 @@ from accord.people.models import Subject, SubjectIndex, SubjectState
 PROPOSE_AT = 0.75  # overall score from which a caseworker is asked
 MIN_NAME = 0.6  # below this the names are different people sharing a phone or address
 MAX_CANDIDATES = 25
+# A postcode is shared by a whole street or estate (thousands of earlier referrals in a
+# busy one): it brings at most this many candidates, the most recently referred first, so
+# the search costs the same however many people live there. None: no bound (benchmarks).
+POSTCODE_CANDIDATES: int | None = MAX_CANDIDATES
+# The identifiers that single out one person; a postcode does not.
+STRONG_KINDS = ("name_dob", "email", "phone", "crime_number")
 NAME_CATEGORIES = ("name", "date-of-birth", "contact-details")
 
 
@@ -131,11 +139,37 @@ def candidates(
             pairs.append((kind, indexer.digest(kind, value)))
         except ValueError:
             continue  # a value the index cannot normalise finds nobody
+    found: dict[uuid.UUID, set[str]] = defaultdict(set)
+    strong = [(k, d) for k, d in pairs if k in STRONG_KINDS]
+    weak = [(k, d) for k, d in pairs if k not in STRONG_KINDS]
+    # Each strong identifier names few people; a bound still stops a shared phone (a refuge's
+    # switchboard) from costing as much as a postcode.
+    for subject_id, kind in _matching(
+        session, strong, register, organisation, exclude, limit=MAX_CANDIDATES * len(strong)
+    ):
+        found[subject_id].add(kind)
+    for subject_id, kind in _matching(
+        session, weak, register, organisation, exclude, limit=POSTCODE_CANDIDATES
+    ):
+        found[subject_id].add(kind)
+    return dict(found)
+
+
+def _matching(
+    session: Session,
+    pairs: list[tuple[str, str]],
+    register: str,
+    organisation: str,
+    exclude: uuid.UUID,
+    *,
+    limit: int | None,
+) -> list[tuple[uuid.UUID, str]]:
+    """(subject, kind) rows sharing one of the digests, most recently referred first."""
     if not pairs:
-        return {}
+        return []
     shared = select(CaseShare.case_id).where(CaseShare.organisation == organisation)
-    rows = session.execute(
-        select(SubjectIndex.subject_id, SubjectIndex.kind)
+    query = (
+        select(SubjectIndex.subject_id, SubjectIndex.kind, func.max(Case.received_at))
         .join(Subject, Subject.id == SubjectIndex.subject_id)
         .join(Case, Case.subject_id == SubjectIndex.subject_id)
         .where(
@@ -146,12 +180,12 @@ def candidates(
             Case.register == register,
             or_(Case.organisation == organisation, Case.id.in_(shared)),
         )
-        .distinct()
+        .group_by(SubjectIndex.subject_id, SubjectIndex.kind)
+        .order_by(func.max(Case.received_at).desc(), SubjectIndex.subject_id)
     )
-    found: dict[uuid.UUID, set[str]] = defaultdict(set)
-    for subject_id, kind in rows:
-        found[subject_id].add(kind)
-    return dict(found)
+    if limit is not None:
+        query = query.limit(limit)
+    return [(subject_id, kind) for subject_id, kind, _ in session.execute(query)]
 
 
 def _latest_cases(session: Session, register: str, subject_ids: list[uuid.UUID]) -> list[Case]:
