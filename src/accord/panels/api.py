@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Literal
 
 from fastapi import APIRouter
 
@@ -89,7 +88,7 @@ def list_cases(
     actor: CurrentActor,
     service: str,
     register: str = "hounslow",
-    status: Literal["open", "closed"] | None = None,
+    status: str | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[CaseSummary]:
@@ -271,6 +270,7 @@ def get_agenda(meeting_id: uuid.UUID, session: DbSession, actor: CurrentActor) -
         location=None,
         status=found.status,
         items=[AgendaItemOut(**vars(item)) for item in found.items],
+        others=found.others,
     )
 
 

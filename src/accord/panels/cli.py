@@ -54,6 +54,8 @@ def agenda(
             str(item.case_id),
         )
     console.print(table)
+    if found.others:
+        console.print(f"{found.others} other case(s) listed that you may not see.")
 
 
 @app.command("meetings")

@@ -11,13 +11,16 @@ from sqlalchemy.orm import Session
 
 from accord.consent.access import record_event, require
 from accord.gate.catalogue import Permission
-from accord.gate.types import Action, Actor
+from accord.gate.service import authorize
+from accord.gate.types import AccessDenied, Action, Actor
 from accord.panels.access import (
     PANEL_SERVICES,
     NotFound,
     PanelError,
+    agencies_of,
     aware,
     case_purpose,
+    case_target,
     load_case,
     note_category,
 )
@@ -28,6 +31,29 @@ from accord.register.registry import current_registry
 from accord.store.base import utcnow
 
 MIN_MINUTES_CHARS = 10
+# A sitting is scheduled for the near future or recorded for the past, never for a date no
+# panel could meet on (a typo such as 9999-12-31 would sort it above every real meeting).
+EARLIEST_MEETING = date(2000, 1, 1)
+MAX_YEARS_AHEAD = 2
+
+
+def check_meeting_date(held_on: date, *, today: date | None = None) -> None:
+    """Refuse a meeting date before 2000 or more than two years ahead, naming the field."""
+    today = today or date.today()
+    latest = _years_after(today, MAX_YEARS_AHEAD)
+    if held_on < EARLIEST_MEETING:
+        raise PanelError(f"held_on: {held_on} is before {EARLIEST_MEETING}; check the year")
+    if held_on > latest:
+        raise PanelError(
+            f"held_on: {held_on} is more than {MAX_YEARS_AHEAD} years ahead (latest {latest})"
+        )
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year without it
+        return day.replace(year=day.year + years, day=28)
 
 
 def schedule_meeting(
@@ -47,6 +73,7 @@ def schedule_meeting(
         raise PanelError(f"panel: {panel!r} is not a risk panel of register {register!r}")
     if not chair.strip():
         raise PanelError("chair: name who chairs the meeting")
+    check_meeting_date(held_on)
     meeting = PanelMeeting(
         register_id=register,
         organisation=reg.service(panel).organisation,
@@ -119,11 +146,15 @@ class Agenda:
     chair: str
     status: str
     items: list[AgendaItem]
+    # Cases on the agenda the reader may not see (another organisation's, not shared with
+    # theirs, or outside their caseload): counted, never identified.
+    others: int = 0
 
 
 def agenda(session: Session, *, actor: Actor, meeting_id: uuid.UUID) -> Agenda:
-    """The meeting's agenda: case references and risk levels in order (no personal details;
-    each case is opened through the gate)."""
+    """The meeting's agenda: case references and risk levels in order (no personal details),
+    each case shown only when the gate lets this reader read it (audited); the rest are
+    counted in `others`."""
     require(actor, Permission.PANEL_CASE_READ, session=session)
     meeting = _meeting(session, meeting_id)
     rows = session.execute(
@@ -143,6 +174,7 @@ def agenda(session: Session, *, actor: Actor, meeting_id: uuid.UUID) -> Agenda:
             discussed=listing.discussed_at is not None,
         )
         for listing, case in rows
+        if _may_see(session, actor, case)
     ]
     return Agenda(
         meeting_id=meeting.id,
@@ -151,7 +183,29 @@ def agenda(session: Session, *, actor: Actor, meeting_id: uuid.UUID) -> Agenda:
         chair=meeting.chair,
         status=meeting.status,
         items=items,
+        others=len(rows) - len(items),
     )
+
+
+def _may_see(session: Session, actor: Actor, case: SafetyCase) -> bool:
+    """Whether the reader may see this listed case (its reference and risk level): the gate
+    decides and audits for the owner's staff and agencies it is shared with; another
+    organisation's unshared case is passed over without asking (nothing was opened)."""
+    agencies = agencies_of(session, case.id)
+    if actor.kind != "system" and actor.organisation not in {case.organisation, *agencies}:
+        return False
+    try:
+        authorize(
+            session,
+            actor=actor,
+            purpose=case_purpose(case),
+            action=Action.READ,
+            target=case_target(case, agencies),
+            categories=(),
+        )
+    except AccessDenied:
+        return False  # audited as refused
+    return True
 
 
 def record_minutes(

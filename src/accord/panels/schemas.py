@@ -87,7 +87,10 @@ class AgendaItemOut(BaseModel):
 
 
 class AgendaOut(MeetingOut):
-    items: list[AgendaItemOut]
+    items: list[AgendaItemOut] = Field(description="The listed cases you may see, in order.")
+    others: int = Field(
+        0, description="How many other cases are listed that you may not see (not identified)."
+    )
 
 
 class MinutesIn(In):

@@ -1,0 +1,152 @@
+"""A meeting's agenda shows each reader only the cases they may read (audited), and counts
+the others without identifying them; meeting dates a panel could not sit on are refused."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from accord.accounts.deps import current_actor
+from accord.gate import audit
+from accord.gate.types import Actor
+from accord.panels.actions import add_action
+from accord.panels.cases import PartyIn, open_case
+from accord.panels.meetings import list_case, schedule_meeting
+from accord.panels.models import SafetyCase
+from accord.register.schema import Register
+from panels.hounslow import hounslow_actor
+
+
+def _marac(session: Session, coordinator: Actor, name: str) -> uuid.UUID:
+    case = open_case(
+        session,
+        actor=coordinator,
+        register="hounslow",
+        service="marac",
+        parties=[PartyIn("victim", {"name": name})],
+        referral={"referral-forms": "DASH: 17"},
+        risk_level="high",
+        referred_by="metropolitan-police",
+    )
+    return case.id
+
+
+def _reads(session: Session, actor: Actor, subject_id: uuid.UUID) -> int:
+    return sum(
+        1
+        for item in audit.history(session, subject_id=subject_id)
+        if item.actor_id == actor.id and item.action == "read" and item.outcome == "allowed"
+    )
+
+
+def test_a_partner_sees_only_the_cases_shared_with_it(
+    app: FastAPI,
+    client: TestClient,
+    session: Session,
+    hounslow: Register,
+    coordinator: Actor,
+    police_partner: Actor,
+) -> None:
+    shared = _marac(session, coordinator, "Asha Shared")
+    unshared = _marac(session, coordinator, "Bea Unshared")
+    meeting = schedule_meeting(
+        session,
+        actor=coordinator,
+        register="hounslow",
+        panel="marac",
+        held_on=date.today(),
+        chair="DI Chair",
+    )
+    for case_id in (shared, unshared):
+        list_case(session, actor=coordinator, meeting_id=meeting.id, case_id=case_id)
+    # An action owned by the police shares the first case with them.
+    add_action(
+        session,
+        actor=coordinator,
+        case_id=shared,
+        owner_agency="metropolitan-police",
+        description="Flag address for urgent response",
+        due_on=date.today() + timedelta(days=7),
+    )
+    session.commit()
+    shared_subject = session.get_one(SafetyCase, shared).subject_id
+    unshared_case = session.get_one(SafetyCase, unshared)
+
+    police_token = replace(police_partner, id=uuid.uuid4(), kind="token")
+    fire = hounslow_actor(
+        hounslow, "partner-agency", organisation="london-fire-brigade", teams=("marac",)
+    )
+    for partner in (police_partner, police_token):
+        app.dependency_overrides[current_actor] = lambda partner=partner: partner
+        answer = client.get(f"/api/panels/meetings/{meeting.id}")
+        assert answer.status_code == 200, answer.text
+        assert [i["case_id"] for i in answer.json()["items"]] == [str(shared)]
+        assert answer.json()["others"] == 1
+        assert str(unshared) not in answer.text
+        assert unshared_case.reference not in answer.text
+        assert _reads(session, partner, shared_subject) == 1
+        assert _reads(session, partner, unshared_case.subject_id) == 0
+
+    app.dependency_overrides[current_actor] = lambda: fire
+    answer = client.get(f"/api/panels/meetings/{meeting.id}")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["items"] == []
+    assert answer.json()["others"] == 2
+
+    app.dependency_overrides[current_actor] = lambda: coordinator
+    full = client.get(f"/api/panels/meetings/{meeting.id}").json()
+    assert [i["case_id"] for i in full["items"]] == [str(shared), str(unshared)]
+    assert full["others"] == 0
+
+
+@pytest.mark.parametrize(
+    "held_on",
+    [
+        date(9999, 12, 31),
+        date.today() + timedelta(days=2 * 366 + 1),
+        date(1999, 12, 31),
+        date(1, 1, 1),
+    ],
+)
+def test_implausible_meeting_dates_are_refused(
+    app: FastAPI,
+    client: TestClient,
+    session: Session,
+    hounslow: Register,
+    coordinator: Actor,
+    held_on: date,
+) -> None:
+    app.dependency_overrides[current_actor] = lambda: coordinator
+    refused = client.post(
+        "/api/panels/meetings",
+        json={"panel": "marac", "held_on": held_on.isoformat(), "chair": "DI Chair"},
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["detail"][0]["loc"] == ["body", "held_on"]
+    listed = client.get("/api/panels/meetings", params={"panel": "marac"})
+    assert listed.json()["total"] == 0
+
+
+@pytest.mark.parametrize("days", [-365 * 20, 0, 365 * 2 - 1])
+def test_plausible_meeting_dates_are_accepted(
+    app: FastAPI,
+    client: TestClient,
+    session: Session,
+    hounslow: Register,
+    coordinator: Actor,
+    days: int,
+) -> None:
+    app.dependency_overrides[current_actor] = lambda: coordinator
+    held_on = date.today() + timedelta(days=days)
+    made = client.post(
+        "/api/panels/meetings",
+        json={"panel": "marac", "held_on": held_on.isoformat(), "chair": "DI Chair"},
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["held_on"] == held_on.isoformat()
