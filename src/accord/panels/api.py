@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Literal
 
 from fastapi import APIRouter
 
@@ -88,7 +89,7 @@ def list_cases(
     actor: CurrentActor,
     service: str,
     register: str = "hounslow",
-    status: str | None = None,
+    status: Literal["open", "closed"] | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[CaseSummary]:
