@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import importlib
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from accord import __version__
 from accord.settings import Settings, get_settings
 from accord.store.engine import make_engine, make_session_factory
+from accord.web.headers import SecurityHeaders
+from accord.web.health import UNREACHABLE, database_unavailable
+from accord.web.limits import BodySizeLimit
+from accord.web.ratelimit import RateLimit, RateLimits
+from accord.web.validation import reject_bad_input
 
 # Routers, one line per domain package that exposes an API.
 _ROUTERS: list[str] = [
+    "accord.web.health",
     "accord.web.pages",
     "accord.accounts.pages",
     "accord.accounts.api",
@@ -30,18 +36,21 @@ _ROUTERS: list[str] = [
 ]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, limits: RateLimits | None = None) -> FastAPI:
+    """The application; `limits` lets a test count rate limits with its own clock."""
     settings = settings or get_settings()
-    app = FastAPI(title="accord", version=__version__)
+    app = FastAPI(title="accord", version=__version__, dependencies=[Depends(reject_bad_input)])
     engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.rate_limits = limits or RateLimits(settings)
     for module in _ROUTERS:
         app.include_router(importlib.import_module(module).router)
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
+    for error in UNREACHABLE:
+        app.add_exception_handler(error, database_unavailable)
+    # The last added runs first: headers go on every answer, including 413 and 429.
+    app.add_middleware(RateLimit, limits=app.state.rate_limits)
+    app.add_middleware(BodySizeLimit, settings=settings)
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app

@@ -74,6 +74,18 @@ class Settings(BaseSettings):
     sign_in_max_failures: int = 5
     sign_in_lockout_minutes: int = 15
 
+    # The HTTP edge. A request body larger than this is refused with 413 before it is read
+    # into memory; partner deliveries (/api/feeds/) are allowed feeds_max_upload_bytes.
+    max_request_bytes: int = Field(default=1024 * 1024, gt=0)
+    # Sliding-window rate limits (requests per window; 0 turns a limit off). Each server
+    # process keeps its own counts, so N workers allow up to N times these.
+    public_form_limit: int = Field(default=10, ge=0)  # posts to public forms per client address
+    public_form_window_seconds: int = Field(default=600, gt=0)
+    token_limit: int = Field(default=1200, ge=0)  # API requests per bearer token
+    token_window_seconds: int = Field(default=60, gt=0)
+    # Strict-Transport-Security max-age on every response (0 leaves the header off).
+    hsts_seconds: int = Field(default=365 * 24 * 3600, ge=0)
+
     @property
     def is_development(self) -> bool:
         return self.environment in ("development", "test")

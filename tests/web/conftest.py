@@ -80,6 +80,8 @@ def live_server(
         database_url=database_url,
         analytics_path=tmp_path_factory.mktemp("web") / "analytics.duckdb",
         registers_dir=ROOT / "registers",
+        # One server for the whole session: every test's form posts come from 127.0.0.1.
+        public_form_limit=0,
     )
     server = LiveServer(create_app(settings))
     server.start()

@@ -15,6 +15,7 @@ from accord.gate.catalogue import Permission
 from accord.register.notice import build_notice
 from accord.register.notice_render import NoticeFormat, render
 from accord.register.registry import current_registry
+from accord.web.headers import policy_for_inline_styles
 from accord.web.routing import PageRoute
 from accord.web.templating import templates
 
@@ -126,7 +127,9 @@ def privacy_notice(register_id: str) -> HTMLResponse:
         raise HTTPException(
             status_code=404, detail=f"There is no privacy notice called {register_id!r}."
         ) from None
-    return HTMLResponse(render(build_notice(register), NoticeFormat.HTML))
+    html = render(build_notice(register), NoticeFormat.HTML)
+    # A self-contained document with its own <style>: the policy allows that style by hash.
+    return HTMLResponse(html, headers={"Content-Security-Policy": policy_for_inline_styles(html)})
 
 
 @router.get("/")
