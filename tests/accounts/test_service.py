@@ -75,6 +75,10 @@ def test_actor_has_the_union_of_role_permissions_and_teams(session: Session, use
     }
     assert actor.teams == {"north"}
     assert len(user.roles) == 3
+    # each role stays bound to its register: the analyst role counts in beta only
+    assert actor.grants == {("alpha", "caseworker"), ("alpha", "dpo"), ("beta", "analyst")}
+    assert actor.roles_in("alpha") == {"caseworker", "dpo"}
+    assert actor.roles_in("beta") == {"analyst"}
 
 
 def test_removing_a_role_removes_its_permissions(session: Session, user: User) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from accord.accounts import tokens
 from accord.accounts.errors import AccountError
+from accord.register.registry import Registry, use_registry
 
 
 def _issue(session: Session, **kwargs: object) -> tokens.IssuedToken:
@@ -97,3 +99,46 @@ def test_api_answers_401_without_or_with_a_bad_token(session: Session, client: T
     assert "invalid_token" in gone.headers["www-authenticate"]
     basic = client.get("/api/me", headers={"Authorization": "Basic dXNlcjpwYXNz"})
     assert basic.status_code == 401
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "registers"
+
+
+@pytest.mark.parametrize(
+    ("organisation", "register", "role", "why"),
+    [
+        ("metropolitan-police", "lvws", "caseworker", "is a source in 'lvws'"),
+        ("translation-provider", "lvws", "police-referrer", "is a processor for 'victim-support'"),
+        ("mopac", "lvws", "caseworker", "receives anonymous data only"),
+        ("bedfordshire-police", "cambs-hub", "caseworker", "is a recipient in 'cambs-hub'"),
+        ("metropolitan-police", "hounslow", "caseworker", "belongs to organisation 'hounslow'"),
+    ],
+)
+def test_a_token_gets_only_a_role_its_organisation_can_hold(
+    session: Session, organisation: str, register: str, role: str, why: str
+) -> None:
+    with use_registry(Registry.from_directory(SHIPPED)), pytest.raises(AccountError) as info:
+        _issue(session, organisation=organisation, register=register, role=role)
+    assert info.value.field == "role"
+    assert why in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("organisation", "register", "role"),
+    [
+        ("metropolitan-police", "lvws", "police-referrer"),  # a source submits referrals
+        ("mopac", "lvws", "commissioner"),  # anonymous statistics
+        ("catch22", "lvws", "caseworker"),  # a controller
+        ("metropolitan-police", "hounslow", "partner-agency"),  # panels shared with it
+        ("thames-valley-pcc", "tvt", "priority-support-recipient"),  # reports shared with it
+    ],
+)
+def test_roles_an_organisation_can_hold_are_issued_and_bound_to_their_register(
+    session: Session, organisation: str, register: str, role: str
+) -> None:
+    with use_registry(Registry.from_directory(SHIPPED)):
+        issued = _issue(session, organisation=organisation, register=register, role=role)
+        actor = tokens.resolve(session, secret=issued.secret)
+    assert actor is not None
+    assert actor.grants == {(register, role)}
+    assert actor.organisation == organisation

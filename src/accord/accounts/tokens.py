@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.accounts import events
-from accord.accounts.actor import actor_for_token
+from accord.accounts.actor import actor_for_token, role_refusal
 from accord.accounts.clock import as_utc
 from accord.accounts.errors import AccountError
 from accord.accounts.models import ApiToken
@@ -69,10 +69,9 @@ def create_token(
         raise AccountError(
             "role", f"no role {role!r} in register {register!r} (roles: {known})"
         ) from None
-    if role_def.organisation is not None and role_def.organisation != organisation:
-        raise AccountError(
-            "role", f"role {role!r} belongs to organisation {role_def.organisation!r}"
-        )
+    refusal = role_refusal(reg, organisation, role_def)
+    if refusal is not None:
+        raise AccountError("role", refusal)
     if permissions is not None:
         extra = sorted(set(permissions) - set(role_def.permissions))
         if extra:

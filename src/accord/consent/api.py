@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from accord.accounts.deps import CurrentActor
 from accord.consent import ledger, optout, withdrawal
 from accord.deps import DbSession
+from accord.gate.types import Action
 from accord.panels.http import ERRORS, api_errors
 from accord.register.load import digest
 from accord.register.registry import current_registry
@@ -167,7 +168,11 @@ def may_contact(body: OptOutIn, session: DbSession, actor: CurrentActor) -> MayC
     """Check contact details against the opted-out list before any contact (a POST, so no
     address ends up in a URL or an access log)."""
     with api_errors(session):
-        ledger.consent_purpose(current_registry().get(body.register_id), body.purpose)
+        register = current_registry().get(body.register_id)
+        ledger.consent_purpose(register, body.purpose)
+        optout.authorize_list(
+            session, actor=actor, register=register, purpose=body.purpose, action=Action.READ
+        )
         allowed = optout.may_contact(
             session,
             register=body.register_id,
@@ -175,4 +180,5 @@ def may_contact(body: OptOutIn, session: DbSession, actor: CurrentActor) -> MayC
             email=body.email,
             phone=body.phone,
         )
+        session.commit()  # keeps the gate's audit entry of the check
     return MayContactOut(may_contact=allowed)

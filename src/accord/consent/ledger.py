@@ -11,15 +11,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
-from sqlalchemy import event, select
+from sqlalchemy import Row, event, select
 from sqlalchemy.orm import Session
 
 from accord.consent.access import record_event, require
 from accord.consent.models import ConsentEvent
 from accord.gate.catalogue import Permission
-from accord.gate.types import Actor
+from accord.gate.policy import holds, organisation_access
+from accord.gate.types import AccessDenied, Actor, Decision, ReasonCode, Target
 from accord.people.errors import SubjectNotFound
 from accord.people.models import Subject
 from accord.register.registry import current_registry
@@ -142,6 +143,7 @@ def record_consent(
     )
     reg = current_registry().get(register)
     consent_purpose(reg, purpose)
+    _require_role_for_purpose(session, actor, reg, purpose, subject_id)
     try:
         org = reg.organisation(controller)
     except KeyError:
@@ -161,13 +163,22 @@ def record_consent(
         )
     if not notice_digest or len(notice_digest) > 64:
         raise ConsentError("notice_digest: the digest of the notice shown is required")
-    owner = session.scalar(select(Subject.organisation).where(Subject.id == subject_id))
-    if owner is None:
+    subject = session.execute(
+        select(Subject.register, Subject.organisation).where(Subject.id == subject_id)
+    ).first()
+    if subject is None or subject.register != register:
         raise SubjectNotFound(subject_id)
-    if actor.kind == "user" and not _works_with(session, actor, subject_id, owner, controller):
-        # A person records statements made to an organisation working with the subject;
-        # machine tokens relay what an officer recorded at referral; jobs act for controllers.
-        raise SubjectNotFound(subject_id)
+    if actor.kind != "system":
+        # People and tokens record statements only for someone their organisation works
+        # with, made to an organisation that works with them too; jobs act for controllers.
+        targets = subject_targets(session, reg, subject_id, subject.organisation)
+        if not reaches(reg, actor.organisation, targets):
+            _refuse_unshared(session, actor, register, purpose, subject_id)
+        if not reaches(reg, controller, targets):
+            raise ConsentError(
+                f"controller: {controller!r} does not hold this person's records and they "
+                "were not shared with it, so no statement can be made to it here"
+            )
     moment = recorded_at or utcnow()
     if expires_at is not None:
         if state is not ConsentState.GIVEN:
@@ -259,11 +270,16 @@ def history(
     them; anyone else is told there is no such person, since even the existence of consent
     records says someone is a client.
     """
+    subject = session.execute(
+        select(Subject.register, Subject.organisation).where(Subject.id == subject_id)
+    ).first()
     require(
         actor,
         Permission.CONSENT_RECORD_READ,
         session=session,
         purpose=purpose or "",
+        # the permission must come from a role in the person's register
+        register=subject.register if subject is not None else "",
         record_type=RECORD_TYPE,
         subject_ids=(subject_id,),
     )
@@ -272,12 +288,11 @@ def history(
         query = query.where(ConsentEvent.purpose == purpose)
     rows = session.scalars(query.order_by(ConsentEvent.recorded_at, ConsentEvent.id))
     records = [ConsentRecord.of(row) for row in rows]
-    if actor.kind != "system":
-        owner = session.scalar(select(Subject.organisation).where(Subject.id == subject_id))
-        if not _works_with(session, actor, subject_id, owner):
-            records = [r for r in records if r.controller == actor.organisation]
-            if not records:
-                raise SubjectNotFound(subject_id)
+    if actor.kind != "system" and not _works_with(session, actor, subject_id, subject):
+        # Elsewhere only the statements made to the actor's own organisation are shown.
+        records = [r for r in records if r.controller == actor.organisation]
+        if not records:
+            raise SubjectNotFound(subject_id)
     record_event(
         session,
         actor=actor,
@@ -292,17 +307,87 @@ def history(
 
 
 def _works_with(
-    session: Session, actor: Actor, subject_id: uuid.UUID, *organisations: str | None
+    session: Session, actor: Actor, subject_id: uuid.UUID, subject: Row[str, str] | None
 ) -> bool:
-    """Whether the actor's organisation is one of `organisations` or works one of the
-    subject's cases (it owns it, or the case was referred or shared to it)."""
-    if actor.organisation in organisations:
-        return True
+    if subject is None:
+        return False
+    register = current_registry().get(subject.register)
+    targets = subject_targets(session, register, subject_id, subject.organisation)
+    return reaches(register, actor.organisation, targets)
+
+
+def subject_targets(
+    session: Session, register: Register, subject_id: uuid.UUID, owner: str
+) -> list[Target]:
+    """The gate targets of the person's records in `register`, and the person as their
+    owner organisation holds them (a person may have no case yet)."""
     from accord.disclosures.records import targets_of_subject  # casework and panels -> ledger
 
+    found = [
+        t for t in targets_of_subject(session, subject_id=subject_id) if t.register == register.id
+    ]
+    person = Target(
+        register=register.id,
+        record_type=RECORD_TYPE,
+        owner_organisation=owner,
+        subject_ids=(subject_id,),
+    )
+    return [person, *found]
+
+
+def reaches(register: Register, organisation: str, targets: list[Target]) -> bool:
+    """Whether `organisation` works with the person: it owns one of their records, one was
+    referred or shared to it, or it is a joint controller with the owner (as the gate sees it)."""
     return any(
-        actor.organisation == t.owner_organisation or actor.organisation in t.shared_with
-        for t in targets_of_subject(session, subject_id=subject_id)
+        t.owner_organisation and organisation_access(register, organisation, t) == "full"
+        for t in targets
+    )
+
+
+def _require_role_for_purpose(
+    session: Session, actor: Actor, register: Register, purpose: str, subject_id: uuid.UUID
+) -> None:
+    """A statement about a purpose is recorded by a role of the register that works for it."""
+    if actor.kind == "system" or holds(
+        actor, register, Permission.CONSENT_RECORD_CREATE.value, purpose
+    ):
+        return
+    reason = ReasonCode.PURPOSE_NOT_FOR_ROLE
+    _audit_refusal(session, actor, register.id, purpose, subject_id, reason)
+    raise AccessDenied(
+        Decision(False, reason, purpose),
+        f"no role of yours in register {register.id!r} records consent for {purpose!r}",
+    )
+
+
+def _refuse_unshared(
+    session: Session, actor: Actor, register: str, purpose: str, subject_id: uuid.UUID
+) -> NoReturn:
+    """Audit the refusal, then answer as if there were no such person: even that someone
+    is a client of another organisation is not told."""
+    reason = ReasonCode.NOT_SHARED_WITH_ORGANISATION
+    _audit_refusal(session, actor, register, purpose, subject_id, reason)
+    raise SubjectNotFound(subject_id)
+
+
+def _audit_refusal(
+    session: Session,
+    actor: Actor,
+    register: str,
+    purpose: str,
+    subject_id: uuid.UUID,
+    reason: ReasonCode,
+) -> None:
+    record_event(
+        session,
+        actor=actor,
+        action="create",
+        purpose=purpose,
+        register=register,
+        record_type=RECORD_TYPE,
+        subject_ids=(subject_id,),
+        outcome="refused",
+        reason=reason.value,
     )
 
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.consent.access import require
 from accord.consent.ledger import ConsentError, consent_purpose
 from accord.consent.models import OptOut
-from accord.gate.catalogue import Permission
-from accord.gate.types import Actor
+from accord.gate.service import authorize
+from accord.gate.types import Action, Actor, Target
 from accord.people.crypto import current_crypto
 from accord.register.registry import current_registry
+from accord.register.schema import OrgRole, Register
 
 KINDS = ("email", "phone")
 
@@ -55,8 +55,10 @@ def add_opt_out(
     channel: str,
 ) -> int:
     """Put these contact details on the opted-out list; returns how many entries were new."""
-    require(actor, Permission.CONSENT_RECORD_CREATE)
-    consent_purpose(current_registry().get(register), purpose)
+    reg = current_registry().get(register)
+    consent_purpose(reg, purpose)
+    if actor.kind != "system":  # a job (an unsubscribe link) acts for the controller
+        authorize_list(session, actor=actor, register=reg, purpose=purpose, action=Action.CREATE)
     pairs = ContactDetails(email=email, phone=phone).pairs()
     if not pairs:
         raise ConsentError("email, phone: give at least one contact detail to opt out")
@@ -86,6 +88,53 @@ def add_opt_out(
         added += 1
     session.flush()
     return added
+
+
+def authorize_list(
+    session: Session, *, actor: Actor, register: Register, purpose: str, action: Action
+) -> None:
+    """Pass the gate for the purpose's opted-out list, held by the register's controller.
+
+    Whether an address is on it says the person subscribed, so it is personal data like the
+    rest: only a role of that register working for the purpose, at a controller holding
+    the list, adds to it or asks about it (refusals are audited and raise AccessDenied).
+    """
+    authorize(
+        session,
+        actor=actor,
+        purpose=purpose,
+        action=action,
+        target=Target(
+            register=register.id,
+            record_type=list_record_type(register, purpose),
+            owner_organisation=list_holder(register, actor.organisation),
+        ),
+    )
+
+
+def list_record_type(register: Register, purpose: str) -> str:
+    """The record type holding the purpose's opted-out list: one named for it
+    (`<x>-opt-out`) if the register has it, else the purpose's personal data."""
+    held = [r for r in register.record_types if purpose in r.purposes and r.personal_data]
+    for record_type in held:
+        if record_type.id.endswith("opt-out"):
+            return record_type.id
+    if not held:
+        raise ConsentError(f"purpose: no record type in register {register.id!r} holds {purpose!r}")
+    return held[0].id
+
+
+def list_holder(register: Register, organisation: str) -> str:
+    """The controller whose list it is: the asker's organisation when it is a controller of
+    the register, else the register's first controller (so the gate sees another's list)."""
+    controllers = [
+        o.id
+        for o in register.organisations
+        if o.role in (OrgRole.CONTROLLER, OrgRole.JOINT_CONTROLLER)
+    ]
+    if organisation in controllers or not controllers:
+        return organisation
+    return controllers[0]
 
 
 def may_contact(

@@ -76,15 +76,18 @@ def withdraw(
             "email, phone: this purpose keeps an opted-out list, so give the contact detail "
             "to stop using"
         )
-    if current_state(session, subject_id=subject_id, purpose=purpose) is None and (
-        effect is not WithdrawalEffect.OPT_OUT_LIST
-    ):
+    on_record = current_state(
+        session, subject_id=subject_id, purpose=purpose, controller=controller
+    )
+    if on_record is None and effect is not WithdrawalEffect.OPT_OUT_LIST:
         raise ConsentError(f"purpose: no consent to {purpose!r} is on record for this subject")
     if effect is WithdrawalEffect.DELETE_RECORD:
         # Check every deletion is allowed before anything is written, so a refusal leaves
         # nothing half-done: each of the person's records is checked with its own owner,
         # assignment and team (a caseworker cannot erase someone outside their caseload).
-        # The gate never makes a deletion wait on consent.
+        # The gate never makes a deletion wait on consent. A person with no case yet is
+        # checked as their owner holds them: only a caseload covering the whole
+        # organisation reaches them (someone in nobody's caseload is in no one's own).
         subject = people.get_subject(session, subject_id)
         targets = targets_of_subject(session, subject_id=subject_id) or [
             Target(
