@@ -342,10 +342,10 @@ def _bulk_file(
         writer = csv.DictWriter(handle, fieldnames=list(bulk.COLUMNS))
         writer.writeheader()
         writer.writerows(rows)
-    header, read = bulk.read_rows(path)
+    _, read = bulk.read_rows(path)
     report = bulk.import_rows(session, actor=police, rows=read, register=REGISTER)
     rejects = folder / "met-referrals.rejects.csv"
-    bulk.write_rejects(rejects, header, report.rejected)
+    bulk.write_rejects(rejects, report.rejected)
     return [
         f"bulk file {path.name}: {report.rows} rows, {report.loaded} loaded, {len(report.rejected)} rejected "
         f"(reasons in {rejects.name}); reconciles: {'yes' if report.reconciles else 'NO'}",
