@@ -150,7 +150,10 @@ def record_event(
 def refer_on(
     case_id: uuid.UUID, body: ReferralOnIn, session: DbSession, actor: CurrentActor
 ) -> list[TimelineEntry]:
-    """Refer the person on to a specialist service: only with their consent; logged."""
+    """Refer the person on to a recipient the register's referral-on sharing names (422
+    otherwise: that is a disclosure, `POST /api/disclosures/requests`), with only the
+    categories it receives, while the consent ledger holds the person's consent (409
+    otherwise: record it first with `POST /api/consent`). Logged as a disclosure."""
     with api_errors(session):
         entries.refer_on(session, actor=actor, case_id=case_id, data=body)
         session.commit()
