@@ -27,6 +27,8 @@ _SUBCOMMANDS: list[tuple[str, str]] = [
     ("accord.gate.cli_access", "access"),
     ("accord.referrals.cli", "referrals"),
     ("accord.panels.cli", "panels"),
+    ("accord.backup.cli", "backup"),
+    ("accord.backup.restore_cli", "restore"),
 ]
 
 for _module, _name in _SUBCOMMANDS:

@@ -1,0 +1,1 @@
+"""Backup and restore of the case database, keystore and analytical store (kept apart)."""
