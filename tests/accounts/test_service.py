@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
@@ -10,6 +12,7 @@ from accord.accounts import passwords, service
 from accord.accounts.actor import actor_for_user
 from accord.accounts.errors import AccountError
 from accord.accounts.models import User
+from accord.register.registry import Registry, use_registry
 from accord.settings import Settings
 
 from .conftest import PASSWORD
@@ -106,3 +109,20 @@ def test_disabled_account_cannot_sign_in(session: Session, settings: Settings, u
     service.set_active(session, user=user, active=False)
     result = service.authenticate(session, settings=settings, email=user.email, password=PASSWORD)
     assert result.outcome == "wrong"
+
+
+def test_a_person_gets_only_a_role_their_organisation_can_hold(session: Session) -> None:
+    shipped = Registry.from_directory(Path(__file__).resolve().parents[2] / "registers")
+    with use_registry(shipped):
+        officer = service.create_user(
+            session, email="pc@example.org", name="PC", organisation="metropolitan-police"
+        )
+        with pytest.raises(AccountError, match="is a source in 'lvws'") as info:
+            service.add_role(session, user=officer, register="lvws", role="caseworker")
+        assert info.value.field == "role"
+        service.add_role(session, user=officer, register="lvws", role="police-referrer")
+        service.add_role(session, user=officer, register="hounslow", role="partner-agency")
+        assert actor_for_user(officer).grants == {
+            ("lvws", "police-referrer"),
+            ("hounslow", "partner-agency"),
+        }

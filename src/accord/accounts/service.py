@@ -1,7 +1,9 @@
 """People, teams and role grants; password sign-in with throttling.
 
 Roles are checked against the registers: a grant names a register and one of its `roles:`,
-and a role tied to an organisation can only go to people of that organisation.
+and goes only to people of an organisation that can hold it (`actor.role_refusal`: a role
+tied to an organisation is that organisation's; a source, commissioner, recipient or
+processor holds only what the register lets it).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.accounts import events, passwords, sessions
+from accord.accounts.actor import role_refusal
 from accord.accounts.clock import as_utc
 from accord.accounts.errors import AccountError
 from accord.accounts.models import SignInThrottle, Team, TeamMembership, User, UserRole
@@ -159,6 +162,9 @@ def add_role(
         raise AccountError(
             "register", f"organisation {user.organisation!r} is not named in register {register!r}"
         )
+    refusal = role_refusal(reg, user.organisation, role_def)
+    if refusal is not None:
+        raise AccountError("role", refusal)
     for grant in user.roles:
         if grant.register_id == register and grant.role_id == role:
             return grant

@@ -20,7 +20,11 @@ app = typer.Typer(help="API tokens for machines.", no_args_is_help=True)
 def create_token(
     org: str = typer.Option(..., "--org", help="Organisation the token acts for."),
     register: str = typer.Option(..., help="Register id, e.g. lvws."),
-    role: str = typer.Option(..., help="Role from that register, e.g. police-referrer."),
+    role: str = typer.Option(
+        ...,
+        help="Role from that register the organisation can hold, e.g. police-referrer "
+        "(a source only submits, a commissioner sees anonymous data, a processor holds none).",
+    ),
     name: str = typer.Option(..., help="What uses the token, e.g. 'Met referral feed'."),
     permission: list[str] | None = typer.Option(
         None, "--permission", help="Limit to these of the role's permissions (repeatable)."
