@@ -59,10 +59,11 @@ def import_file(
 ) -> None:
     """Load the good rows; list each bad row's number, column and reason in a rejects file
     and keep the bad rows themselves sealed for correction."""
+    registry = current_registry()
     try:
-        reg = current_registry().get(register)
+        reg = registry.get(register)
     except KeyError:
-        err_console.print(f"[red]--register: no register {register!r} is loaded[/red]")
+        err_console.print(f"[red]--register: {registry.missing(register)}[/red]")
         raise typer.Exit(2) from None
     if not any(o.id == org for o in reg.organisations):
         err_console.print(f"[red]--org: {org!r} is not an organisation in {register!r}[/red]")

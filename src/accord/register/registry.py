@@ -19,12 +19,26 @@ from accord.settings import get_settings
 @dataclass(frozen=True)
 class Registry:
     registers: dict[str, Register]
+    # Where the registers were read from (None when a test or tool built the registry).
+    directory: Path | None = None
 
     def get(self, register_id: str) -> Register:
         try:
             return self.registers[register_id]
         except KeyError:
             raise KeyError(f"no register {register_id!r}") from None
+
+    def missing(self, register_id: str) -> str:
+        """Why `register_id` is not loaded: where registers were looked for and how to point
+        at them. For the command line; API answers do not name server paths."""
+        loaded = ", ".join(sorted(self.registers)) or "none"
+        if self.directory is None:
+            return f"no register {register_id!r} is loaded (loaded: {loaded})"
+        found = "no register files (*.yaml) there" if not self.registers else f"found {loaded}"
+        return (
+            f"no register {register_id!r} is loaded: looked in {self.directory} ({found}); "
+            f"set {REGISTERS_DIR_ENV} to the folder holding the register files"
+        )
 
     def registers_of(self, organisation_id: str) -> list[Register]:
         """Every register in which `organisation_id` is named."""
@@ -44,9 +58,10 @@ class Registry:
 
     @classmethod
     def from_directory(cls, directory: Path) -> Registry:
-        return cls(load_all(directory))
+        return cls(load_all(directory), directory)
 
 
+REGISTERS_DIR_ENV = "ACCORD_REGISTERS_DIR"
 _override: list[Registry] = []
 _loaded: dict[Path, Registry] = {}
 
