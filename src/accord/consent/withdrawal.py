@@ -28,6 +28,7 @@ from accord.consent.ledger import (
 )
 from accord.consent.optout import add_opt_out
 from accord.disclosures.records import targets_of_subject
+from accord.gate.history import record_erasure
 from accord.gate.service import authorize
 from accord.gate.types import Action, Actor, Target
 from accord.people import service as people
@@ -111,6 +112,8 @@ def withdraw(
         notice_digest=notice_digest,
     )
     if effect is WithdrawalEffect.DELETE_RECORD:
+        # The trail keeps whose person this was, so their history stays with that owner.
+        record_erasure(session, people.get_subject(session, subject_id))
         people.erase_subject(session, subject_id=subject_id)
         return WithdrawalOutcome(
             effect=effect,
