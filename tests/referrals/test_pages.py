@@ -114,3 +114,32 @@ def test_contact_form_makes_a_web_enquiry_kept_six_weeks(
     assert enquiry.record_type == "web-enquiry"
     assert enquiry.retention_due is not None
     assert (enquiry.retention_due - enquiry.received_at).days == 42
+
+
+def test_self_referral_refuses_implausible_values_on_each_field(
+    client: TestClient, session: Session
+) -> None:
+    token = _token(client.get("/self-referral").text)
+    before = session.scalars(select(Case)).all()
+    response = client.post(
+        "/self-referral",
+        data={
+            "csrf_token": token,
+            "given_name": "Kai\x1b]0;owned\x07",
+            "family_name": "Mensah",
+            "dob-day": "1",
+            "dob-month": "1",
+            "dob-year": "1",
+            "phone": "07700 900456",
+            "postcode": "NOT A PC",
+            "crime_number": "１２３４５６７/26",
+            "description": "It happened\x1b[2J at night.",
+            "consent": "yes",
+        },
+    )
+    assert response.status_code == 400
+    text = response.text
+    for field in ("given_name", "dob-day", "postcode", "crime_number", "description"):
+        assert f'href="#{field}"' in text, field
+    assert "before 1900" in text
+    assert session.scalars(select(Case)).all() == before
