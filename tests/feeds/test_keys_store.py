@@ -259,3 +259,42 @@ def test_erasing_a_dataset_needs_a_role_that_may_delete_partner_data(
             )
         assert keystore.get(dataset_key_id("tvt", *CARE), kind="dataset") is not None
         assert len(_names(session)) == 6
+
+
+def test_cli_shred_dataset_destroys_the_key_and_deletes_the_rows(
+    tmp_path: Path, keystore: Keystore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+    from accord.settings import get_settings
+
+    live_url = f"sqlite:///{tmp_path / 'case.db'}"
+    migrate.upgrade(live_url)
+    live = make_engine(live_url)
+    for name, value in {
+        "ACCORD_ENVIRONMENT": "test",
+        "ACCORD_DATABASE_URL": live_url,
+        "ACCORD_KEYSTORE_URL": keystore.url,
+        "ACCORD_ERASURE_LOG_URL": f"sqlite:///{tmp_path / 'log.db'}",
+        "ACCORD_ANALYTICS_PATH": str(tmp_path / "a.duckdb"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        with use_crypto(_crypto(keystore, LocalKeyring(OLD))):
+            with Session(live) as db, db.begin():
+                identifiers.write_frame(db, _frame())
+            runner = CliRunner()
+            refused = runner.invoke(app, ["keys", "shred-dataset", *CARE])
+            assert refused.exit_code == 2
+            assert keystore.get(dataset_key_id("tvt", *CARE), kind="dataset") is not None
+            result = runner.invoke(app, ["keys", "shred-dataset", *CARE, "--yes"])
+            assert result.exit_code == 0, result.output
+            assert "key destroyed, 3 identifier rows deleted" in result.output
+            with Session(live) as db:
+                assert set(_names(db)) == {f"crime-events-{i}" for i in range(3)}
+    finally:
+        get_settings.cache_clear()
+        live.dispose()
+    assert keystore.get(dataset_key_id("tvt", *CARE), kind="dataset") is None

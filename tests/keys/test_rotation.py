@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -198,3 +199,28 @@ def test_cli_generate_writes_a_private_key_file_once(cli_env: Path) -> None:
     again = runner.invoke(app, ["keys", "generate", "--out", str(out)])
     assert again.exit_code == 1
     assert "already exists" in again.output
+
+
+def test_cli_status_counts_dataset_keys_too_and_offers_json(
+    session: Session, keystore: Keystore, cli_env: Path
+) -> None:
+    _sealed_subjects(session, keystore, 3)
+    dataset = uuid.uuid4()
+    keystore.put(dataset, LocalKeyring(OLD).wrap(b"d" * 32, subject_id=dataset), kind="dataset")
+    result = CliRunner().invoke(app, ["keys", "status", "--json"])
+    assert result.exit_code == 0, result.output
+    status = json.loads(result.output)
+    assert status["total"] == 4
+    assert status["master_keys"] == [
+        {
+            "master_key_id": master_key_id(OLD),
+            "held_by_keyring": "current",
+            "subject": 3,
+            "dataset": 1,
+        }
+    ]
+    rotated = CliRunner().invoke(
+        app, ["keys", "rotate", "--new-key-file", str(_key_file(cli_env / "n.key", NEW))]
+    )
+    assert "rewrapped 4 data keys" in rotated.output
+    assert keystore.counts_by_kind()["dataset"] == {master_key_id(NEW): 1}
