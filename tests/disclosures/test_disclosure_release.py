@@ -3,6 +3,7 @@ with the values the record holds in the categories its register names."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -192,3 +193,65 @@ def test_name_and_address_are_released_from_the_sealed_record(
     assert values["name"] == {"given_name": "Hannah", "family_name": "Walker"}
     assert "07700" not in released.text  # contact details were not approved
     assert released.json()["disclosure"]["fields"] == ["name", "address"]
+
+
+def test_concurrent_releases_disclose_once(
+    engine: Engine, register: Register, caseworker: Actor, manager: Actor
+) -> None:
+    """Two releases at the same moment on separate connections: one is logged, the other
+    is refused as already released."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("concurrent writers wait on row locks on PostgreSQL only")
+    setup = Session(engine, expire_on_commit=False)
+    subject_id = create_subject(setup, register=register.id, organisation="hub").id
+    target = Target(
+        register=register.id,
+        record_type="case",
+        owner_organisation="hub",
+        record_id=uuid.uuid4(),
+        subject_ids=(subject_id,),
+        assigned_user=caseworker.id,
+    )
+    try:
+        pending = request_disclosure(
+            setup,
+            actor=caseworker,
+            target=target,
+            subject_id=subject_id,
+            recipient="police-safeguarding",
+            fields=["name", "address"],
+            risk=RISK,
+            risk_level="high",
+            necessity=NECESSITY,
+        )
+        decide(setup, actor=manager, request_id=pending.id, approve=True)
+        setup.commit()
+        start = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def attempt() -> None:
+            with Session(engine, expire_on_commit=False) as racer:
+                racer.get_one(DisclosureRequest, pending.id)
+                start.wait(timeout=30)
+                try:
+                    release(
+                        racer, actor=caseworker, request_id=pending.id, target=target, values=RECORD
+                    )
+                    racer.commit()
+                    outcomes.append("released")
+                except AlreadyReleased:
+                    racer.rollback()
+                    outcomes.append("conflict")
+
+        threads = [threading.Thread(target=attempt) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(outcomes) == ["conflict", "released"]
+        assert _logged(setup, subject_id) == 1
+    finally:
+        setup.rollback()
+        erase_subject(setup, subject_id=subject_id)
+        setup.commit()
+        setup.close()
