@@ -356,6 +356,7 @@ def release(
         action=Action.DISCLOSE,
         target=target,
         categories=row.fields,
+        permission=_unless_raised_by(actor, row),
     )
     _mark_released(session, row)
     approved = {f: values[f] for f in row.fields}
@@ -405,7 +406,6 @@ def _mark_released(session: Session, row: DisclosureRequest) -> None:
 def _authorize_read(session: Session, actor: Actor, row: DisclosureRequest) -> None:
     """A request is read through the gate on the record it concerns (its owner, subject,
     caseload and shares), by the person who raised it or someone who may decide it."""
-    raised_it = actor.id is not None and actor.id == row.requested_by
     authorize(
         session,
         actor=actor,
@@ -413,8 +413,16 @@ def _authorize_read(session: Session, actor: Actor, row: DisclosureRequest) -> N
         action=Action.READ,
         target=_target_of(session, row),
         categories=row.fields,
-        permission=None if raised_it else Permission.DISCLOSURE_REQUEST_APPROVE.value,
+        permission=_unless_raised_by(actor, row),
     )
+
+
+def _unless_raised_by(actor: Actor, row: DisclosureRequest) -> str | None:
+    """The further permission someone other than the requester needs to read or release a
+    request: the approver's."""
+    if actor.id is not None and actor.id == row.requested_by:
+        return None
+    return Permission.DISCLOSURE_REQUEST_APPROVE.value
 
 
 def get_request(session: Session, *, actor: Actor, request_id: uuid.UUID) -> RequestView:
