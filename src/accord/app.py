@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 from fastapi import Depends, FastAPI
+from starlette.exceptions import HTTPException
 
 from accord import __version__
 from accord.settings import Settings, get_settings
@@ -13,7 +14,7 @@ from accord.web.headers import SecurityHeaders
 from accord.web.health import UNREACHABLE, database_unavailable
 from accord.web.limits import BodySizeLimit
 from accord.web.ratelimit import RateLimit, RateLimits
-from accord.web.validation import reject_bad_input
+from accord.web.validation import one_shape_for_422, reject_bad_input
 
 # Routers, one line per domain package that exposes an API.
 _ROUTERS: list[str] = [
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, *, limits: RateLimits | None = 
     app.state.rate_limits = limits or RateLimits(settings)
     for module in _ROUTERS:
         app.include_router(importlib.import_module(module).router)
+    app.add_exception_handler(HTTPException, one_shape_for_422)
     for error in UNREACHABLE:
         app.add_exception_handler(error, database_unavailable)
     # The last added runs first: headers go on every answer, including 413 and 429.

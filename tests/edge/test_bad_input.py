@@ -67,3 +67,13 @@ def test_an_upload_whose_name_no_file_system_takes_is_refused(api: TestClient) -
     detail = response.json()["detail"][0]
     assert detail["loc"] == ["body", "file"]
     assert "255 bytes" in detail["msg"]
+
+
+def test_a_route_refusing_a_value_in_words_answers_the_documented_422_shape(
+    api: TestClient,
+) -> None:
+    response = api.get("/api/access/reviews", params={"state": ""})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["query", "state"]
+    assert "pending" in error["msg"]  # the route's own words are kept

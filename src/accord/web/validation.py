@@ -13,8 +13,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastapi import Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 # Most file systems allow 255 bytes in one name.
 MAX_FILENAME_BYTES = 255
@@ -86,3 +89,27 @@ async def reject_bad_input(request: Request) -> None:
         errors += await _body_errors(request)
     if errors:
         raise RequestValidationError(errors)
+
+
+def _location(request: Request, field: str) -> tuple[str, ...]:
+    where = "body"
+    if field in request.query_params:
+        where = "query"
+    elif field in request.path_params:
+        where = "path"
+    return (where, *field.split("."))
+
+
+async def one_shape_for_422(request: Request, exc: Exception) -> Response:
+    """Every 422 in the shape the schema documents for it (a list of {loc, msg, type}): a
+    route that raised HTTPException(422, "field: why") gets its message placed the same way."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 422 and isinstance(exc.detail, str):
+        field, sep, why = exc.detail.partition(": ")
+        loc = _location(request, field) if sep and field and " " not in field else ("body",)
+        exc = HTTPException(
+            422,
+            [{"type": "value_error", "loc": list(loc), "msg": why if sep else exc.detail}],
+            exc.headers,
+        )
+    return await http_exception_handler(request, exc)
