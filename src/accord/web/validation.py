@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from fastapi import HTTPException as ApiError  # its detail may be a list
 from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -107,7 +108,7 @@ async def one_shape_for_422(request: Request, exc: Exception) -> Response:
     if exc.status_code == 422 and isinstance(exc.detail, str):
         field, sep, why = exc.detail.partition(": ")
         loc = _location(request, field) if sep and field and " " not in field else ("body",)
-        exc = HTTPException(
+        exc = ApiError(
             422,
             [{"type": "value_error", "loc": list(loc), "msg": why if sep else exc.detail}],
             exc.headers,
