@@ -22,6 +22,7 @@ from accord.linkage.models import LinkageRun, PersonId, ReviewPair
 from accord.linkage.pipeline import RunOutput, Step, run_full, run_incremental, timed
 from accord.linkage.stable_ids import stability
 from accord.store.base import utcnow
+from accord.store.faults import checkpoint
 
 Dataset = working_set.Dataset
 
@@ -270,12 +271,17 @@ def _execute(
             remove_missing=outcome.remove_missing,
             removed=outcome.removed,
         )
+    # Every write below is in the caller's one transaction: a crash at any of these points
+    # leaves the store as the last finished run left it, and the next run starts afresh.
+    checkpoint("linkage.after-person-ids")
     with timed(timings, "write_review_queue"):
         added = persist.queue_review(
             session, pairs=output.review, run_id=record.id, replace_open=model_run is None
         )
+    checkpoint("linkage.after-review-queue")
     with timed(timings, "write_working_sets"):
         _keep_working_sets(session, record, source, outcome, config)
+    checkpoint("linkage.after-working-sets")
     record.comparisons = output.comparisons
     record.report = quality.build(
         run={**_run_summary(record, config), "from_working_sets": source.sets is not None},
@@ -298,8 +304,10 @@ def _execute(
     record.status = "finished"
     record.finished_at = utcnow()
     session.flush()
+    checkpoint("linkage.after-flush")
     if reports_dir is not None:
         write_report(record.report, reports_dir)
+        checkpoint("linkage.after-report")
 
 
 def _stability(outcome: _Outcome, assigned: pd.Series) -> float | None:
