@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+CONNECT_TIMEOUT_SECONDS = 5
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Build an engine; SQLite gets foreign keys, WAL and real SAVEPOINT support."""
@@ -14,6 +16,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
+    if url.startswith("postgresql"):
+        # Give up on an unanswering server after a few seconds (callers get 503), rather
+        # than waiting out the operating system's TCP timeout of minutes.
+        kwargs["connect_args"] = {
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            **kwargs.get("connect_args", {}),
+        }
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
