@@ -10,7 +10,7 @@ DEMO_DIR ?= demo-output
 
 export ACCORD_ENVIRONMENT ?= development
 
-.PHONY: install demo test lint types unit test-pg test-slow bench clean browser assets
+.PHONY: install demo test lint types unit test-pg test-slow bench clean browser assets fuzz
 
 $(STAMP): requirements/bootstrap.txt requirements/build.txt requirements/dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ test-pg: install
 	fi
 
 test: lint types unit test-pg
+
+# The schemathesis run over the OpenAPI schema on its own (`make unit` includes it).
+fuzz: install
+	$(BIN)/pytest tests/edge/test_schema_fuzz.py
 
 test-slow: install
 	$(BIN)/pytest -m slow
