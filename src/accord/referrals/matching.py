@@ -157,7 +157,7 @@ def candidates(
 
 def _matching(
     session: Session,
-    pairs: list[tuple[str, str]],
+    pairs: list[tuple[str, bytes]],
     register: str,
     organisation: str,
     exclude: uuid.UUID,
