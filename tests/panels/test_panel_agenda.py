@@ -4,7 +4,6 @@ the others without identifying them; meeting dates a panel could not sit on are 
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -15,26 +14,16 @@ from sqlalchemy.orm import Session
 from accord.accounts.deps import current_actor
 from accord.gate import audit
 from accord.gate.types import Actor
-from accord.panels.actions import add_action
-from accord.panels.cases import PartyIn, open_case
-from accord.panels.meetings import list_case, schedule_meeting
+from accord.panels.meetings import list_case
 from accord.panels.models import SafetyCase
 from accord.register.schema import Register
-from panels.hounslow import hounslow_actor
+from factories.actors import actor
+from factories.panels import meeting as sitting
+from factories.panels import panel_case, shared_action
 
 
 def _marac(session: Session, coordinator: Actor, name: str) -> uuid.UUID:
-    case = open_case(
-        session,
-        actor=coordinator,
-        register="hounslow",
-        service="marac",
-        parties=[PartyIn("victim", {"name": name})],
-        referral={"referral-forms": "DASH: 17"},
-        risk_level="high",
-        referred_by="metropolitan-police",
-    )
-    return case.id
+    return panel_case(session, coordinator, parties=[("victim", {"name": name})]).id
 
 
 def _reads(session: Session, actor: Actor, subject_id: uuid.UUID) -> int:
@@ -55,42 +44,29 @@ def test_a_partner_sees_only_the_cases_shared_with_it(
 ) -> None:
     shared = _marac(session, coordinator, "Asha Shared")
     unshared = _marac(session, coordinator, "Bea Unshared")
-    meeting = schedule_meeting(
-        session,
-        actor=coordinator,
-        register="hounslow",
-        panel="marac",
-        held_on=date.today(),
-        chair="DI Chair",
-    )
+    meeting = sitting(session, coordinator)
     for case_id in (shared, unshared):
         list_case(session, actor=coordinator, meeting_id=meeting.id, case_id=case_id)
     # An action owned by the police shares the first case with them.
-    add_action(
-        session,
-        actor=coordinator,
-        case_id=shared,
-        owner_agency="metropolitan-police",
-        description="Flag address for urgent response",
-        due_on=date.today() + timedelta(days=7),
-    )
+    shared_action(session, coordinator, session.get_one(SafetyCase, shared))
     session.commit()
     shared_subject = session.get_one(SafetyCase, shared).subject_id
     unshared_case = session.get_one(SafetyCase, unshared)
 
-    police_token = replace(police_partner, id=uuid.uuid4(), kind="token")
-    fire = hounslow_actor(
-        hounslow, "partner-agency", organisation="london-fire-brigade", teams=("marac",)
-    )
+    police_token = actor(hounslow, "partner-agency", "metropolitan-police", kind="token")
+    fire = actor(hounslow, "partner-agency", "london-fire-brigade", teams=("marac",))
+    app.dependency_overrides[current_actor] = lambda: police_partner
+    answer = client.get(f"/api/panels/meetings/{meeting.id}")
+    assert answer.status_code == 200, answer.text
+    assert [i["case_id"] for i in answer.json()["items"]] == [str(shared)]
+    assert answer.json()["others"] == 1
+    assert _reads(session, police_partner, shared_subject) == 1
+    # A police token (no teams, so no team caseload) never sees the unshared case either.
     for partner in (police_partner, police_token):
         app.dependency_overrides[current_actor] = lambda partner=partner: partner
         answer = client.get(f"/api/panels/meetings/{meeting.id}")
-        assert answer.status_code == 200, answer.text
-        assert [i["case_id"] for i in answer.json()["items"]] == [str(shared)]
-        assert answer.json()["others"] == 1
         assert str(unshared) not in answer.text
         assert unshared_case.reference not in answer.text
-        assert _reads(session, partner, shared_subject) == 1
         assert _reads(session, partner, unshared_case.subject_id) == 0
 
     app.dependency_overrides[current_actor] = lambda: fire
