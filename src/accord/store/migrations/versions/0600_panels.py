@@ -10,44 +10,42 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from accord.store.migrations.columns import (
+    drop_tables,
+    fk,
+    flags,
+    indexes,
+    moments,
+    pk,
+    sealed,
+    strings,
+    unique,
+    uuids,
+)
+
 revision: str = "panels_0001"
 down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = ("panels",)
 depends_on: str | Sequence[str] | None = ("people_0001",)
 
-_TZ = sa.DateTime(timezone=True)
-
-
-def _subject_fk(table: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        ["subject_id"],
-        ["subjects.id"],
-        name=f"fk_{table}_subject_id_subjects",
-        ondelete="CASCADE",
-    )
-
 
 def upgrade() -> None:
     op.create_table(
         "consent_events",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("subject_id", sa.Uuid(), nullable=False),
-        sa.Column("register_id", sa.String(64), nullable=False),
-        sa.Column("controller", sa.String(64), nullable=False),
-        sa.Column("purpose", sa.String(64), nullable=False),
-        sa.Column("state", sa.String(16), nullable=False),
-        sa.Column("channel", sa.String(32), nullable=False),
-        sa.Column("notice_digest", sa.String(64), nullable=False),
-        sa.Column("captured_by", sa.Uuid(), nullable=True),
-        sa.Column("captured_by_kind", sa.String(16), nullable=False),
-        sa.Column("captured_by_organisation", sa.String(64), nullable=False),
-        sa.Column("recorded_at", _TZ, nullable=False),
-        sa.Column("expires_at", _TZ, nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_consent_events"),
-        _subject_fk("consent_events"),
+        *uuids("id", "subject_id"),
+        *strings("register_id", "controller", "purpose"),
+        *strings("state", length=16),
+        *strings("channel", length=32),
+        *strings("notice_digest"),
+        *uuids("captured_by", nullable=True),
+        *strings("captured_by_kind", length=16),
+        *strings("captured_by_organisation"),
+        *moments("recorded_at"),
+        *moments("expires_at", nullable=True),
+        pk("consent_events"),
+        fk("consent_events", "subject_id", "subjects.id"),
     )
-    op.create_index("ix_consent_events_subject_id", "consent_events", ["subject_id"])
-    op.create_index("ix_consent_events_purpose", "consent_events", ["purpose"])
+    indexes("consent_events", "subject_id", "purpose")
     op.create_index(
         "ix_consent_events_subject_purpose",
         "consent_events",
@@ -57,79 +55,54 @@ def upgrade() -> None:
 
     op.create_table(
         "consent_opt_outs",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("register_id", sa.String(64), nullable=False),
-        sa.Column("purpose", sa.String(64), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("blind_index", sa.String(64), nullable=False),
-        sa.Column("channel", sa.String(32), nullable=False),
-        sa.Column("recorded_at", _TZ, nullable=False),
-        sa.Column("recorded_by_kind", sa.String(16), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_consent_opt_outs"),
-        sa.UniqueConstraint(
-            "register_id",
-            "purpose",
-            "kind",
-            "blind_index",
-            name="uq_consent_opt_outs_register_id",
-        ),
+        *uuids("id"),
+        *strings("register_id", "purpose"),
+        *strings("kind", length=16),
+        *strings("blind_index"),
+        *strings("channel", length=32),
+        *moments("recorded_at"),
+        *strings("recorded_by_kind", length=16),
+        pk("consent_opt_outs"),
+        unique("consent_opt_outs", "register_id", "purpose", "kind", "blind_index"),
     )
 
     op.create_table(
         "disclosure_requests",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("subject_id", sa.Uuid(), nullable=False),
-        sa.Column("register_id", sa.String(64), nullable=False),
-        sa.Column("from_organisation", sa.String(64), nullable=False),
-        sa.Column("recipient", sa.String(64), nullable=False),
-        sa.Column("purpose", sa.String(64), nullable=False),
-        sa.Column("record_type", sa.String(64), nullable=False),
-        sa.Column("record_id", sa.Uuid(), nullable=False),
+        *uuids("id", "subject_id"),
+        *strings("register_id", "from_organisation", "recipient", "purpose", "record_type"),
+        *uuids("record_id"),
         sa.Column("fields", sa.JSON(), nullable=False),
-        sa.Column("risk_level", sa.String(16), nullable=False),
-        sa.Column("sealed_reasons", sa.LargeBinary(), nullable=False),
-        sa.Column("state", sa.String(16), nullable=False),
-        sa.Column("requested_by", sa.Uuid(), nullable=True),
-        sa.Column("requested_at", _TZ, nullable=False),
-        sa.Column("decided_by", sa.Uuid(), nullable=True),
-        sa.Column("decided_at", _TZ, nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_disclosure_requests"),
-        _subject_fk("disclosure_requests"),
+        *strings("risk_level", length=16),
+        *sealed("sealed_reasons"),
+        *strings("state", length=16),
+        *uuids("requested_by", nullable=True),
+        *moments("requested_at"),
+        *uuids("decided_by", nullable=True),
+        *moments("decided_at", nullable=True),
+        pk("disclosure_requests"),
+        fk("disclosure_requests", "subject_id", "subjects.id"),
     )
-    op.create_index("ix_disclosure_requests_subject_id", "disclosure_requests", ["subject_id"])
-    op.create_index("ix_disclosure_requests_state", "disclosure_requests", ["state"])
+    indexes("disclosure_requests", "subject_id", "state")
 
     op.create_table(
         "disclosure_log",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("subject_id", sa.Uuid(), nullable=False),
-        sa.Column("register_id", sa.String(64), nullable=False),
-        sa.Column("from_organisation", sa.String(64), nullable=False),
-        sa.Column("recipient", sa.String(64), nullable=False),
-        sa.Column("purpose", sa.String(64), nullable=True),
+        *uuids("id", "subject_id"),
+        *strings("register_id", "from_organisation", "recipient"),
+        *strings("purpose", nullable=True),
         sa.Column("fields", sa.JSON(), nullable=False),
-        sa.Column("with_consent", sa.Boolean(), nullable=False),
-        sa.Column("basis", sa.String(32), nullable=False),
-        sa.Column("record_type", sa.String(64), nullable=True),
-        sa.Column("record_id", sa.Uuid(), nullable=True),
-        sa.Column("request_id", sa.Uuid(), nullable=True),
-        sa.Column("disclosed_by", sa.Uuid(), nullable=True),
-        sa.Column("disclosed_by_kind", sa.String(16), nullable=False),
-        sa.Column("approved_by", sa.Uuid(), nullable=True),
-        sa.Column("disclosed_at", _TZ, nullable=False),
-        sa.Column("method", sa.String(32), nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_disclosure_log"),
-        _subject_fk("disclosure_log"),
-        sa.ForeignKeyConstraint(
-            ["request_id"],
-            ["disclosure_requests.id"],
-            name="fk_disclosure_log_request_id_disclosure_requests",
-            ondelete="SET NULL",
-        ),
+        *flags("with_consent"),
+        *strings("basis", length=32),
+        *strings("record_type", nullable=True),
+        *uuids("record_id", "request_id", "disclosed_by", nullable=True),
+        *strings("disclosed_by_kind", length=16),
+        *uuids("approved_by", nullable=True),
+        *moments("disclosed_at"),
+        *strings("method", length=32, nullable=True),
+        pk("disclosure_log"),
+        fk("disclosure_log", "subject_id", "subjects.id"),
+        fk("disclosure_log", "request_id", "disclosure_requests.id", ondelete="SET NULL"),
     )
-    op.create_index("ix_disclosure_log_subject_id", "disclosure_log", ["subject_id"])
-    op.create_index("ix_disclosure_log_recipient", "disclosure_log", ["recipient"])
-    op.create_index("ix_disclosure_log_disclosed_at", "disclosure_log", ["disclosed_at"])
+    indexes("disclosure_log", "subject_id", "recipient", "disclosed_at")
 
 
 def _refuse_updates(table: str) -> None:
@@ -161,8 +134,6 @@ def _drop_update_trigger(table: str) -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("disclosure_log")
-    op.drop_table("disclosure_requests")
-    op.drop_table("consent_opt_outs")
+    drop_tables("disclosure_log", "disclosure_requests", "consent_opt_outs")
     _drop_update_trigger("consent_events")
     op.drop_table("consent_events")

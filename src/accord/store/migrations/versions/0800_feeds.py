@@ -10,12 +10,24 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from accord.store.migrations.columns import (
+    counts,
+    drop_tables,
+    fk,
+    indexes,
+    moments,
+    pk,
+    sealed,
+    strings,
+    unique,
+    uuids,
+)
+
 revision: str = "feeds_0001"
 down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = ("feeds",)
 depends_on: str | Sequence[str] | None = None
 
-_TS = sa.DateTime(timezone=True)
 _COUNTS = (
     "rows_in",
     "rows_loaded",
@@ -33,71 +45,51 @@ _COUNTS = (
 def upgrade() -> None:
     op.create_table(
         "feed_batches",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("register", sa.String(64), nullable=False),
-        sa.Column("partner", sa.String(64), nullable=False),
-        sa.Column("dataset", sa.String(64), nullable=False),
-        sa.Column("file_name", sa.String(255), nullable=False),
-        sa.Column("file_hash", sa.String(64), nullable=False),
-        sa.Column("delivery", sa.String(16), nullable=False),
-        sa.Column("received_at", _TS, nullable=False),
-        sa.Column("actor_id", sa.Uuid(), nullable=True),
-        *(sa.Column(name, sa.Integer(), nullable=False) for name in _COUNTS),
-        sa.PrimaryKeyConstraint("id", name="pk_feed_batches"),
-        sa.UniqueConstraint(
-            "register", "partner", "dataset", "file_hash", name="uq_feed_batches_register"
-        ),
+        *uuids("id"),
+        *strings("register", "partner", "dataset"),
+        *strings("file_name", length=255),
+        *strings("file_hash"),
+        *strings("delivery", length=16),
+        *moments("received_at"),
+        *uuids("actor_id", nullable=True),
+        *counts(*_COUNTS),
+        pk("feed_batches"),
+        unique("feed_batches", "register", "partner", "dataset", "file_hash"),
     )
     op.create_table(
         "feed_quarantine",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("batch_id", sa.Uuid(), nullable=False),
-        sa.Column("row_number", sa.Integer(), nullable=False),
+        *uuids("id", "batch_id"),
+        *counts("row_number"),
         sa.Column("reasons", sa.JSON(), nullable=False),
-        sa.Column("sealed_row", sa.LargeBinary(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_feed_quarantine"),
-        sa.ForeignKeyConstraint(
-            ["batch_id"],
-            ["feed_batches.id"],
-            name="fk_feed_quarantine_batch_id_feed_batches",
-            ondelete="CASCADE",
-        ),
+        *sealed("sealed_row", nullable=True),
+        pk("feed_quarantine"),
+        fk("feed_quarantine", "batch_id", "feed_batches.id"),
     )
-    op.create_index("ix_feed_quarantine_batch_id", "feed_quarantine", ["batch_id"])
+    indexes("feed_quarantine", "batch_id")
     op.create_table(
         "feed_identifiers",
-        sa.Column("record_id", sa.String(32), nullable=False),
-        sa.Column("register", sa.String(64), nullable=False),
-        sa.Column("partner", sa.String(64), nullable=False),
-        sa.Column("dataset", sa.String(64), nullable=False),
-        sa.Column("batch_id", sa.Uuid(), nullable=True),
-        sa.Column("row_digest", sa.String(32), nullable=False),
+        *strings("record_id", length=32),
+        *strings("register", "partner", "dataset"),
+        *uuids("batch_id", nullable=True),
+        *strings("row_digest", length=32),
         sa.Column("record_date", sa.Date(), nullable=True),
-        sa.Column("sealed", sa.LargeBinary(), nullable=False),
-        sa.Column("updated_at", _TS, nullable=False),
-        sa.PrimaryKeyConstraint("record_id", name="pk_feed_identifiers"),
+        *sealed("sealed"),
+        *moments("updated_at"),
+        pk("feed_identifiers", "record_id"),
     )
     op.create_index(
         "ix_feed_identifiers_dataset", "feed_identifiers", ["register", "partner", "dataset"]
     )
     op.create_table(
         "feed_data_keys",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("register", sa.String(64), nullable=False),
-        sa.Column("partner", sa.String(64), nullable=False),
-        sa.Column("dataset", sa.String(64), nullable=False),
-        sa.Column("key_id", sa.String(64), nullable=False),
-        sa.Column("wrapped", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", _TS, nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_feed_data_keys"),
-        sa.UniqueConstraint("register", "partner", "dataset", name="uq_feed_data_keys_register"),
+        *uuids("id"),
+        *strings("register", "partner", "dataset", "key_id"),
+        *sealed("wrapped"),
+        *moments("created_at"),
+        pk("feed_data_keys"),
+        unique("feed_data_keys", "register", "partner", "dataset"),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("feed_data_keys")
-    op.drop_index("ix_feed_identifiers_dataset", "feed_identifiers")
-    op.drop_table("feed_identifiers")
-    op.drop_index("ix_feed_quarantine_batch_id", "feed_quarantine")
-    op.drop_table("feed_quarantine")
-    op.drop_table("feed_batches")
+    drop_tables("feed_data_keys", "feed_identifiers", "feed_quarantine", "feed_batches")

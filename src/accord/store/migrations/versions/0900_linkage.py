@@ -10,28 +10,33 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from accord.store.migrations.columns import (
+    counts,
+    drop_tables,
+    fk,
+    indexes,
+    moments,
+    pk,
+    strings,
+    unique,
+    uuids,
+)
+
 revision: str = "linkage_0001"
 down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = ("linkage",)
 depends_on: str | Sequence[str] | None = None
 
-_TS = sa.DateTime(timezone=True)
-
 
 def upgrade() -> None:
     op.create_table(
         "linkage_runs",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("engine", sa.String(16), nullable=False),
-        sa.Column("started_at", _TS, nullable=False),
-        sa.Column("finished_at", _TS, nullable=True),
-        sa.Column("started_by", sa.String(64), nullable=False),
-        sa.Column("records", sa.Integer(), nullable=False),
-        sa.Column("delta_records", sa.Integer(), nullable=False),
-        sa.Column("comparisons", sa.Integer(), nullable=False),
-        sa.Column("people", sa.Integer(), nullable=False),
+        *uuids("id"),
+        *strings("kind", "status", "engine", length=16),
+        *moments("started_at"),
+        *moments("finished_at", nullable=True),
+        *strings("started_by"),
+        *counts("records", "delta_records", "comparisons", "people"),
         sa.Column("config", sa.JSON(), nullable=False),
         sa.Column("model", sa.JSON(), nullable=True),
         sa.Column("report", sa.JSON(), nullable=True),
@@ -40,54 +45,43 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "status IN ('running', 'finished', 'failed')", name="ck_linkage_runs_status"
         ),
-        sa.PrimaryKeyConstraint("id", name="pk_linkage_runs"),
+        pk("linkage_runs"),
     )
     op.create_table(
         "linkage_person_ids",
-        sa.Column("record_id", sa.String(128), nullable=False),
-        sa.Column("person_id", sa.String(64), nullable=False),
-        sa.Column("run_id", sa.Uuid(), nullable=False),
-        sa.Column("fingerprint", sa.String(64), nullable=False),
-        sa.Column("assigned_at", _TS, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["linkage_runs.id"], name="fk_linkage_person_ids_run_id_linkage_runs"
-        ),
-        sa.PrimaryKeyConstraint("record_id", name="pk_linkage_person_ids"),
+        *strings("record_id", length=128),
+        *strings("person_id"),
+        *uuids("run_id"),
+        *strings("fingerprint"),
+        *moments("assigned_at"),
+        fk("linkage_person_ids", "run_id", "linkage_runs.id", ondelete=None),
+        pk("linkage_person_ids", "record_id"),
     )
-    op.create_index("ix_linkage_person_ids_person_id", "linkage_person_ids", ["person_id"])
+    indexes("linkage_person_ids", "person_id")
     op.create_table(
         "linkage_review_pairs",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("record_id_l", sa.String(128), nullable=False),
-        sa.Column("record_id_r", sa.String(128), nullable=False),
+        *uuids("id"),
+        *strings("record_id_l", "record_id_r", length=128),
         sa.Column("match_weight", sa.Float(), nullable=False),
         sa.Column("match_probability", sa.Float(), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("decision", sa.String(16), nullable=True),
-        sa.Column("decided_by", sa.String(64), nullable=True),
-        sa.Column("decided_at", _TS, nullable=True),
+        *strings("status", length=16),
+        *strings("decision", length=16, nullable=True),
+        *strings("decided_by", nullable=True),
+        *moments("decided_at", nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("run_id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", _TS, nullable=False),
+        *uuids("run_id"),
+        *moments("created_at"),
         sa.CheckConstraint("status IN ('open', 'decided')", name="ck_linkage_review_pairs_status"),
         sa.CheckConstraint(
             "decision IS NULL OR decision IN ('accept', 'reject')",
             name="ck_linkage_review_pairs_decision",
         ),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["linkage_runs.id"], name="fk_linkage_review_pairs_run_id_linkage_runs"
-        ),
-        sa.PrimaryKeyConstraint("id", name="pk_linkage_review_pairs"),
-        sa.UniqueConstraint(
-            "record_id_l", "record_id_r", name="uq_linkage_review_pairs_record_id_l"
-        ),
+        fk("linkage_review_pairs", "run_id", "linkage_runs.id", ondelete=None),
+        pk("linkage_review_pairs"),
+        unique("linkage_review_pairs", "record_id_l", "record_id_r"),
     )
-    op.create_index("ix_linkage_review_pairs_status", "linkage_review_pairs", ["status"])
+    indexes("linkage_review_pairs", "status")
 
 
 def downgrade() -> None:
-    op.drop_index("ix_linkage_review_pairs_status", "linkage_review_pairs")
-    op.drop_table("linkage_review_pairs")
-    op.drop_index("ix_linkage_person_ids_person_id", "linkage_person_ids")
-    op.drop_table("linkage_person_ids")
-    op.drop_table("linkage_runs")
+    drop_tables("linkage_review_pairs", "linkage_person_ids", "linkage_runs")

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from accord.store.migrations.columns import counts, fk, moments, pk, sealed, strings, unique, uuids
+
 revision: str = "linkage_0002"
 down_revision: str | Sequence[str] | None = "linkage_0001"
 branch_labels: str | Sequence[str] | None = None
@@ -19,22 +21,16 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "linkage_working_sets",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("register", sa.String(64), nullable=False),
-        sa.Column("partner", sa.String(64), nullable=False),
-        sa.Column("dataset", sa.String(64), nullable=False),
-        sa.Column("run_id", sa.Uuid(), nullable=False),
-        sa.Column("records", sa.Integer(), nullable=False),
+        *uuids("id"),
+        *strings("register", "partner", "dataset"),
+        *uuids("run_id"),
+        *counts("records"),
         sa.Column("columns", sa.JSON(), nullable=False),
-        sa.Column("sealed", sa.LargeBinary(), nullable=False),
-        sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["linkage_runs.id"], name="fk_linkage_working_sets_run_id_linkage_runs"
-        ),
-        sa.PrimaryKeyConstraint("id", name="pk_linkage_working_sets"),
-        sa.UniqueConstraint(
-            "register", "partner", "dataset", name="uq_linkage_working_sets_register"
-        ),
+        *sealed("sealed"),
+        *moments("written_at"),
+        fk("linkage_working_sets", "run_id", "linkage_runs.id", ondelete=None),
+        pk("linkage_working_sets"),
+        unique("linkage_working_sets", "register", "partner", "dataset"),
     )
 
 
