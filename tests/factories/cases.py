@@ -68,9 +68,10 @@ def dob_for_age(age: int) -> str:
     return (date.today() - relativedelta(years=age, months=1)).isoformat()
 
 
-def refer(session: Session, **overrides: Any) -> ReferralAccepted:
+def refer(session: Session, *, referrer: Actor | None = None, **overrides: Any) -> ReferralAccepted:
     """A referred person and their case: a police referral received through the intake
-    service, as the police API would (overrides as for `referral_body`)."""
+    service, as the police API would (overrides as for `referral_body`; the referrer is the
+    police's LVWS token unless given)."""
     data = PoliceReferralIn.model_validate(referral_body(**overrides))
-    referrer = police(data.register_id)
+    referrer = referrer or police()
     return intake.receive(session, actor=referrer, intake=intake.from_police(data, actor=referrer))

@@ -31,7 +31,7 @@ from accord.panels.access import (
     purpose_for,
     record_type_for,
 )
-from accord.panels.models import CaseParty, PanelListing, PanelMeeting, SafetyCase
+from accord.panels.models import CaseAgency, CaseParty, PanelListing, PanelMeeting, SafetyCase
 from accord.people import service as people
 from accord.register.registry import current_registry
 from accord.register.schema import RecordType, Trigger
@@ -345,6 +345,10 @@ def list_cases(
             team=SafetyCase.team,
             record_id=SafetyCase.id,
             subject_id=SafetyCase.subject_id,
+            # partner agencies list the cases shared with them (as reading one allows)
+            shared_with=lambda org: SafetyCase.id.in_(
+                select(CaseAgency.case_id).where(CaseAgency.organisation == org)
+            ),
         ),
         categories=(),
     )
