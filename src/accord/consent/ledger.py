@@ -129,6 +129,10 @@ def record_consent(
 ) -> ConsentRecord:
     """Append one consent event after checking it against the register.
 
+    A person or token records it only with `consent:record:create` from a role of the
+    person's register that works for the purpose, for a person their organisation works
+    with (owner, shared with it, joint controller), made to a controller that works with
+    them too; anyone else is refused (audited) as if there were no such person.
     This only records the statement; `accord.consent.withdrawal.withdraw` also applies the
     register's effect of a withdrawal (delete, exclude, opt-out list).
     """
