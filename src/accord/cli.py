@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.add_typer(store_cli.app, name="db")
 app.command("demo")(demo.run)
+app.command("serve")(importlib.import_module("accord.web.serve").run)
 
 # (module, command name): one line per domain that has commands.
 _SUBCOMMANDS: list[tuple[str, str]] = [
