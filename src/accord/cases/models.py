@@ -14,7 +14,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.base import Base, Timestamps, UuidPk, utcnow
+from accord.store.base import Base, Timestamps, UtcDateTime, UuidPk, utcnow
 
 SUBJECT_FK = "subjects.id"
 
@@ -52,20 +51,20 @@ class Case(UuidPk, Timestamps, Base):
     identity: Mapped[bytes] = mapped_column(LargeBinary)
     equality: Mapped[bytes | None] = mapped_column(LargeBinary)
     consent_captured_by: Mapped[str] = mapped_column(String(120))
-    consent_captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consent_captured_at: Mapped[datetime] = mapped_column(UtcDateTime)
     consent_channel: Mapped[str] = mapped_column(String(20))
     proposed_service: Mapped[str | None] = mapped_column(String(64))
     proposed_rule: Mapped[str | None] = mapped_column(String(64))
-    routing_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    routing_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     assigned_user: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     team: Mapped[str | None] = mapped_column(String(64))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    last_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    not_taken_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    last_contact_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    not_taken_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closure_reason: Mapped[str | None] = mapped_column(String(64))
-    retention_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    retention_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    retention_from: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retention_due: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
 class CaseShare(Base):
@@ -78,7 +77,7 @@ class CaseShare(Base):
     )
     organisation: Mapped[str] = mapped_column(String(64), primary_key=True)
     purpose: Mapped[str] = mapped_column(String(64))
-    shared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    shared_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class CaseEvent(UuidPk, Base):
@@ -94,8 +93,8 @@ class CaseEvent(UuidPk, Base):
     )
     kind: Mapped[str] = mapped_column(String(32))
     position: Mapped[int] = mapped_column(Integer)  # recording order within the case
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     organisation: Mapped[str] = mapped_column(String(64))  # who recorded it
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     outcome: Mapped[str | None] = mapped_column(String(32))
@@ -123,9 +122,9 @@ class MatchProposal(UuidPk, Base):
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[str] = mapped_column(String(300))  # which fields agreed, never their values
     status: Mapped[str] = mapped_column(String(16), default="proposed")
-    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    proposed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decision_reason: Mapped[str | None] = mapped_column(String(500))
 
 
@@ -147,8 +146,8 @@ class Complaint(UuidPk, Timestamps, Base):
     assigned_user: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     team: Mapped[str | None] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_contact_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    retention_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    retention_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_contact_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retention_from: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retention_due: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, LargeBinary, String, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.base import Base, UuidPk, utcnow
+from accord.store.base import Base, UtcDateTime, UuidPk, utcnow
 
 
 class DisclosureRequest(UuidPk, Base):
@@ -37,9 +37,9 @@ class DisclosureRequest(UuidPk, Base):
     sealed_reasons: Mapped[bytes] = mapped_column(LargeBinary)
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     requested_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class DisclosureEntry(UuidPk, Base):
@@ -65,7 +65,5 @@ class DisclosureEntry(UuidPk, Base):
     disclosed_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     disclosed_by_kind: Mapped[str] = mapped_column(String(16))
     approved_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    disclosed_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
+    disclosed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     method: Mapped[str | None] = mapped_column(String(32))  # secure-email, phone, meeting ...

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, LargeBinary, String, Uuid
+from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.base import Base, Timestamps, UuidPk
+from accord.store.base import Base, Timestamps, UtcDateTime, UuidPk
 
 
 class Enquiry(UuidPk, Timestamps, Base):
@@ -26,8 +26,8 @@ class Enquiry(UuidPk, Timestamps, Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)  # sealed: name, contact, message
     assigned_user: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # who handles it
     team: Mapped[str | None] = mapped_column(String(64))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    last_contact_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    retention_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    retention_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    last_contact_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retention_from: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retention_due: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, Uuid
+from sqlalchemy import ForeignKey, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.base import Base, UuidPk, utcnow
+from accord.store.base import Base, UtcDateTime, UuidPk, utcnow
 
 
 class FairProcessingNotice(UuidPk, Base):
@@ -33,6 +33,6 @@ class FairProcessingNotice(UuidPk, Base):
     notice_digest: Mapped[str] = mapped_column(String(64))  # the register version described
     reason_code: Mapped[str | None] = mapped_column(String(32))  # why withheld
     reason: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed explanation
-    review_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_on: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -26,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.base import Base, UuidPk, utcnow
+from accord.store.base import Base, UtcDateTime, UuidPk, utcnow
 
 SUBJECT_FK = "subjects.id"
 CASE_FK = "safety_cases.id"
@@ -47,7 +46,7 @@ class PanelMeeting(UuidPk, Base):
     location: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled|held|cancelled
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class SafetyCase(UuidPk, Base):
@@ -67,11 +66,11 @@ class SafetyCase(UuidPk, Base):
     team: Mapped[str | None] = mapped_column(String(64))  # the service's team
     referral: Mapped[bytes] = mapped_column(LargeBinary)  # sealed referral details
     referred_by: Mapped[str | None] = mapped_column(String(64))  # referring agency id
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_action_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    retention_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    retention_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_action_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retention_from: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retention_due: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
@@ -90,7 +89,7 @@ class CaseParty(UuidPk, Base):
     role: Mapped[str] = mapped_column(String(16))  # victim | perpetrator | offender | child ...
     details: Mapped[bytes] = mapped_column(LargeBinary)
     categories: Mapped[list[str]] = mapped_column(JSON)  # category ids held (no values)
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class CaseAgency(Base):
@@ -103,7 +102,7 @@ class CaseAgency(Base):
     )
     organisation: Mapped[str] = mapped_column(String(64), primary_key=True)
     recipient: Mapped[str] = mapped_column(String(64))  # the register recipient it is under
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class PanelListing(UuidPk, Base):
@@ -119,8 +118,8 @@ class PanelListing(UuidPk, Base):
         Uuid, ForeignKey(CASE_FK, ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer)
-    listed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    discussed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    listed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    discussed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     minutes: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed minutes of discussion
     minuted_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
@@ -141,8 +140,8 @@ class CaseAction(UuidPk, Base):
     due_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open|done|cancelled
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CaseUpdate(UuidPk, Base):
@@ -160,4 +159,4 @@ class CaseUpdate(UuidPk, Base):
     text: Mapped[bytes] = mapped_column(LargeBinary)  # sealed
     action_status: Mapped[str | None] = mapped_column(String(16))  # status set by the update
     recorded_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -9,7 +9,6 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     LargeBinary,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.base import Base, UuidPk, utcnow
+from accord.store.base import Base, UtcDateTime, UuidPk, utcnow
 
 
 class SubjectState(StrEnum):
@@ -45,8 +44,8 @@ class Subject(UuidPk, Base):
     # Article 21 objection received and not yet decided: processing under the objected
     # purposes pauses until it is.
     objection_pending: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     @property
     def is_active(self) -> bool:
@@ -64,4 +63,4 @@ class SubjectIndex(Base):
     )
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
-    indexed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    indexed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
