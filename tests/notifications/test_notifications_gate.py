@@ -1,0 +1,268 @@
+"""Fair-processing notifications at the depth of the gate: sent only over a channel whose
+contact details the purpose allows, refused (and audited) for other organisations, queued
+per service and caseload, and decided once per person and record."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from accord.accounts.deps import current_actor
+from accord.gate.types import AccessDenied, Actor, ReasonCode
+from accord.notifications.models import FairProcessingNotice
+from accord.notifications.queue import pending_notifications
+from accord.notifications.service import NotificationError, decisions_for, record_sent, withhold
+from accord.panels.access import case_target
+from accord.register.schema import Register
+from accord.store.base import utcnow
+from factories.actors import actor
+from factories.audit import refusals
+from factories.panels import panel_case, party, shared_action
+from factories.registers import register, using
+
+REASON = "Telling him would alert him to the referral and put the victim at risk."
+
+
+def _notices(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(FairProcessingNotice)) or 0)
+
+
+def test_a_channel_needs_the_contact_details_the_purpose_allows(
+    session: Session, hounslow: Register, coordinator: Actor
+) -> None:
+    case = panel_case(session, coordinator)
+    categories = next(p for p in hounslow.purposes if p.id == "marac").categories
+    no_phone = register(
+        "hounslow", purposes={"marac": {"categories": [c for c in categories if c != "telephone"]}}
+    )
+    with using(no_phone):
+        with pytest.raises(AccessDenied) as refused:
+            record_sent(
+                session,
+                actor=coordinator,
+                target=case_target(case),
+                subject_id=case.subject_id,
+                purpose="marac",
+                channel="phone",
+            )
+        assert refused.value.decision.reason is ReasonCode.CATEGORY_NOT_FOR_PURPOSE
+        assert _notices(session) == 0
+        sent = record_sent(
+            session,
+            actor=coordinator,
+            target=case_target(case),
+            subject_id=case.subject_id,
+            purpose="marac",
+            channel="letter",
+        )
+    assert sent.channel == "letter"
+    assert refusals(session, coordinator) == [("read", "marac-case", "category-not-for-purpose")]
+
+
+def test_another_organisation_cannot_decide_or_read_decisions(
+    session: Session, hounslow: Register, coordinator: Actor
+) -> None:
+    case = panel_case(session, coordinator)
+    fire = actor(hounslow, "partner-agency", "london-fire-brigade", teams=("marac",))
+    target = case_target(case)
+    with pytest.raises(AccessDenied, match="not-shared-with-organisation"):
+        record_sent(
+            session,
+            actor=fire,
+            target=target,
+            subject_id=case.subject_id,
+            purpose="marac",
+            channel="letter",
+        )
+    with pytest.raises(AccessDenied, match="not-shared-with-organisation"):
+        decisions_for(session, actor=fire, target=target, purpose="marac")
+    assert [r[2] for r in refusals(session, fire)] == ["not-shared-with-organisation"] * 2
+    assert _notices(session) == 0
+
+
+def test_a_partner_reads_decisions_on_a_shared_case_but_cannot_withhold(
+    session: Session, hounslow: Register, coordinator: Actor, police_partner: Actor
+) -> None:
+    case = panel_case(session, coordinator)
+    shared_action(session, coordinator, case)
+    perpetrator = party(session, case, "perpetrator").subject_id
+    target = case_target(case, {"metropolitan-police"}, party=perpetrator)
+    with pytest.raises(AccessDenied, match="no-permission"):
+        withhold(
+            session,
+            actor=police_partner,
+            target=target,
+            subject_id=perpetrator,
+            purpose="marac",
+            reason_code="prejudicial",
+            reason=REASON,
+        )
+    withhold(
+        session,
+        actor=coordinator,
+        target=target,
+        subject_id=perpetrator,
+        purpose="marac",
+        reason_code="prejudicial",
+        reason=REASON,
+    )
+    seen = decisions_for(session, actor=police_partner, target=target, purpose="marac")
+    assert [(d.status, d.reason_code) for d in seen] == [("withheld", "prejudicial")]
+
+
+def test_bad_decisions_name_the_field_and_write_nothing(
+    session: Session, hounslow: Register, coordinator: Actor
+) -> None:
+    case = panel_case(session, coordinator)
+    other = panel_case(session, coordinator)
+    base = {"actor": coordinator, "target": case_target(case), "purpose": "marac"}
+    with pytest.raises(NotificationError, match=r"^subject_id:"):
+        record_sent(session, subject_id=other.subject_id, channel="letter", **base)  # type: ignore[arg-type]
+    with pytest.raises(NotificationError, match=r"^review_on:"):
+        withhold(
+            session,
+            subject_id=case.subject_id,
+            reason_code="disproportionate",
+            reason=REASON,
+            review_on=utcnow() - timedelta(days=1),
+            **base,  # type: ignore[arg-type]
+        )
+    with pytest.raises(NotificationError, match=r"^purpose:"):
+        withhold(
+            session,
+            actor=coordinator,
+            target=case_target(case),
+            subject_id=case.subject_id,
+            purpose="trends-and-hotspots",
+            reason_code="disproportionate",
+            reason=REASON,
+        )
+    assert _notices(session) == 0
+    assert refusals(session, coordinator) == []
+
+
+def test_a_withheld_notice_can_later_be_sent_but_a_sent_one_is_final(
+    session: Session, hounslow: Register, coordinator: Actor
+) -> None:
+    case = panel_case(session, coordinator)
+    target = case_target(case)
+    withhold(
+        session,
+        actor=coordinator,
+        target=target,
+        subject_id=case.subject_id,
+        purpose="marac",
+        reason_code="serious-harm",
+        reason=REASON,
+        review_on=utcnow() + timedelta(days=30),
+    )
+    record_sent(
+        session,
+        actor=coordinator,
+        target=target,
+        subject_id=case.subject_id,
+        purpose="marac",
+        channel="in-person",
+    )
+    with pytest.raises(NotificationError, match=r"^record_id: this person was already told"):
+        withhold(
+            session,
+            actor=coordinator,
+            target=target,
+            subject_id=case.subject_id,
+            purpose="marac",
+            reason_code="serious-harm",
+            reason=REASON,
+        )
+    decided = decisions_for(session, actor=coordinator, target=target, purpose="marac")
+    assert [d.status for d in decided] == ["withheld", "sent"]
+
+
+def test_the_queue_marks_people_overdue_a_month_after_their_data_arrived(
+    session: Session, hounslow: Register, coordinator: Actor
+) -> None:
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=40), tick=False):
+        old = panel_case(session, coordinator, parties=[("victim", {"name": "Old"})])
+    new = panel_case(session, coordinator, parties=[("victim", {"name": "New"})])
+    queued = pending_notifications(session, actor=coordinator, register="hounslow")
+    assert [(p.case_id, p.overdue) for p in queued] == [(old.id, True), (new.id, False)]
+
+
+def test_the_queue_follows_service_and_caseload(
+    session: Session,
+    hounslow: Register,
+    coordinator: Actor,
+    outreach_worker: Actor,
+    dpo: Actor,
+    police_partner: Actor,
+) -> None:
+    marac = panel_case(session, coordinator, parties=[("victim", {"name": "M"})])
+    mine = panel_case(session, outreach_worker, "dsv-outreach", parties=[("victim", {"name": "O"})])
+    colleague = actor(hounslow, "caseworker", teams=("dsv-outreach",))
+    panel_case(session, colleague, "dsv-outreach", parties=[("victim", {"name": "C"})])
+    shared_action(session, coordinator, marac)
+
+    def cases(who: Actor) -> set[str]:
+        found = pending_notifications(session, actor=who, register="hounslow")
+        return {p.reference for p in found}
+
+    assert cases(outreach_worker) == {mine.reference}
+    assert marac.reference in cases(coordinator)
+    assert mine.reference not in cases(coordinator)
+    assert len(cases(dpo)) == 3
+    # Telling people is the controller's duty: a partner's queue is empty, shared or not.
+    assert cases(police_partner) == set()
+    assert cases(actor(hounslow, "analyst")) == set()
+
+
+def test_decisions_over_http(
+    app: FastAPI, client: TestClient, session: Session, hounslow: Register, coordinator: Actor
+) -> None:
+    case = panel_case(session, coordinator)
+    other = panel_case(session, coordinator)
+    perpetrator = party(session, case, "perpetrator").subject_id
+    session.commit()
+    app.dependency_overrides[current_actor] = lambda: coordinator
+    stranger = client.post(
+        f"/api/notifications/cases/{case.id}/sent",
+        json={"subject_id": str(other.subject_id), "channel": "letter"},
+    )
+    assert stranger.status_code == 422, stranger.text
+    assert "subject_id" in stranger.text
+    short = client.post(
+        f"/api/notifications/cases/{case.id}/withheld",
+        json={"subject_id": str(perpetrator), "reason_code": "prejudicial", "reason": "no"},
+    )
+    assert short.status_code == 422, short.text
+    made = client.post(
+        f"/api/notifications/cases/{case.id}/withheld",
+        json={"subject_id": str(perpetrator), "reason_code": "prejudicial", "reason": REASON},
+    )
+    assert made.status_code == 201, made.text
+    told = client.post(
+        f"/api/notifications/cases/{case.id}/sent",
+        json={"subject_id": str(case.subject_id), "channel": "email"},
+    )
+    assert told.status_code == 201, told.text
+    listed = client.get(f"/api/notifications/cases/{case.id}").json()
+    assert {(d["status"], d["reason"]) for d in listed} == {("withheld", REASON), ("sent", None)}
+    pending = client.get("/api/notifications/pending").json()
+    assert case.reference not in {p["reference"] for p in pending}
+
+    fire = actor(hounslow, "partner-agency", "london-fire-brigade", teams=("marac",))
+    app.dependency_overrides[current_actor] = lambda: fire
+    hidden = client.get(f"/api/notifications/cases/{case.id}")
+    assert hidden.status_code in (403, 404)
+    assert REASON not in hidden.text
+    refused = client.post(
+        f"/api/notifications/cases/{case.id}/sent",
+        json={"subject_id": str(perpetrator), "channel": "letter"},
+    )
+    assert refused.status_code in (403, 404)
+    assert client.get("/api/notifications/pending").json() == []
