@@ -4,6 +4,7 @@ A NUL byte is never meaningful in text accord keeps, and PostgreSQL refuses it i
 (which would be a 500); an upload's file name longer than a file system allows fails when the
 file is written. Both are refused here with 422 naming the field, so nothing is written.
 The parsed JSON body and form are cached on the request, so the route does not read them again.
+Every 422, whoever raises it, leaves in the one shape the OpenAPI schema documents.
 """
 
 from __future__ import annotations
