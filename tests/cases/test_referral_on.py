@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -17,18 +16,18 @@ from sqlalchemy.orm import Session
 
 from accord.accounts.deps import current_actor
 from accord.cases.models import CaseEvent
-from accord.consent.ledger import current_state, record_consent
+from accord.consent.ledger import current_state
 from accord.consent.models import ConsentEvent
 from accord.disclosures.models import DisclosureEntry
 from accord.gate.types import Actor
 from accord.referrals import intake
 from accord.referrals.schemas import Person, ReferralConsent
-from accord.register.load import digest, load_file
-from accord.register.registry import Registry, use_registry
 from accord.register.schema import Register
-from cases.lvws import make_actor, refer, registry
+from cases.lvws import make_actor, refer
+from factories.actors import actor
+from factories.consent import consent_statement
+from factories.registers import using
 
-HUB = Path(__file__).resolve().parents[2] / "registers" / "cambs-hub.yaml"
 REFUSED_TO = "POST /api/disclosures/requests"
 
 
@@ -77,9 +76,8 @@ def _consent(
 
 @pytest.fixture
 def hub() -> Iterator[Register]:
-    register = load_file(HUB)
-    with use_registry(Registry({**registry().registers, register.id: register})):
-        yield register
+    with using("lvws", "cambs-hub") as both:
+        yield both.get("cambs-hub")
 
 
 def _hub_case(session: Session, hub: Register, worker: Actor) -> intake.ReferralAccepted:
@@ -106,37 +104,22 @@ def _hub_case(session: Session, hub: Register, worker: Actor) -> intake.Referral
             receiving_organisation="cambs-hub",
         ),
     )
-    record_consent(
+    consent_statement(
         session,
         actor=worker,
         subject_id=accepted.subject_id,
         register="cambs-hub",
-        controller="cambs-hub",
         purpose="victim-support",
-        state="given",
         channel="web-form",
-        notice_digest=digest(hub),
     )
     return accepted
-
-
-def _hub_actor(hub: Register, role: str, teams: tuple[str, ...] = ()) -> Actor:
-    return Actor(
-        id=uuid.uuid4(),
-        kind="user",
-        organisation="cambs-hub",
-        roles=frozenset({role}),
-        permissions=frozenset(hub.role(role).permissions),
-        teams=frozenset(teams),
-        name=role,
-    )
 
 
 def test_hub_refers_on_only_to_the_specialist_services_its_register_names(
     app: FastAPI, client: TestClient, session: Session, hub: Register
 ) -> None:
-    worker = _hub_actor(hub, "caseworker")
-    manager = _hub_actor(hub, "team-manager", teams=("intake",))
+    worker = actor(hub, "caseworker")
+    manager = actor(hub, "team-manager", teams=("intake",))
     accepted = _hub_case(session, hub, worker)
     switch = _as(app)
     switch(manager)

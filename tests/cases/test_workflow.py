@@ -21,11 +21,11 @@ from accord.cases.schemas import (
     ReferralOnIn,
     RoutingIn,
 )
-from accord.consent.ledger import ConsentState, current_state, record_consent
+from accord.consent.ledger import ConsentState, current_state
 from accord.disclosures.models import DisclosureEntry
 from accord.gate.types import AccessDenied, Actor
-from accord.register.load import digest
-from cases.lvws import dob_for_age, make_actor, refer, registry
+from cases.lvws import dob_for_age, make_actor, refer
+from factories.consent import consent_statement
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -165,16 +165,12 @@ def test_referral_on_needs_consent(session: Session) -> None:
     )
     with pytest.raises(Conflict, match="consent"):
         entries.refer_on(session, actor=worker, case_id=accepted.case_id, data=request)
-    record_consent(  # the person agrees on the call: a statement in the ledger
+    consent_statement(  # the person agrees on the call: a statement in the ledger
         session,
         actor=worker,
         subject_id=accepted.subject_id,
         register="lvws",
-        controller="victim-support",
         purpose="referral-on",
-        state=ConsentState.GIVEN,
-        channel="phone",
-        notice_digest=digest(registry().get("lvws")),
     )
     entries.refer_on(session, actor=worker, case_id=accepted.case_id, data=request)
     assert (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from accord.gate.types import Actor
 from accord.register.registry import Registry, use_registry
 from accord.register.schema import Register
+from factories.actors import actor
 
 DISCLOSURE_REGISTER: dict[str, Any] = {
     "id": "disclosure-test",
@@ -61,6 +61,16 @@ DISCLOSURE_REGISTER: dict[str, Any] = {
             "categories": ["name", "address", "phone", "needs"],
             "purposes": ["support", "referral-on", "risk-of-harm-disclosure"],
             "data_subjects": ["victim"],
+            "access": {
+                "read": ["case:case:read"],
+                "list": ["case:case:list"],
+                "create": ["case:case:update"],
+                "update": ["case:case:update"],
+                "delete": ["case:case:close", "retention:run:execute", "rights:request:manage"],
+                "disclose": ["disclosure:request:create", "disclosure:request:approve"],
+                "export": ["rights:request:manage", "disclosure:request:create"],
+                "aggregate": ["stats:aggregate:read", "reports:aggregate:read"],
+            },
             "retention": {
                 "trigger": "last_contact",
                 "period": "6 years",
@@ -135,26 +145,16 @@ def register() -> Iterator[Register]:
         yield reg
 
 
-def _actor(role: str, permissions: list[str]) -> Actor:
-    return Actor(
-        id=uuid.uuid4(),
-        kind="user",
-        organisation="hub",
-        roles=frozenset({role}),
-        permissions=frozenset(permissions),
-    )
-
-
 @pytest.fixture
 def caseworker(register: Register) -> Actor:
-    return _actor("caseworker", register.role("caseworker").permissions)
+    return actor(register, "caseworker")
 
 
 @pytest.fixture
 def manager(register: Register) -> Actor:
-    return _actor("team-manager", register.role("team-manager").permissions)
+    return actor(register, "team-manager")
 
 
 @pytest.fixture
 def other_manager(register: Register) -> Actor:
-    return _actor("team-manager", register.role("team-manager").permissions)
+    return actor(register, "team-manager")

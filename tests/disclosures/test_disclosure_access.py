@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,49 +20,25 @@ from accord.disclosures.models import DisclosureEntry
 from accord.gate import audit
 from accord.gate.types import Actor
 from accord.panels.cases import PartyIn, open_case
-from accord.register.load import load_file
-from accord.register.registry import Registry, use_registry
+from accord.register.registry import Registry
+from factories.actors import actor
+from factories.registers import using
 
-REGISTERS = Path(__file__).resolve().parents[2] / "registers"
 RISK = "Perpetrator seen outside the refuge with a knife this evening."
 NECESSITY = "Police need name and address to attend; no health data is needed."
 
 
 @pytest.fixture
 def registry() -> Iterator[Registry]:
-    loaded = {
-        name: load_file(REGISTERS / f"{name}.yaml")
-        for name in ("hounslow", "cambs-hub", "mopac", "lvws")
-    }
-    with use_registry(Registry(loaded)) as found:
+    with using("hounslow", "cambs-hub", "mopac", "lvws") as found:
         yield found
-
-
-def staff(
-    registry: Registry,
-    register: str,
-    organisation: str,
-    role: str,
-    *,
-    kind: str = "user",
-    teams: tuple[str, ...] = (),
-) -> Actor:
-    return Actor(
-        id=uuid.uuid4(),
-        kind=kind,  # type: ignore[arg-type]
-        organisation=organisation,
-        roles=frozenset({role}),
-        permissions=frozenset(registry.role(register, role).permissions),
-        teams=frozenset(teams),
-        name=f"{role} at {organisation}",
-    )
 
 
 @pytest.fixture
 def hounslow_staff(registry: Registry) -> dict[str, Actor]:
     return {
-        "worker": staff(registry, "hounslow", "hounslow", "caseworker", teams=("dsv-outreach",)),
-        "dpo": staff(registry, "hounslow", "hounslow", "dpo"),
+        "worker": actor("hounslow", "caseworker", "hounslow", teams=("dsv-outreach",)),
+        "dpo": actor("hounslow", "dpo", "hounslow"),
     }
 
 
@@ -71,11 +46,11 @@ def hounslow_staff(registry: Registry) -> dict[str, Actor]:
 def outsiders(registry: Registry) -> list[Actor]:
     """Approvers and DPOs of other organisations, as tokens and as signed-in users."""
     return [
-        staff(registry, "cambs-hub", "cambs-hub", "dpo", kind="token"),
-        staff(registry, "mopac", "mopac", "dpo", kind="token"),
-        staff(registry, "lvws", "catch22", "team-manager", kind="token", teams=("intake",)),
-        staff(registry, "lvws", "victim-support", "team-manager", teams=("intake",)),
-        staff(registry, "cambs-hub", "cambs-hub", "team-manager", teams=("intake",)),
+        actor("cambs-hub", "dpo", "cambs-hub", kind="token"),
+        actor("mopac", "dpo", "mopac", kind="token"),
+        actor("lvws", "team-manager", "catch22", kind="token", teams=("intake",)),
+        actor("lvws", "team-manager", "victim-support", teams=("intake",)),
+        actor("cambs-hub", "team-manager", "cambs-hub", teams=("intake",)),
     ]
 
 

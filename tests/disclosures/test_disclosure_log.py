@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
 from sqlalchemy.orm import Session
 
-from accord.consent.ledger import record_consent
 from accord.disclosures.service import (
     DisclosureError,
     disclosures_for_subject,
@@ -16,22 +16,21 @@ from accord.disclosures.service import (
 )
 from accord.gate.types import Actor
 from accord.people.service import create_subject, erase_subject
-from accord.register.load import digest
 from accord.register.schema import Register
 from accord.store.base import utcnow
+from factories.consent import consent_statement
 
 
-def _consent(session: Session, actor: Actor, register: Register, subject_id, state="given"):  # type: ignore[no-untyped-def]
-    record_consent(
+def _consent(
+    session: Session, actor: Actor, register: Register, subject_id: uuid.UUID, state: str = "given"
+) -> None:
+    consent_statement(
         session,
         actor=actor,
         subject_id=subject_id,
         register=register.id,
-        controller="hub",
         purpose="referral-on",
         state=state,
-        channel="phone",
-        notice_digest=digest(register),
     )
 
 

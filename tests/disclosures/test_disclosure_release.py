@@ -7,7 +7,6 @@ import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -18,21 +17,20 @@ from sqlalchemy.orm import Session
 from accord.accounts.deps import current_actor
 from accord.cases import workflow
 from accord.cases.schemas import AssignmentIn
-from accord.consent.ledger import record_consent
 from accord.disclosures.models import DisclosureEntry, DisclosureRequest
 from accord.disclosures.requests import AlreadyReleased, decide, release, request_disclosure
 from accord.gate.types import Actor, Target
 from accord.people.service import create_subject, erase_subject
 from accord.referrals import intake
 from accord.referrals.schemas import Person, ReferralConsent
-from accord.register.load import digest, load_file
-from accord.register.registry import Registry, use_registry
 from accord.register.schema import Register
+from factories.actors import actor
+from factories.consent import consent_statement
+from factories.registers import using
 
 RISK = "Partner has threatened to kill her this week and has access to a knife."
 NECESSITY = "Police need the address to carry out a welfare check today; nothing else."
 RECORD = {"name": "Jo Bloggs", "address": "1 High St", "phone": "07700900000", "needs": "x"}
-CAMBS_HUB = Path(__file__).resolve().parents[2] / "registers" / "cambs-hub.yaml"
 
 
 def _logged(session: Session, subject_id: uuid.UUID) -> int:
@@ -103,28 +101,15 @@ def test_a_release_racing_another_is_refused_and_logs_nothing(
 
 @pytest.fixture
 def hub() -> Iterator[Register]:
-    register = load_file(CAMBS_HUB)
-    with use_registry(Registry({register.id: register})):
-        yield register
-
-
-def _hub_actor(register: Register, role: str, teams: tuple[str, ...] = ()) -> Actor:
-    return Actor(
-        id=uuid.uuid4(),
-        kind="user",
-        organisation="cambs-hub",
-        roles=frozenset({role}),
-        permissions=frozenset(register.role(role).permissions),
-        teams=frozenset(teams),
-        name=role,
-    )
+    with using("cambs-hub") as registry:
+        yield registry.get("cambs-hub")
 
 
 def test_name_and_address_are_released_from_the_sealed_record(
     app: FastAPI, client: TestClient, session: Session, hub: Register
 ) -> None:
-    caseworker = _hub_actor(hub, "caseworker")
-    manager = _hub_actor(hub, "team-manager", teams=("intake",))
+    caseworker = actor(hub, "caseworker")
+    manager = actor(hub, "team-manager", teams=("intake",))
     accepted = intake.receive(
         session,
         actor=caseworker,
@@ -146,16 +131,13 @@ def test_name_and_address_are_released_from_the_sealed_record(
             receiving_organisation="cambs-hub",
         ),
     )
-    record_consent(
+    consent_statement(
         session,
         actor=caseworker,
         subject_id=accepted.subject_id,
         register="cambs-hub",
-        controller="cambs-hub",
         purpose="victim-support",
-        state="given",
         channel="web-form",
-        notice_digest=digest(hub),
     )
     workflow.assign(
         session,

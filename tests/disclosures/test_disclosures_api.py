@@ -3,40 +3,22 @@ release only the approved fields, and read the log."""
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from accord.accounts.deps import current_actor
-from accord.gate.types import Actor
 from accord.panels.cases import PartyIn, open_case
-from accord.register.load import load_file
-from accord.register.registry import Registry, use_registry
-
-HOUNSLOW = Path(__file__).resolve().parents[2] / "registers" / "hounslow.yaml"
-
-
-def _actor(register_roles: dict[str, list[str]], role: str) -> Actor:
-    return Actor(
-        id=uuid.uuid4(),
-        kind="user",
-        organisation="hounslow",
-        roles=frozenset({role}),
-        permissions=frozenset(register_roles[role]),
-        teams=frozenset({"dsv-outreach"}),
-    )
+from factories.actors import actor
+from factories.registers import using
 
 
 def test_risk_of_harm_disclosure_over_http(
     app: FastAPI, client: TestClient, session: Session
 ) -> None:
-    register = load_file(HOUNSLOW)
-    roles = {r.id: r.permissions for r in register.roles}
-    worker, dpo = _actor(roles, "caseworker"), _actor(roles, "dpo")
-    with use_registry(Registry({register.id: register})):
+    with using("hounslow"):
+        worker = actor("hounslow", "caseworker", teams=("dsv-outreach",))
+        dpo = actor("hounslow", "dpo", teams=("dsv-outreach",))
         case = open_case(
             session,
             actor=worker,
