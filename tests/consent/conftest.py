@@ -63,6 +63,16 @@ CONSENT_REGISTER: dict[str, Any] = {
                 "support",
             ],
             "data_subjects": ["victim"],
+            "access": {
+                "read": ["case:case:read"],
+                "list": ["case:case:list"],
+                "create": ["case:case:update"],
+                "update": ["case:case:update"],
+                "delete": ["case:case:close", "retention:run:execute", "rights:request:manage"],
+                "disclose": ["disclosure:request:create", "disclosure:request:approve"],
+                "export": ["rights:request:manage", "disclosure:request:create"],
+                "aggregate": ["stats:aggregate:read", "reports:aggregate:read"],
+            },
             "retention": {
                 "trigger": "last_contact",
                 "period": "6 years",

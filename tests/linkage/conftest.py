@@ -58,6 +58,15 @@ def _register_document() -> dict[str, Any]:
                 "categories": ["name", "contact"],
                 "purposes": ["data-matching"],
                 "data_subjects": ["person"],
+                "access": {
+                    "read": ["linkage:identifiers:read"],
+                    "list": ["linkage:identifiers:read"],
+                    "create": ["feeds:batch:ingest"],
+                    "update": ["feeds:batch:ingest"],
+                    "delete": ["retention:run:execute", "feeds:batch:ingest"],
+                    "export": ["linkage:run:execute"],
+                    "aggregate": ["stats:aggregate:read", "reports:aggregate:read"],
+                },
             }
         ],
         "roles": [

@@ -55,6 +55,15 @@ _MINIMAL: dict[str, Any] = {
             "categories": ["name"],
         },
     ],
+    "access_profiles": [
+        {
+            "id": "casework",
+            "read": ["case:case:read"],
+            "list": ["case:case:list"],
+            "create": ["case:case:update"],
+            "update": ["case:case:update"],
+        },
+    ],
     "record_types": [
         {
             "id": "case",
@@ -65,6 +74,7 @@ _MINIMAL: dict[str, Any] = {
             "data_subjects": ["victim"],
             "sources": ["self"],
             "retention": {"trigger": "last_contact", "period": "6 years", "action": "delete", "source": "policy"},
+            "access": "casework",
         }
     ],
     "recipients": [

@@ -83,8 +83,8 @@ def _decide(f: Facts) -> tuple[ReasonCode, frozenset[str]]:
         return ReasonCode.NO_OWNER, frozenset()
 
     held = permissions_in(actor, register)
-    needed = required_permissions(record_type.id, f.action)
-    if not any(p.value in held for p in needed):
+    needed = required_permissions(register, record_type.id, f.action)
+    if not any(p in held for p in needed):
         return ReasonCode.NO_PERMISSION, frozenset()
     if f.extra_permission is not None and f.extra_permission not in held:
         return ReasonCode.NO_PERMISSION, frozenset()

@@ -15,6 +15,7 @@ from accord.register.errors import Problem
 from accord.register.schema import Register
 
 CASELOADS = frozenset({"own", "team", "organisation", "none"})
+KNOWN_PERMISSIONS = frozenset(p.value for p in Permission)
 # Permissions whose answers identify people: an anonymous-only role can never hold them.
 IDENTIFYING_PERMISSIONS = frozenset(
     {
@@ -44,6 +45,7 @@ _COLLECTIONS: tuple[tuple[str, str], ...] = (
     ("categories", "category"),
     ("sources", "source"),
     ("purposes", "purpose"),
+    ("access_profiles", "access-profile"),
     ("record_types", "record-type"),
     ("recipients", "recipient"),
     ("sharing", "sharing-rule"),
@@ -155,11 +157,10 @@ def check_references(register: Register, file: Path) -> list[Problem]:
 
 def check_roles(register: Register, file: Path) -> list[Problem]:
     """Permissions come from the gate's catalogue; caseloads from a fixed list."""
-    known = {p.value for p in Permission}
     problems: list[Problem] = []
     for i, role in enumerate(register.roles):
         for j, permission in enumerate(role.permissions):
-            if permission not in known:
+            if permission not in KNOWN_PERMISSIONS:
                 problems.append(
                     Problem(
                         file,

@@ -213,6 +213,31 @@ class RetentionRule(Model):
     note: str | None = None
 
 
+class AccessRules(Model):
+    """The permissions (any one of which will do) each action on a record type needs.
+
+    An action left out is refused to everyone. `extends` starts from a named profile and
+    replaces only the actions given here. The action names are the gate's actions.
+    """
+
+    extends: str | None = None
+    read: list[str] | None = None
+    list_: list[str] | None = Field(default=None, alias="list")
+    create: list[str] | None = None
+    update: list[str] | None = None
+    delete: list[str] | None = None
+    disclose: list[str] | None = None
+    export: list[str] | None = None
+    aggregate: list[str] | None = None  # statistics: never carries identifying categories
+
+
+class AccessProfile(AccessRules):
+    """Access rules shared by several record types (`access: <id>` on each)."""
+
+    id: str
+    description: str | None = None
+
+
 class RecordType(Model):
     id: str
     name: str
@@ -223,6 +248,8 @@ class RecordType(Model):
     sources: list[str] = []
     retention: RetentionRule | None = None  # required: validate reports its absence clearly
     personal_data: bool = True  # e.g. crime statistics hold no personal data
+    # A named access profile or the rules inline; required: validate reports its absence.
+    access: str | AccessRules | None = None
 
 
 # --- recipients, transfers, sharing and routing --------------------------------------------
@@ -386,6 +413,7 @@ class Register(Model):
     categories: list[DataCategory]
     sources: list[Source] = []
     purposes: list[Purpose]
+    access_profiles: list[AccessProfile] = []
     record_types: list[RecordType]
     recipients: list[Recipient] = []
     sharing: list[SharingRule] = []

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from accord.register.access import check_access
 from accord.register.errors import Problem
 from accord.register.references import (
+    KNOWN_PERMISSIONS,
     check_duplicates,
     check_feeds,
     check_references,
@@ -405,6 +407,7 @@ def validate(register: Register, file: Path) -> list[Problem]:
         *check_duplicates(register, file),
         *check_references(register, file),
         *check_roles(register, file),
+        *check_access(register, KNOWN_PERMISSIONS, file),
         *check_feeds(register, file),
         *_check_organisations(register, file),
         *_check_purposes(register, file),
