@@ -15,11 +15,11 @@ from accord.consent.ledger import ConsentState, current_state
 from accord.enquiries import service
 from accord.enquiries.models import Enquiry
 from accord.enquiries.schemas import EnquiryIn
-from cases.lvws import make_actor
+from factories.actors import actor
 
 
 def test_each_channel_keeps_its_own_record_type_and_clock(session: Session) -> None:
-    worker = make_actor("victim-support", "caseworker")
+    worker = actor("lvws", "caseworker", "victim-support")
     expected = {
         "phone": ("phone-enquiry", 42),
         "email": ("email-enquiry", 42),
@@ -42,7 +42,7 @@ def test_each_channel_keeps_its_own_record_type_and_clock(session: Session) -> N
 
 
 def test_opting_into_updates_is_recorded_as_consent(session: Session) -> None:
-    worker = make_actor("victim-support", "caseworker")
+    worker = actor("lvws", "caseworker", "victim-support")
     made = service.record_enquiry(
         session,
         actor=worker,
@@ -62,7 +62,7 @@ def test_opting_into_updates_is_recorded_as_consent(session: Session) -> None:
 
 
 def test_enquiry_api_validates_and_lists(app: FastAPI, client: TestClient) -> None:
-    worker = make_actor("victim-support", "caseworker")
+    worker = actor("lvws", "caseworker", "victim-support")
     app.dependency_overrides[current_actor] = lambda: worker
     missing = client.post(
         "/api/enquiries", json={"channel": "email", "name": "Lee", "message": "hello"}
@@ -78,5 +78,5 @@ def test_enquiry_api_validates_and_lists(app: FastAPI, client: TestClient) -> No
     listed = client.get("/api/enquiries", params={"channel": "live-chat"}).json()
     assert listed["total"] == 1
     assert client.post(f"/api/enquiries/{made.json()['id']}/closure").json()["status"] == "closed"
-    app.dependency_overrides[current_actor] = lambda: make_actor("catch22", "caseworker")
+    app.dependency_overrides[current_actor] = lambda: actor("lvws", "caseworker", "catch22")
     assert client.get(f"/api/enquiries/{made.json()['id']}").status_code == 404

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from accord.accounts.deps import current_actor
-from cases.lvws import make_actor
+from factories.actors import actor
 
 
 @pytest.mark.parametrize(
@@ -22,8 +22,8 @@ from cases.lvws import make_actor
 def test_enquiry_list_refuses_unknown_filter_values(
     app: FastAPI, client: TestClient, name: str, allowed: list[str]
 ) -> None:
-    app.dependency_overrides[current_actor] = lambda: make_actor(
-        "victim-support", "team-manager", teams=("enquiries",)
+    app.dependency_overrides[current_actor] = lambda: actor(
+        "lvws", "team-manager", "victim-support", teams=("enquiries",)
     )
     response = client.get("/api/enquiries", params={name: "bogus"})
     assert response.status_code == 422, response.text

@@ -21,27 +21,19 @@ from accord.notifications.service import (
     withhold,
 )
 from accord.panels.access import case_target
-from accord.panels.cases import PartyIn, open_case
 from accord.panels.models import CaseParty, SafetyCase
 from accord.register.schema import Register
 from accord.store.base import utcnow
+from factories.panels import panel_case, party
 
 REASON = "Telling the perpetrator would alert him to the referral and put the victim at risk."
 
 
 def _case(session: Session, actor: Actor) -> tuple[SafetyCase, CaseParty]:
-    case = open_case(
-        session,
-        actor=actor,
-        register="hounslow",
-        service="marac",
-        parties=[PartyIn("victim", {"name": "V"}), PartyIn("perpetrator", {"name": "P"})],
-        referral={"referral-forms": "DASH high risk"},
+    case = panel_case(
+        session, actor, parties=[("victim", {"name": "V"}), ("perpetrator", {"name": "P"})]
     )
-    perpetrator = session.scalars(
-        select(CaseParty).where(CaseParty.case_id == case.id, CaseParty.role == "perpetrator")
-    ).one()
-    return case, perpetrator
+    return case, party(session, case, "perpetrator")
 
 
 def test_withheld_only_with_a_reason_and_audited(

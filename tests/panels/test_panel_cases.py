@@ -19,42 +19,13 @@ from accord.panels.models import CaseParty, PanelListing
 from accord.people.service import find_subjects
 from accord.register.schema import Register
 from accord.store.base import utcnow
-
-VICTIM = {
-    "name": "Priya Example",
-    "date-of-birth": "1990-04-01",
-    "telephone": "07700 900456",
-    "children": [{"name": "A", "date-of-birth": "2018-02-02"}],
-    "gp-details": "Bath Road Surgery",
-    "cin-cp-plan": None,
-}
-PERPETRATOR = {"name": "Sam Example", "convictions": "ABH 2021", "previous-dv-history": "yes"}
-
-
-def _open(session: Session, actor: Actor, service: str = "marac", **kw):  # type: ignore[no-untyped-def]
-    held = {"name"} | ({"convictions"} if service != "dsv-outreach" else set())
-    held |= {"previous-dv-history"} if service == "marac" else set()
-    victim = {k: v for k, v in VICTIM.items() if k != "cin-cp-plan"}
-    return open_case(
-        session,
-        actor=actor,
-        register="hounslow",
-        service=service,
-        parties=[
-            PartyIn("victim", victim),
-            PartyIn("perpetrator", {k: v for k, v in PERPETRATOR.items() if k in held}),
-        ],
-        referral={"referral-forms": "DASH 18 ticks; strangulation reported"},
-        risk_level="high",
-        referred_by="metropolitan-police",
-        **kw,
-    )
+from factories.panels import panel_case
 
 
 def test_a_referral_opens_a_case_with_sealed_people(
     session: Session, hounslow: Register, coordinator: Actor
 ) -> None:
-    case = _open(session, coordinator)
+    case = panel_case(session, coordinator)
     assert case.record_type == "marac-case"
     assert case.reference.startswith("MARAC-")
     parties = session.scalars(select(CaseParty).where(CaseParty.case_id == case.id)).all()
@@ -106,7 +77,7 @@ def test_categories_outside_the_record_type_are_refused(
 def test_meeting_minutes_actions_and_partner_updates(
     session: Session, hounslow: Register, coordinator: Actor, police_partner: Actor
 ) -> None:
-    case = _open(session, coordinator, service="community-risk-panel")
+    case = panel_case(session, coordinator, "community-risk-panel")
     meeting = schedule_meeting(
         session,
         actor=coordinator,
@@ -174,7 +145,7 @@ def test_meeting_minutes_actions_and_partner_updates(
 def test_partner_without_an_action_cannot_update(
     session: Session, hounslow: Register, coordinator: Actor, police_partner: Actor
 ) -> None:
-    case = _open(session, coordinator)
+    case = panel_case(session, coordinator)
     with pytest.raises(NotFound):
         partner_update(session, actor=police_partner, case_id=case.id, text="Nothing to add")
 
@@ -182,7 +153,7 @@ def test_partner_without_an_action_cannot_update(
 def test_closing_starts_a_case_closed_clock(
     session: Session, hounslow: Register, coordinator: Actor
 ) -> None:
-    case = _open(session, coordinator)
+    case = panel_case(session, coordinator)
     closed = close_case(session, actor=coordinator, case_id=case.id)
     assert closed.retention_from is not None
     assert closed.retention_due is not None
@@ -194,9 +165,9 @@ def test_closing_starts_a_case_closed_clock(
 def test_listing_is_scoped_by_the_gate(
     session: Session, hounslow: Register, coordinator: Actor, outreach_worker: Actor
 ) -> None:
-    _open(session, coordinator)
-    _open(session, coordinator)
-    mine = _open(session, outreach_worker, service="dsv-outreach")
+    panel_case(session, coordinator)
+    panel_case(session, coordinator)
+    mine = panel_case(session, outreach_worker, "dsv-outreach")
     rows, total = list_cases(session, actor=coordinator, register="hounslow", service="marac")
     assert total == 2
     assert len(rows) == 2
