@@ -8,15 +8,11 @@ every contact with an engaged case. A rule whose trigger has not happened yet gi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from accord.register.registry import current_registry
 from accord.register.schema import Trigger
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything here is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+from accord.store.base import aware as aware  # also imported from here by referral intake
 
 
 def compute(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from accord.cases import purposes
 from accord.cases.access import authorize, load_case, load_record
-from accord.cases.clock import aware, compute
+from accord.cases.clock import compute
 from accord.cases.errors import Conflict, InvalidInput
 from accord.cases.inputs import loaded_register, organisation_in
 from accord.cases.models import Complaint
@@ -19,6 +19,7 @@ from accord.gate import service as gate
 from accord.gate.types import Action, Actor, Decision, Target
 from accord.people import service as people
 from accord.register.schema import Trigger
+from accord.store.base import aware
 
 TEAM = "complaints"  # the team that handles complaints in each organisation
 CATEGORIES = {"name", "contact-details", "complaint-details"}
@@ -55,11 +56,11 @@ def _out(session: Session, row: Complaint, decision: Decision | None) -> Complai
         channel=row.channel,
         status=row.status,
         outcome=row.outcome,
-        received_at=aware(row.received_at),
-        last_contact_at=aware(row.last_contact_at),
-        closed_at=aware(row.closed_at) if row.closed_at else None,
-        retention_from=aware(row.retention_from) if row.retention_from else None,
-        retention_due=aware(row.retention_due) if row.retention_due else None,
+        received_at=row.received_at,
+        last_contact_at=row.last_contact_at,
+        closed_at=row.closed_at,
+        retention_from=row.retention_from,
+        retention_due=row.retention_due,
         content=content,
     )
 
@@ -154,7 +155,7 @@ def update_complaint(
     if row.status == "closed":
         raise Conflict("the complaint is closed")
     at = aware(data.at) if data.at else datetime.now(UTC)
-    if at < aware(row.received_at):
+    if at < row.received_at:
         raise InvalidInput("at", "is before the complaint was received")
     if data.kind == "closure":
         if data.outcome is None:
@@ -164,7 +165,7 @@ def update_complaint(
         row.closed_at = at
     elif data.kind == "response":
         row.status = "responded"
-    if at > aware(row.last_contact_at):
+    if at > row.last_contact_at:
         row.last_contact_at = at
     _clock(row)
     session.flush()

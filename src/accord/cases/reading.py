@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from accord.cases import purposes
 from accord.cases.access import load_case, shares_of
-from accord.cases.clock import aware
 from accord.cases.inputs import loaded_register, one_of
 from accord.cases.models import Case, CaseEvent, CaseShare
 from accord.cases.schemas import CaseOut, CaseSummary, Page, TimelineEntry
@@ -22,10 +21,6 @@ from accord.register.registry import current_registry
 
 CASE_TYPES = (purposes.REFERRAL, purposes.CASE, purposes.RJ_CASE)
 MAX_LIMIT = 200
-
-
-def _opt(value: datetime | None) -> datetime | None:
-    return aware(value) if value is not None else None
 
 
 def summary(case: Case) -> CaseSummary:
@@ -41,9 +36,9 @@ def summary(case: Case) -> CaseSummary:
         crime_type=case.crime_type,
         age=case.age,
         vulnerable=case.vulnerable,
-        received_at=aware(case.received_at),
-        last_contact_at=_opt(case.last_contact_at),
-        retention_due=_opt(case.retention_due),
+        received_at=case.received_at,
+        last_contact_at=case.last_contact_at,
+        retention_due=case.retention_due,
     )
 
 
@@ -76,13 +71,13 @@ def case_out(session: Session, case: Case, decision: Decision) -> CaseOut:
         domestic_abuse=case.domestic_abuse,
         requested_service=case.requested_service,
         proposed_rule=case.proposed_rule,
-        routing_confirmed_at=_opt(case.routing_confirmed_at),
-        not_taken_up_at=_opt(case.not_taken_up_at),
-        closed_at=_opt(case.closed_at),
+        routing_confirmed_at=case.routing_confirmed_at,
+        not_taken_up_at=case.not_taken_up_at,
+        closed_at=case.closed_at,
         closure_reason=case.closure_reason,
-        retention_from=_opt(case.retention_from),
+        retention_from=case.retention_from,
         consent_captured_by=case.consent_captured_by,
-        consent_captured_at=aware(case.consent_captured_at),
+        consent_captured_at=case.consent_captured_at,
         consent_channel=case.consent_channel,
         person=person_fields(session, case, decision),
         categories=sorted(decision.categories),
@@ -193,8 +188,8 @@ def timeline(session: Session, *, actor: Actor, case_id: uuid.UUID) -> list[Time
             TimelineEntry(
                 id=event.id,
                 kind=event.kind,
-                occurred_at=aware(event.occurred_at),
-                recorded_at=aware(event.recorded_at),
+                occurred_at=event.occurred_at,
+                recorded_at=event.recorded_at,
                 organisation=event.organisation,
                 actor_id=event.actor_id,
                 outcome=event.outcome,

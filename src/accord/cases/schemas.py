@@ -8,6 +8,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from accord.store.base import aware
+
 T = TypeVar("T")
 
 
@@ -18,10 +20,10 @@ class _In(BaseModel):
 def _not_future(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    if aware > datetime.now(UTC):
+    moment = aware(value)
+    if moment > datetime.now(UTC):
         raise ValueError("is in the future")
-    return aware
+    return moment
 
 
 # The values each list's `status` filter takes (an unknown one is a 422, not an empty page).

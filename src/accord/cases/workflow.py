@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from accord.cases import purposes
 from accord.cases.access import load_case
-from accord.cases.clock import aware, compute
+from accord.cases.clock import compute
 from accord.cases.errors import Conflict, InvalidInput
 from accord.cases.models import Case, CaseEvent, CaseShare
 from accord.cases.schemas import (
@@ -28,6 +28,7 @@ from accord.gate.types import Action, Actor
 from accord.people import service as people
 from accord.register.registry import current_registry
 from accord.register.schema import Register, Trigger
+from accord.store.base import aware
 
 OPEN = ("referred", "contacting", "engaged")
 PRE_ENGAGEMENT = ("referred", "contacting")
@@ -39,11 +40,11 @@ def moment(value: datetime | None) -> datetime:
 
 def not_before_received(case: Case, at: datetime, *, field: str = "at") -> None:
     """Nothing happens to a referral before it arrived (the schemas refuse the future)."""
-    if at < aware(case.received_at):
+    if at < case.received_at:
         raise InvalidInput(
             field,
             f"{at.isoformat()} is before the referral was received "
-            f"({aware(case.received_at).isoformat()})",
+            f"({case.received_at.isoformat()})",
         )
 
 
@@ -273,7 +274,7 @@ def _is_rj(case: Case) -> bool:
 
 
 def touch_contact(case: Case, at: datetime) -> None:
-    if case.last_contact_at is None or aware(case.last_contact_at) < at:
+    if case.last_contact_at is None or case.last_contact_at < at:
         case.last_contact_at = at
 
 

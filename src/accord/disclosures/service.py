@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -79,13 +79,9 @@ class LoggedDisclosure:
             request_id=row.request_id,
             disclosed_by=row.disclosed_by,
             approved_by=row.approved_by,
-            disclosed_at=_aware(row.disclosed_at),
+            disclosed_at=row.disclosed_at,
             method=row.method,
         )
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def recipient_name(register_id: str, recipient_id: str) -> str:

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
+from accord.store.base import aware
+
 Channel = Literal["phone", "email", "live-chat", "web"]
 EnquiryStatus = Literal["open", "closed"]  # the values the list's `status` filter takes
 
@@ -32,10 +34,10 @@ class EnquiryIn(BaseModel):
     def _past(cls, value: datetime | None) -> datetime | None:
         if value is None:
             return None
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        if aware > datetime.now(UTC):
+        moment = aware(value)
+        if moment > datetime.now(UTC):
             raise ValueError("is in the future")
-        return aware
+        return moment
 
     @model_validator(mode="after")
     def _reply_to(self) -> EnquiryIn:

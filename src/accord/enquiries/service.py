@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from accord.cases import purposes
 from accord.cases.access import authorize, load_record
-from accord.cases.clock import aware, compute
+from accord.cases.clock import compute
 from accord.cases.errors import Conflict, InvalidInput
 from accord.cases.inputs import loaded_register, organisation_in
 from accord.cases.schemas import Page
@@ -64,8 +64,8 @@ def _out(session: Session, row: Enquiry, decision: Decision | None) -> EnquiryOu
         channel=row.channel,
         status=row.status,
         wants_updates=row.wants_updates,
-        received_at=aware(row.received_at),
-        retention_due=aware(row.retention_due) if row.retention_due else None,
+        received_at=row.received_at,
+        retention_due=row.retention_due,
         content=content,
     )
 

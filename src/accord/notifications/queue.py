@@ -20,7 +20,7 @@ from accord.gate.policy import roles_for
 from accord.gate.service import ScopeColumns, visible
 from accord.gate.types import AccessDenied, Actor
 from accord.notifications.models import FairProcessingNotice
-from accord.panels.access import REFERENCE_PREFIX, aware, purpose_for, record_type_for
+from accord.panels.access import REFERENCE_PREFIX, purpose_for, record_type_for
 from accord.panels.models import CaseParty, SafetyCase
 from accord.register.registry import current_registry
 from accord.store.base import utcnow
@@ -83,7 +83,7 @@ def pending_notifications(
             .limit(limit)
         ).all()
         for case, party in rows:
-            received = aware(party.added_at)
+            received = party.added_at
             due = received + TELL_WITHIN
             out.append(
                 Pending(

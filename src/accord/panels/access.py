@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,10 +33,6 @@ class NotFound(LookupError):  # noqa: N818 (reads as what happened: raise NotFou
     def __init__(self, what: str) -> None:
         super().__init__(f"no such {what}")
         self.what = what
-
-
-def aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def record_type_for(register: Register, service: str) -> RecordType:

@@ -21,7 +21,6 @@ from accord.gate.types import Action, Actor
 from accord.panels.access import (
     NotFound,
     PanelError,
-    aware,
     case_purpose,
     load_case,
     note_category,
@@ -244,7 +243,7 @@ def actions_of(
         select(CaseUpdate).where(CaseUpdate.case_id == case.id).order_by(CaseUpdate.recorded_at)
     ):
         updates.setdefault(row.action_id, []).append(
-            (aware(row.recorded_at), row.agency, opened(row.text, update_cat))
+            (row.recorded_at, row.agency, opened(row.text, update_cat))
         )
     return [
         ActionView(

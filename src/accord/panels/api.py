@@ -12,7 +12,6 @@ from fastapi import APIRouter
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
 from accord.panels import actions, cases, meetings
-from accord.panels.access import aware
 from accord.panels.http import ERRORS, Limit, Offset, Page, api_errors
 from accord.panels.models import PanelMeeting, SafetyCase
 from accord.panels.schemas import (
@@ -46,9 +45,9 @@ def _summary(case: SafetyCase) -> CaseSummary:
         record_type=case.record_type,
         status=case.status,
         risk_level=case.risk_level,
-        opened_at=aware(case.opened_at),
-        last_action_at=aware(case.last_action_at) if case.last_action_at else None,
-        retention_due=aware(case.retention_due) if case.retention_due else None,
+        opened_at=case.opened_at,
+        last_action_at=case.last_action_at,
+        retention_due=case.retention_due,
     )
 
 

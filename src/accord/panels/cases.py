@@ -24,7 +24,6 @@ from accord.gate.types import Action, Actor, Target
 from accord.panels.access import (
     REFERENCE_PREFIX,
     PanelError,
-    aware,
     case_purpose,
     load_case,
     note_category,
@@ -92,7 +91,7 @@ def retention_clock(case: SafetyCase, meeting_held: datetime | None = None) -> N
 def touch(case: SafetyCase, at: datetime | None = None) -> None:
     """Something was done on the case: the last action moves, and the retention clock with it."""
     moment = at or utcnow()
-    if case.last_action_at is None or aware(case.last_action_at) < moment:
+    if case.last_action_at is None or case.last_action_at < moment:
         case.last_action_at = moment
     retention_clock(case)
 
@@ -283,11 +282,11 @@ def get_case(session: Session, *, actor: Actor, case_id: uuid.UUID) -> CaseView:
         status=case.status,
         risk_level=case.risk_level,
         referred_by=case.referred_by,
-        opened_at=aware(case.opened_at),
-        last_action_at=aware(case.last_action_at) if case.last_action_at else None,
-        closed_at=aware(case.closed_at) if case.closed_at else None,
-        retention_from=aware(case.retention_from) if case.retention_from else None,
-        retention_due=aware(case.retention_due) if case.retention_due else None,
+        opened_at=case.opened_at,
+        last_action_at=case.last_action_at,
+        closed_at=case.closed_at,
+        retention_from=case.retention_from,
+        retention_due=case.retention_due,
         referral=referral,
         parties=parties,
         categories=decision.categories,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from accord.people.crypto import Crypto
 from accord.people.models import Subject, SubjectState
-from accord.store.base import utcnow
+from accord.store.base import aware, utcnow
 
 
 @dataclass
@@ -38,12 +38,7 @@ class KeyCheck:
 
     def orphans_older_than(self, age: timedelta) -> list[uuid.UUID]:
         cutoff = utcnow() - age
-        return [s for s, made in self.orphan_keys.items() if _aware(made) < cutoff]
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes for timezone-aware columns; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+        return [s for s, made in self.orphan_keys.items() if aware(made) < cutoff]
 
 
 def check_keys(session: Session, crypto: Crypto) -> KeyCheck:
