@@ -82,7 +82,8 @@ def world(sweep_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         get_settings.cache_clear()
         app = create_app(settings)
         engine: Engine = app.state.engine
-        with TestClient(app) as client, Session(engine) as session:
+        # a server error is a finding to report, not the end of the walk
+        with TestClient(app, raise_server_exceptions=False) as client, Session(engine) as session:
             groups = seed(session, client, loaded)
             bodies = Bodies(app, loaded)
             yield World(sweep_database, loaded, app, client, engine, groups, bodies)
