@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from accord.consent.access import record_event, require
 from accord.consent.models import ConsentEvent
+from accord.gate import facts
 from accord.gate.catalogue import Permission
 from accord.gate.policy import holds, organisation_access
 from accord.gate.types import AccessDenied, Actor, Decision, ReasonCode, Target
@@ -325,10 +326,10 @@ def subject_targets(
 ) -> list[Target]:
     """The gate targets of the person's records in `register`, and the person as their
     owner organisation holds them (a person may have no case yet)."""
-    from accord.disclosures.records import targets_of_subject  # casework and panels -> ledger
-
     found = [
-        t for t in targets_of_subject(session, subject_id=subject_id) if t.register == register.id
+        t
+        for t in facts.subject_targets(session, subject_id=subject_id)
+        if t.register == register.id
     ]
     person = Target(
         register=register.id,

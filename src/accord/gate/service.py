@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, false, or_, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true
+from sqlalchemy.orm import Session
 
-from accord.gate import audit, outbox
+from accord.gate import audit, facts, outbox
 from accord.gate.models import AccessGrant
 from accord.gate.policy import (
     Facts,
@@ -257,17 +257,19 @@ def subject_facts(
     else:
         rows = connection.execute(_SUBJECTS, {"ids": list(ids)})
     found = {row.id: row for row in rows}
-    consent_of = _consent_lookup() if purpose is not None and needs_consent(purpose) else None
-    facts = []
+    asks_consent = purpose is not None and needs_consent(purpose)
+    subjects = []
     for sid in ids:
         row = found.get(sid)
         if row is None:
-            facts.append(SubjectFacts(id=sid, exists=False, state="erased"))
+            subjects.append(SubjectFacts(id=sid, exists=False, state="erased"))
             continue
         consent = None
-        if consent_of is not None and purpose is not None:
-            consent = consent_of(session, sid, purpose.id, target.owner_organisation)
-        facts.append(
+        if asks_consent and purpose is not None:
+            consent = facts.consent_state(
+                session, subject_id=sid, purpose=purpose.id, controller=target.owner_organisation
+            )
+        subjects.append(
             SubjectFacts(
                 id=sid,
                 state=row.state,
@@ -276,28 +278,7 @@ def subject_facts(
                 consent=consent,
             )
         )
-    return tuple(facts)
-
-
-ConsentLookup = Callable[[Session, uuid.UUID, str, str], "str | None"]
-
-
-def _consent_lookup() -> ConsentLookup:
-    """The consent ledger's current state; "not recorded" if the ledger is not installed."""
-    try:
-        from accord.consent.ledger import current_state
-    except ImportError:  # pragma: no cover - only before the consent package existed
-        return lambda *_: None
-
-    def lookup(
-        session: Session, subject_id: uuid.UUID, purpose: str, controller: str
-    ) -> str | None:
-        state: Any = current_state(
-            session, subject_id=subject_id, purpose=purpose, controller=controller
-        )
-        return None if state is None else str(getattr(state, "value", state))
-
-    return lookup
+    return tuple(subjects)
 
 
 def active_grant(
@@ -450,34 +431,9 @@ def _subject_clause(columns: ScopeColumns, purpose: Purpose | None) -> ColumnEle
             conditions.append(Subject.objection_pending.is_(False))
     clause: ColumnElement[bool] = columns.subject_id.in_(select(Subject.id).where(*conditions))
     if needs_consent(purpose):
-        return and_(clause, _consent_clause(columns, purpose))
+        # The consent ledger's rule as SQL, as its holder gives it (false with no ledger).
+        given = facts.consent_given(
+            subject_id=columns.subject_id, controller=columns.owner_organisation, purpose=purpose.id
+        )
+        return and_(clause, given)
     return clause
-
-
-def _consent_clause(columns: ScopeColumns, purpose: Purpose) -> ColumnElement[bool]:
-    """The person's latest statement to the record's controller for this purpose is a
-    consent given and not expired (as `consent.ledger.current_state` reads it)."""
-    try:
-        from accord.consent.models import ConsentEvent
-    except ImportError:  # pragma: no cover - only before the consent package existed
-        return false()
-    event, later = aliased(ConsentEvent), aliased(ConsentEvent)
-    now = utcnow()
-    superseded = exists().where(
-        later.subject_id == event.subject_id,
-        later.purpose == event.purpose,
-        later.controller == event.controller,
-        or_(
-            later.recorded_at > event.recorded_at,
-            and_(later.recorded_at == event.recorded_at, later.id > event.id),
-        ),
-    )
-    given: ColumnElement[bool] = exists().where(
-        event.subject_id == columns.subject_id,
-        event.controller == columns.owner_organisation,
-        event.purpose == purpose.id,
-        event.state == "given",
-        or_(event.expires_at.is_(None), event.expires_at > now),
-        ~superseded,
-    )
-    return given

@@ -3,21 +3,19 @@
 The gate's own routes (access requests) name a record by id; the domain that holds the
 record knows its owner, caseload and subjects. A domain exposes that by a module
 `accord.<domain>.targets` holding `RESOLVERS: dict[record_type, Resolver]`; the gate finds
-those modules on first use. Tests and tools may also `add_resolver(...)` directly.
+those modules on first use
+(`gate.discovery`). Tests and tools may also `add_resolver(...)` directly.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-import accord
+from accord.gate.discovery import domain_modules
 from accord.gate.types import Target
 
 
@@ -45,13 +43,8 @@ def _discover() -> None:
     if _discovered:
         return
     _discovered.append(True)
-    for module in pkgutil.iter_modules(accord.__path__):
-        if not module.ispkg:
-            continue
-        name = f"accord.{module.name}.targets"
-        if importlib.util.find_spec(name) is None:
-            continue
-        found: Mapping[str, Resolver] = getattr(importlib.import_module(name), "RESOLVERS", {})
+    for module in domain_modules("targets"):
+        found: Mapping[str, Resolver] = getattr(module, "RESOLVERS", {})
         for record_type, resolver in found.items():
             _resolvers.setdefault(record_type, resolver)
 

@@ -1,0 +1,141 @@
+"""Facts the gate is given by the domains that hold them.
+
+Besides the register and the person's flags, a decision may need what only a domain knows:
+the consent ledger's state for a person (and the same rule as SQL, for listings), the
+records held about a person, and the record a disclosure is made from with its values. A
+domain provides these in a module `accord.<domain>.facts` holding any of
+`CONSENT: ConsentFacts`, `SUBJECT_TARGETS: SubjectTargets` and `RECORDS: RecordSource`; the
+gate finds those modules on first use (`gate.discovery`) and imports no domain itself.
+
+With no consent provider the gate fails closed: consent reads as not recorded, and a
+listing for a purpose that needs consent shows nobody.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, false
+from sqlalchemy.orm import Session
+
+from accord.gate.discovery import domain_modules
+from accord.gate.types import Target
+
+
+class ConsentFacts(Protocol):
+    def state(
+        self, session: Session, *, subject_id: uuid.UUID, purpose: str, controller: str
+    ) -> str | None:
+        """The person's current consent to `controller` for `purpose` (given, refused,
+        withdrawn), or None when never asked or expired."""
+        ...
+
+    def given(self, *, subject_id: Any, controller: Any, purpose: str) -> ColumnElement[bool]:
+        """A clause true for rows whose person (column `subject_id`) has consent to the row's
+        controller (column `controller`) given and current for `purpose`."""
+        ...
+
+
+class SubjectTargets(Protocol):
+    def __call__(self, session: Session, *, subject_id: uuid.UUID) -> list[Target]:
+        """The gate targets of every record this domain holds about the person."""
+        ...
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """A record a disclosure is made from: its target, its person, values by category id."""
+
+    target: Target
+    subject_id: uuid.UUID
+    values: dict[str, Any]
+
+
+class RecordSource(Protocol):
+    def target(self, session: Session, *, record_id: uuid.UUID) -> Target | None:
+        """The gate's view of the record (nothing unsealed), or None if not held here."""
+        ...
+
+    def record(self, session: Session, *, record_id: uuid.UUID) -> SourceRecord | None:
+        """The record with its unsealed values, or None if not held here."""
+        ...
+
+
+@dataclass
+class Providers:
+    consent: ConsentFacts | None = None
+    subject_targets: list[SubjectTargets] = field(default_factory=list)
+    records: list[RecordSource] = field(default_factory=list)
+
+
+_providers: list[Providers] = []
+_lock = threading.Lock()
+
+
+def providers() -> Providers:
+    """The providers the domains declare, found once (thread-safe: requests may race)."""
+    if _providers:
+        return _providers[0]
+    with _lock:
+        if not _providers:
+            _providers.append(_discover())
+    return _providers[0]
+
+
+def _discover() -> Providers:
+    found = Providers()
+    for module in domain_modules("facts"):
+        consent = getattr(module, "CONSENT", None)
+        if consent is not None:
+            if found.consent is not None:
+                raise RuntimeError(f"{module.__name__}: a second consent provider")
+            found.consent = consent
+        if (targets := getattr(module, "SUBJECT_TARGETS", None)) is not None:
+            found.subject_targets.append(targets)
+        if (records := getattr(module, "RECORDS", None)) is not None:
+            found.records.append(records)
+    return found
+
+
+def consent_state(
+    session: Session, *, subject_id: uuid.UUID, purpose: str, controller: str
+) -> str | None:
+    consent = providers().consent
+    if consent is None:
+        return None
+    return consent.state(session, subject_id=subject_id, purpose=purpose, controller=controller)
+
+
+def consent_given(*, subject_id: Any, controller: Any, purpose: str) -> ColumnElement[bool]:
+    consent = providers().consent
+    if consent is None:
+        return false()
+    return consent.given(subject_id=subject_id, controller=controller, purpose=purpose)
+
+
+def subject_targets(session: Session, *, subject_id: uuid.UUID) -> list[Target]:
+    """The gate targets of every record any domain holds about the person."""
+    return [
+        target
+        for provide in providers().subject_targets
+        for target in provide(session, subject_id=subject_id)
+    ]
+
+
+def record_target(session: Session, *, record_id: uuid.UUID) -> Target | None:
+    for source in providers().records:
+        target = source.target(session, record_id=record_id)
+        if target is not None:
+            return target
+    return None
+
+
+def source_record(session: Session, *, record_id: uuid.UUID) -> SourceRecord | None:
+    for source in providers().records:
+        found = source.record(session, record_id=record_id)
+        if found is not None:
+            return found
+    return None
