@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI
 from starlette.exceptions import HTTPException
 
 from accord import __version__
+from accord.register.asgi import ServeRegisters
 from accord.settings import Settings, get_settings
 from accord.store.engine import make_engine, make_session_factory
 from accord.web.headers import SecurityHeaders
@@ -51,6 +52,8 @@ def create_app(settings: Settings | None = None, *, limits: RateLimits | None = 
     app.add_exception_handler(HTTPException, one_shape_for_422)
     for error in UNREACHABLE:
         app.add_exception_handler(error, database_unavailable)
+    # Requests read the registers folder these settings name, not the global settings'.
+    app.add_middleware(ServeRegisters, directory=settings.registers_dir)
     # The last added runs first: headers go on every answer, including 413 and 429.
     app.add_middleware(RateLimit, limits=app.state.rate_limits)
     app.add_middleware(BodySizeLimit, settings=settings)

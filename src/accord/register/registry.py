@@ -1,13 +1,16 @@
 """All loaded registers, with lookups across them (an organisation may appear in several).
 
-`current_registry()` loads the registers named by settings once per process; tests and tools
-that need other registers call `use_registry(...)` to swap them in for a block.
+`current_registry()` loads the registers of the folder being served (`serving(...)`, which the
+application sets per request from its own settings) or else the folder settings name, once per
+folder per process; tests and tools that need other registers call `use_registry(...)` to swap
+them in for a block.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,15 +67,33 @@ class Registry:
 REGISTERS_DIR_ENV = "ACCORD_REGISTERS_DIR"
 _override: list[Registry] = []
 _loaded: dict[Path, Registry] = {}
+# The registers folder of the application serving the current request (None: settings').
+_serving: ContextVar[Path | None] = ContextVar("accord_registers_dir", default=None)
+
+
+def load_registry(directory: Path) -> Registry:
+    """The registers in `directory`, read and validated once per process."""
+    directory = directory.resolve()
+    if directory not in _loaded:
+        _loaded[directory] = Registry.from_directory(directory)
+    return _loaded[directory]
 
 
 def current_registry() -> Registry:
     if _override:
         return _override[-1]
-    directory = get_settings().registers_dir.resolve()
-    if directory not in _loaded:
-        _loaded[directory] = Registry.from_directory(directory)
-    return _loaded[directory]
+    return load_registry(_serving.get() or get_settings().registers_dir)
+
+
+@contextmanager
+def serving(directory: Path) -> Iterator[None]:
+    """Read registers from `directory` for the block (an application's own folder). Loaded
+    lazily, so a broken register fails the request that needs it, not the start-up."""
+    token = _serving.set(directory)
+    try:
+        yield
+    finally:
+        _serving.reset(token)
 
 
 @contextmanager
