@@ -8,17 +8,13 @@ must reflect the same tables, columns, types, nullability, keys, indexes and con
 from __future__ import annotations
 
 import json
-import os
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, inspect
 
 from accord.store import migrate
 from accord.store.engine import make_engine
@@ -102,25 +98,6 @@ def migrate_to_snapshot(url: str, migrations: Path = migrate.MIGRATIONS_DIR) -> 
     config.set_main_option("script_location", str(migrations))
     for revision in SNAPSHOT_REVISIONS:
         command.upgrade(config, revision)
-
-
-@pytest.fixture
-def fresh_url(tmp_path: Path) -> Iterator[str]:
-    """An empty database of its own: a SQLite file, or one made on the test PostgreSQL."""
-    base = os.environ.get("ACCORD_TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    name = f"accord_snapshot_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_migrations_build_the_schema_of_the_snapshot(fresh_url: str) -> None:

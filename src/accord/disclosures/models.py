@@ -25,7 +25,7 @@ class DisclosureRequest(UuidPk, Base):
     subject_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("subjects.id", ondelete="CASCADE"), index=True
     )
-    register_id: Mapped[str] = mapped_column(String(64))
+    register: Mapped[str] = mapped_column(String(64))
     from_organisation: Mapped[str] = mapped_column(String(64))
     recipient: Mapped[str] = mapped_column(String(64))
     purpose: Mapped[str] = mapped_column(String(64))
@@ -50,7 +50,7 @@ class DisclosureEntry(UuidPk, Base):
     subject_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("subjects.id", ondelete="CASCADE"), index=True
     )
-    register_id: Mapped[str] = mapped_column(String(64))
+    register: Mapped[str] = mapped_column(String(64))
     from_organisation: Mapped[str] = mapped_column(String(64))
     recipient: Mapped[str] = mapped_column(String(64), index=True)
     purpose: Mapped[str | None] = mapped_column(String(64))

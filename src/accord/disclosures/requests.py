@@ -88,7 +88,7 @@ class RequestView:
         return cls(
             id=row.id,
             subject_id=row.subject_id,
-            register=row.register_id,
+            register=row.register,
             from_organisation=row.from_organisation,
             recipient=row.recipient,
             purpose=row.purpose,
@@ -166,7 +166,7 @@ def _target_of(session: Session, row: DisclosureRequest) -> Target:
     if found is not None and row.subject_id in found.subject_ids:
         return found
     return Target(
-        register=row.register_id,
+        register=row.register,
         record_type=row.record_type,
         owner_organisation=row.from_organisation,
         record_id=row.record_id,
@@ -176,7 +176,7 @@ def _target_of(session: Session, row: DisclosureRequest) -> Target:
 
 def _same_record(row: DisclosureRequest, target: Target) -> None:
     if (target.register, target.record_type, target.record_id) != (
-        row.register_id,
+        row.register,
         row.record_type,
         row.record_id,
     ) or row.subject_id not in target.subject_ids:
@@ -225,7 +225,7 @@ def request_disclosure(
     )
     row = DisclosureRequest(
         subject_id=subject_id,
-        register_id=target.register,
+        register=target.register,
         from_organisation=target.owner_organisation,
         recipient=recipient,
         purpose=purpose,
@@ -277,7 +277,7 @@ def decide(
         Permission.DISCLOSURE_REQUEST_APPROVE,
         session=session,
         purpose=row.purpose,
-        register=row.register_id,
+        register=row.register,
         record_type="disclosure-request",
         subject_ids=(row.subject_id,),
     )
@@ -308,7 +308,7 @@ def decide(
         actor=actor,
         action="update",
         purpose=row.purpose,
-        register=row.register_id,
+        register=row.register,
         record_type="disclosure-request",
         subject_ids=(row.subject_id,),
         record_ids=(row.id,),
@@ -364,7 +364,7 @@ def release(
         session,
         actor=actor,
         subject_id=row.subject_id,
-        register=row.register_id,
+        register=row.register,
         recipient=row.recipient,
         fields=list(released),
         with_consent=False,
@@ -446,7 +446,7 @@ def pending_requests(
     require(actor, Permission.DISCLOSURE_REQUEST_APPROVE, session=session)
     query = select(DisclosureRequest).where(DisclosureRequest.state == RequestState.PENDING.value)
     if register is not None:
-        query = query.where(DisclosureRequest.register_id == register)
+        query = query.where(DisclosureRequest.register == register)
     shown = []
     for row in session.scalars(query.order_by(DisclosureRequest.requested_at)).all():
         if not _reachable(actor, row):
@@ -465,8 +465,8 @@ def _reachable(actor: Actor, row: DisclosureRequest) -> bool:
     if actor.kind == "system" or actor.organisation == row.from_organisation:
         return True
     try:
-        register = current_registry().get(row.register_id)
+        register = current_registry().get(row.register)
     except KeyError:
         return False
-    owner = Target(row.register_id, row.record_type, owner_organisation=row.from_organisation)
+    owner = Target(row.register, row.record_type, owner_organisation=row.from_organisation)
     return organisation_access(register, actor.organisation, owner) == "full"

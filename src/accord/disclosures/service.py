@@ -66,10 +66,10 @@ class LoggedDisclosure:
         return cls(
             id=row.id,
             subject_id=row.subject_id,
-            register=row.register_id,
+            register=row.register,
             from_organisation=row.from_organisation,
             recipient=row.recipient,
-            recipient_name=recipient_name(row.register_id, row.recipient),
+            recipient_name=recipient_name(row.register, row.recipient),
             purpose=row.purpose,
             fields=tuple(row.fields),
             with_consent=row.with_consent,
@@ -194,7 +194,7 @@ def log_disclosure(
             raise DisclosureError("approved_by: the approver must be someone other than you")
     entry = DisclosureEntry(
         subject_id=subject_id,
-        register_id=register,
+        register=register,
         from_organisation=from_organisation or actor.organisation,
         recipient=recipient,
         purpose=purpose,

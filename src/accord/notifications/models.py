@@ -23,7 +23,7 @@ class FairProcessingNotice(UuidPk, Base):
     subject_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("subjects.id", ondelete="CASCADE"), index=True
     )
-    register_id: Mapped[str] = mapped_column(String(64))
+    register: Mapped[str] = mapped_column(String(64))
     organisation: Mapped[str] = mapped_column(String(64))  # the controller telling them
     purpose: Mapped[str] = mapped_column(String(64))
     record_type: Mapped[str] = mapped_column(String(64))

@@ -127,7 +127,7 @@ def record_sent(
     register = current_registry().get(target.register)
     row = FairProcessingNotice(
         subject_id=subject_id,
-        register_id=target.register,
+        register=target.register,
         organisation=target.owner_organisation,
         purpose=purpose,
         record_type=target.record_type,
@@ -184,7 +184,7 @@ def withhold(
     register = current_registry().get(target.register)
     row = FairProcessingNotice(
         subject_id=subject_id,
-        register_id=target.register,
+        register=target.register,
         organisation=target.owner_organisation,
         purpose=purpose,
         record_type=target.record_type,
@@ -209,7 +209,7 @@ def _audit(session: Session, actor: Actor, row: FairProcessingNotice, ref: str) 
         actor=actor,
         action="create",
         purpose=row.purpose,
-        register=row.register_id,
+        register=row.register,
         record_type=RECORD_TYPE,
         subject_ids=(row.subject_id,),
         record_ids=(row.id, row.record_id),

@@ -73,7 +73,7 @@ def case_target(
     record telling a perpetrator, or not, that the case holds their data)."""
     subjects = (case.subject_id,) if party in (None, case.subject_id) else (case.subject_id, party)
     return Target(
-        register=case.register_id,
+        register=case.register,
         record_type=case.record_type,
         owner_organisation=case.organisation,
         record_id=case.id,
@@ -86,7 +86,7 @@ def case_target(
 
 
 def case_purpose(case: SafetyCase) -> str:
-    register = current_registry().get(case.register_id)
+    register = current_registry().get(case.register)
     return purpose_for(register.record_type(case.record_type))
 
 

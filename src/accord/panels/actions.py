@@ -37,7 +37,7 @@ MIN_TEXT_CHARS = 5
 
 def _agency(case: SafetyCase, agency: str) -> tuple[str, str | None]:
     """(organisation id, register recipient id) for an agency named by either id."""
-    register = current_registry().get(case.register_id)
+    register = current_registry().get(case.register)
     purpose = case_purpose(case)
     if agency == case.organisation:
         return agency, None
@@ -47,8 +47,7 @@ def _agency(case: SafetyCase, agency: str) -> tuple[str, str | None]:
         if agency in (recipient.id, recipient.organisation):
             return recipient.organisation or recipient.id, recipient.id
     raise PanelError(
-        f"owner_agency: {agency!r} is not a recipient for {purpose!r} in register "
-        f"{case.register_id!r}"
+        f"owner_agency: {agency!r} is not a recipient for {purpose!r} in register {case.register!r}"
     )
 
 
@@ -67,7 +66,7 @@ def _share_with(session: Session, actor: Actor, case: SafetyCase, agency: str) -
             session,
             actor=actor,
             subject_id=case.subject_id,
-            register=case.register_id,
+            register=case.register,
             recipient=recipient,
             fields=sorted(shared),
             with_consent=False,
@@ -203,7 +202,7 @@ def _audit(
         actor=actor,
         action="update",
         purpose=case_purpose(case),
-        register=case.register_id,
+        register=case.register,
         record_type=case.record_type,
         subject_ids=(case.subject_id,),
         record_ids=(case.id, row_id),

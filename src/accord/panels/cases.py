@@ -76,7 +76,7 @@ def _next_reference(session: Session, service: str, year: int) -> str:
 def retention_clock(case: SafetyCase, meeting_held: datetime | None = None) -> None:
     """Recompute the case's retention clock from its trigger times (e.g. the last action)."""
     case.retention_from, case.retention_due = compute(
-        case.register_id,
+        case.register,
         case.record_type,
         {
             Trigger.CREATED: case.opened_at,
@@ -99,7 +99,7 @@ def touch(case: SafetyCase, at: datetime | None = None) -> None:
 def _add_party(
     session: Session, case: SafetyCase, party: PartyIn, organisation: str
 ) -> tuple[CaseParty, uuid.UUID]:
-    subject = people.create_subject(session, register=case.register_id, organisation=organisation)
+    subject = people.create_subject(session, register=case.register, organisation=organisation)
     details = dict(party.details)
     row = CaseParty(
         case_id=case.id,
@@ -176,7 +176,7 @@ def open_case(
     main = people.create_subject(session, register=register, organisation=organisation)
     case = SafetyCase(
         id=uuid.uuid4(),
-        register_id=register,
+        register=register,
         organisation=organisation,
         service=service,
         record_type=record_type.id,
@@ -225,7 +225,7 @@ def add_party(session: Session, *, actor: Actor, case_id: uuid.UUID, party: Part
 
 
 def _record_type(case: SafetyCase) -> RecordType:
-    return current_registry().get(case.register_id).record_type(case.record_type)
+    return current_registry().get(case.register).record_type(case.record_type)
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,7 @@ def get_case(session: Session, *, actor: Actor, case_id: uuid.UUID) -> CaseView:
     return CaseView(
         id=case.id,
         reference=case.reference,
-        register=case.register_id,
+        register=case.register,
         service=case.service,
         record_type=case.record_type,
         status=case.status,
@@ -310,7 +310,7 @@ def close_case(
         actor=actor,
         action="update",
         purpose=case_purpose(case),
-        register=case.register_id,
+        register=case.register,
         record_type=case.record_type,
         subject_ids=(case.subject_id,),
         record_ids=(case.id,),
@@ -352,7 +352,7 @@ def list_cases(
         categories=(),
     )
     query = select(SafetyCase).where(
-        scope.where, SafetyCase.register_id == register, SafetyCase.service == service
+        scope.where, SafetyCase.register == register, SafetyCase.service == service
     )
     if status is not None:
         query = query.where(SafetyCase.status == status)

@@ -74,7 +74,7 @@ def schedule_meeting(
         raise PanelError("chair: name who chairs the meeting")
     check_meeting_date(held_on)
     meeting = PanelMeeting(
-        register_id=register,
+        register=register,
         organisation=reg.service(panel).organisation,
         panel=panel,
         held_on=held_on,
@@ -247,7 +247,7 @@ def record_minutes(
         actor=actor,
         action="update",
         purpose=case_purpose(case),
-        register=case.register_id,
+        register=case.register,
         record_type=case.record_type,
         subject_ids=(case.subject_id,),
         record_ids=(case.id, listing.id),
@@ -289,7 +289,7 @@ def list_meetings(
     offset: int = 0,
 ) -> tuple[list[PanelMeeting], int]:
     require(actor, Permission.PANEL_CASE_READ, session=session, register=register)
-    query = select(PanelMeeting).where(PanelMeeting.register_id == register)
+    query = select(PanelMeeting).where(PanelMeeting.register == register)
     if panel is not None:
         query = query.where(PanelMeeting.panel == panel)
     if since is not None:

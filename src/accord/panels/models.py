@@ -36,7 +36,7 @@ class PanelMeeting(UuidPk, Base):
 
     __tablename__ = "panel_meetings"
 
-    register_id: Mapped[str] = mapped_column(String(64))
+    register: Mapped[str] = mapped_column(String(64))
     organisation: Mapped[str] = mapped_column(String(64))  # who runs the panel
     panel: Mapped[str] = mapped_column(String(64), index=True)  # service id: marac, iom ...
     held_on: Mapped[date] = mapped_column(Date, index=True)
@@ -52,7 +52,7 @@ class PanelMeeting(UuidPk, Base):
 class SafetyCase(UuidPk, Base):
     __tablename__ = "safety_cases"
 
-    register_id: Mapped[str] = mapped_column(String(64))
+    register: Mapped[str] = mapped_column(String(64))
     organisation: Mapped[str] = mapped_column(String(64), index=True)  # the owner (controller)
     service: Mapped[str] = mapped_column(String(64), index=True)
     record_type: Mapped[str] = mapped_column(String(64))

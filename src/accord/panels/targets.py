@@ -13,7 +13,7 @@ from accord.panels.models import SafetyCase
 
 def resolve_case(session: Session, *, register: str, record_id: uuid.UUID) -> Target | None:
     case = session.get(SafetyCase, record_id)
-    if case is None or case.register_id != register:
+    if case is None or case.register != register:
         return None
     return case_target(case, agencies_of(session, case.id))
 
