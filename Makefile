@@ -40,6 +40,7 @@ demo: install assets
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check --quiet src tests bench
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_layers.py  # the import layers, cycles included
 
 types: install
 	$(BIN)/mypy
