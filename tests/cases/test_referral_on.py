@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI
@@ -21,11 +20,10 @@ from accord.consent.models import ConsentEvent
 from accord.disclosures.models import DisclosureEntry
 from accord.gate.types import Actor
 from accord.referrals import intake
-from accord.referrals.schemas import Person, ReferralConsent
 from accord.register.schema import Register
 from cases.lvws import make_actor, refer
 from factories.actors import actor
-from factories.consent import consent_statement
+from factories.cases import self_referral
 from factories.registers import using
 
 REFUSED_TO = "POST /api/disclosures/requests"
@@ -82,37 +80,7 @@ def hub() -> Iterator[Register]:
 
 def _hub_case(session: Session, hub: Register, worker: Actor) -> intake.ReferralAccepted:
     """A self-referral to the Cambridgeshire hub, assigned to `worker` (as the hub scenario)."""
-    accepted = intake.receive(
-        session,
-        actor=worker,
-        intake=intake.Intake(
-            register="cambs-hub",
-            person=Person(
-                given_name="Hannah",
-                family_name="Walker",
-                phone="07700 900321",
-                email="hannah.walker@example.org",
-                address="4 Mill Road, Cambridge",
-            ),
-            consent=ReferralConsent(
-                given=True,
-                captured_by="the person (self-referral form)",
-                captured_at=datetime.now(UTC),
-                channel="online",
-            ),
-            source="self-referral",
-            receiving_organisation="cambs-hub",
-        ),
-    )
-    consent_statement(
-        session,
-        actor=worker,
-        subject_id=accepted.subject_id,
-        register="cambs-hub",
-        purpose="victim-support",
-        channel="web-form",
-    )
-    return accepted
+    return self_referral(session, worker, register=hub.id)
 
 
 def test_hub_refers_on_only_to_the_specialist_services_its_register_names(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI
@@ -21,11 +20,9 @@ from accord.disclosures.models import DisclosureEntry, DisclosureRequest
 from accord.disclosures.requests import AlreadyReleased, decide, release, request_disclosure
 from accord.gate.types import Actor, Target
 from accord.people.service import create_subject, erase_subject
-from accord.referrals import intake
-from accord.referrals.schemas import Person, ReferralConsent
 from accord.register.schema import Register
 from factories.actors import actor
-from factories.consent import consent_statement
+from factories.cases import self_referral
 from factories.registers import using
 
 RISK = "Partner has threatened to kill her this week and has access to a knife."
@@ -110,35 +107,7 @@ def test_name_and_address_are_released_from_the_sealed_record(
 ) -> None:
     caseworker = actor(hub, "caseworker")
     manager = actor(hub, "team-manager", teams=("intake",))
-    accepted = intake.receive(
-        session,
-        actor=caseworker,
-        intake=intake.Intake(
-            register="cambs-hub",
-            person=Person(
-                given_name="Hannah",
-                family_name="Walker",
-                phone="07700 900321",
-                address="4 Mill Road, Cambridge",
-            ),
-            consent=ReferralConsent(
-                given=True,
-                captured_by="the person (self-referral form)",
-                captured_at=datetime.now(UTC),
-                channel="online",
-            ),
-            source="self-referral",
-            receiving_organisation="cambs-hub",
-        ),
-    )
-    consent_statement(
-        session,
-        actor=caseworker,
-        subject_id=accepted.subject_id,
-        register="cambs-hub",
-        purpose="victim-support",
-        channel="web-form",
-    )
+    accepted = self_referral(session, caseworker, email=None)
     workflow.assign(
         session,
         actor=manager,

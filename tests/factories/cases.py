@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from accord.gate.types import Actor
 from accord.referrals import intake
-from accord.referrals.schemas import PoliceReferralIn, ReferralAccepted
+from accord.referrals.schemas import Person, PoliceReferralIn, ReferralAccepted, ReferralConsent
 from factories.actors import actor
+from factories.consent import consent_statement
 
 
 def police(register: str = "lvws") -> Actor:
@@ -75,3 +76,49 @@ def refer(session: Session, *, referrer: Actor | None = None, **overrides: Any) 
     data = PoliceReferralIn.model_validate(referral_body(**overrides))
     referrer = referrer or police()
     return intake.receive(session, actor=referrer, intake=intake.from_police(data, actor=referrer))
+
+
+def self_referral(
+    session: Session,
+    worker: Actor,
+    *,
+    register: str = "cambs-hub",
+    consent_to: str | None = "victim-support",
+    **person: Any,
+) -> ReferralAccepted:
+    """A person who referred themselves online to `worker`'s organisation (Hannah Walker
+    unless `person` fields say otherwise), received by `worker` through intake, with their
+    consent to `consent_to` recorded in the ledger as the web form does."""
+    details = {
+        "given_name": "Hannah",
+        "family_name": "Walker",
+        "phone": "07700 900321",
+        "email": "hannah.walker@example.org",
+        "address": "4 Mill Road, Cambridge",
+    } | person
+    accepted = intake.receive(
+        session,
+        actor=worker,
+        intake=intake.Intake(
+            register=register,
+            person=Person(**details),
+            consent=ReferralConsent(
+                given=True,
+                captured_by="the person (self-referral form)",
+                captured_at=datetime.now(UTC),
+                channel="online",
+            ),
+            source="self-referral",
+            receiving_organisation=worker.organisation,
+        ),
+    )
+    if consent_to is not None:
+        consent_statement(
+            session,
+            actor=worker,
+            subject_id=accepted.subject_id,
+            register=register,
+            purpose=consent_to,
+            channel="web-form",
+        )
+    return accepted

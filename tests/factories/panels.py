@@ -78,11 +78,22 @@ def party(session: Session, case: SafetyCase, role: str) -> CaseParty:
 
 
 def meeting(
-    session: Session, actor: Actor, panel: str = "marac", *, register: str = "hounslow"
+    session: Session,
+    actor: Actor,
+    panel: str = "marac",
+    *,
+    register: str = "hounslow",
+    held_on: date | None = None,
+    chair: str = "Chair",
 ) -> PanelMeeting:
-    """A sitting of `panel` today."""
+    """A sitting of `panel` (today unless `held_on`)."""
     return schedule_meeting(
-        session, actor=actor, register=register, panel=panel, held_on=date.today(), chair="Chair"
+        session,
+        actor=actor,
+        register=register,
+        panel=panel,
+        held_on=held_on or date.today(),
+        chair=chair,
     )
 
 

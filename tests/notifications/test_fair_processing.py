@@ -24,6 +24,7 @@ from accord.panels.access import case_target
 from accord.panels.models import CaseParty, SafetyCase
 from accord.register.schema import Register
 from accord.store.base import utcnow
+from factories.notifications import tell, withhold_from
 from factories.panels import panel_case, party
 
 REASON = "Telling the perpetrator would alert him to the referral and put the victim at risk."
@@ -78,34 +79,13 @@ def test_withheld_only_with_a_reason_and_audited(
 def test_the_victim_is_told_once(session: Session, hounslow: Register, coordinator: Actor) -> None:
     case, _ = _case(session, coordinator)
     target = case_target(case)
-    sent = record_sent(
-        session,
-        actor=coordinator,
-        target=target,
-        subject_id=case.subject_id,
-        purpose="marac",
-        channel="phone",
-    )
+    sent = tell(session, coordinator, case, channel="phone")
     assert sent.status == "sent"
     assert len(sent.notice_digest) == 64
     with pytest.raises(NotificationError, match="already told"):
-        record_sent(
-            session,
-            actor=coordinator,
-            target=target,
-            subject_id=case.subject_id,
-            purpose="marac",
-            channel="letter",
-        )
+        tell(session, coordinator, case, channel="letter")
     with pytest.raises(NotificationError, match=r"^channel:"):
-        record_sent(
-            session,
-            actor=coordinator,
-            target=target,
-            subject_id=case.subject_id,
-            purpose="marac",
-            channel="pigeon",
-        )
+        tell(session, coordinator, case, channel="pigeon")
     with pytest.raises(NotificationError, match=r"^purpose:"):
         record_sent(
             session,
@@ -128,22 +108,9 @@ def test_the_queue_lists_who_is_still_to_be_told(
     }
     assert all(not p.overdue for p in queued)
     assert queued[0].due_by == queued[0].received_at + relativedelta(months=1)
-    record_sent(
-        session,
-        actor=coordinator,
-        target=case_target(case),
-        subject_id=case.subject_id,
-        purpose="marac",
-        channel="letter",
-    )
-    withhold(
-        session,
-        actor=coordinator,
-        target=case_target(case, party=perpetrator.subject_id),
-        subject_id=perpetrator.subject_id,
-        purpose="marac",
-        reason_code="serious-harm",
-        reason=REASON,
+    tell(session, coordinator, case, channel="letter")
+    withhold_from(
+        session, coordinator, case, subject_id=perpetrator.subject_id, reason_code="serious-harm"
     )
     assert pending_notifications(session, actor=coordinator, register="hounslow") == []
     # An outreach worker does not see the MARAC queue at all.

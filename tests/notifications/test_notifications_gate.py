@@ -23,10 +23,9 @@ from accord.register.schema import Register
 from accord.store.base import utcnow
 from factories.actors import actor
 from factories.audit import refusals
+from factories.notifications import REASON, tell, withhold_from
 from factories.panels import panel_case, party, shared_action
 from factories.registers import register, using
-
-REASON = "Telling him would alert him to the referral and put the victim at risk."
 
 
 def _notices(session: Session) -> int:
@@ -43,24 +42,10 @@ def test_a_channel_needs_the_contact_details_the_purpose_allows(
     )
     with using(no_phone):
         with pytest.raises(AccessDenied) as refused:
-            record_sent(
-                session,
-                actor=coordinator,
-                target=case_target(case),
-                subject_id=case.subject_id,
-                purpose="marac",
-                channel="phone",
-            )
+            tell(session, coordinator, case, channel="phone")
         assert refused.value.decision.reason is ReasonCode.CATEGORY_NOT_FOR_PURPOSE
         assert _notices(session) == 0
-        sent = record_sent(
-            session,
-            actor=coordinator,
-            target=case_target(case),
-            subject_id=case.subject_id,
-            purpose="marac",
-            channel="letter",
-        )
+        sent = tell(session, coordinator, case, channel="letter")
     assert sent.channel == "letter"
     assert refusals(session, coordinator) == [("read", "marac-case", "category-not-for-purpose")]
 
@@ -72,14 +57,7 @@ def test_another_organisation_cannot_decide_or_read_decisions(
     fire = actor(hounslow, "partner-agency", "london-fire-brigade", teams=("marac",))
     target = case_target(case)
     with pytest.raises(AccessDenied, match="not-shared-with-organisation"):
-        record_sent(
-            session,
-            actor=fire,
-            target=target,
-            subject_id=case.subject_id,
-            purpose="marac",
-            channel="letter",
-        )
+        tell(session, fire, case, channel="letter")
     with pytest.raises(AccessDenied, match="not-shared-with-organisation"):
         decisions_for(session, actor=fire, target=target, purpose="marac")
     assert [r[2] for r in refusals(session, fire)] == ["not-shared-with-organisation"] * 2
@@ -94,24 +72,10 @@ def test_a_partner_reads_decisions_on_a_shared_case_but_cannot_withhold(
     perpetrator = party(session, case, "perpetrator").subject_id
     target = case_target(case, {"metropolitan-police"}, party=perpetrator)
     with pytest.raises(AccessDenied, match="no-permission"):
-        withhold(
-            session,
-            actor=police_partner,
-            target=target,
-            subject_id=perpetrator,
-            purpose="marac",
-            reason_code="prejudicial",
-            reason=REASON,
+        withhold_from(
+            session, police_partner, case, subject_id=perpetrator, reason_code="prejudicial"
         )
-    withhold(
-        session,
-        actor=coordinator,
-        target=target,
-        subject_id=perpetrator,
-        purpose="marac",
-        reason_code="prejudicial",
-        reason=REASON,
-    )
+    withhold_from(session, coordinator, case, subject_id=perpetrator, reason_code="prejudicial")
     seen = decisions_for(session, actor=police_partner, target=target, purpose="marac")
     assert [(d.status, d.reason_code) for d in seen] == [("withheld", "prejudicial")]
 
@@ -152,34 +116,16 @@ def test_a_withheld_notice_can_later_be_sent_but_a_sent_one_is_final(
 ) -> None:
     case = panel_case(session, coordinator)
     target = case_target(case)
-    withhold(
+    withhold_from(
         session,
-        actor=coordinator,
-        target=target,
-        subject_id=case.subject_id,
-        purpose="marac",
+        coordinator,
+        case,
         reason_code="serious-harm",
-        reason=REASON,
         review_on=utcnow() + timedelta(days=30),
     )
-    record_sent(
-        session,
-        actor=coordinator,
-        target=target,
-        subject_id=case.subject_id,
-        purpose="marac",
-        channel="in-person",
-    )
+    tell(session, coordinator, case, channel="in-person")
     with pytest.raises(NotificationError, match=r"^record_id: this person was already told"):
-        withhold(
-            session,
-            actor=coordinator,
-            target=target,
-            subject_id=case.subject_id,
-            purpose="marac",
-            reason_code="serious-harm",
-            reason=REASON,
-        )
+        withhold_from(session, coordinator, case, reason_code="serious-harm")
     decided = decisions_for(session, actor=coordinator, target=target, purpose="marac")
     assert [d.status for d in decided] == ["withheld", "sent"]
 
