@@ -19,6 +19,7 @@ from accord.gate.permissions import required_permissions
 from accord.gate.policy import Facts, decide
 from accord.gate.types import Action, Actor, ReasonCode, Target
 from accord.register.access import ACTIONS, resolve
+from accord.register.diff import diff_registers
 from accord.register.errors import RegisterError
 from accord.register.load import load_file, parse
 
@@ -184,3 +185,15 @@ def test_the_gate_reads_the_profile_of_each_register() -> None:
     assert required_permissions(register, "case", Action.READ) == ("case:case:read",)
     assert required_permissions(register, "case", Action.DELETE) == ()
     assert required_permissions(register, "no-such-type", Action.READ) == ()
+
+
+def test_a_change_of_access_reads_as_a_change_in_the_diff() -> None:
+    old = minimal()
+    new = minimal()
+    _profile(new)["list"] = ["case:case:list", "case:case:read"]
+    new["record_types"][0]["access"] = {"extends": "casework", "read": []}
+    changes = diff_registers(parse(old, BAD_FILE), parse(new, BAD_FILE))
+    assert changes == [
+        "Access profile 'casework': list: added case:case:read",
+        "Record type 'Case': access changed from casework to extends: casework",
+    ]

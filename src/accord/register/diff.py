@@ -19,6 +19,7 @@ _COLLECTIONS: tuple[tuple[str, str], ...] = (
     ("categories", "Category"),
     ("sources", "Source"),
     ("purposes", "Purpose"),
+    ("access_profiles", "Access profile"),
     ("record_types", "Record type"),
     ("recipients", "Recipient"),
     ("sharing", "Sharing rule"),
@@ -126,7 +127,8 @@ def _changes(prefix: str, old: Any, new: Any, path: str = "") -> list[str]:
 
 def diff_registers(old: Register, new: Register) -> list[str]:
     """Every change from `old` to `new`, one sentence each; empty when they are the same."""
-    a, b = old.model_dump(mode="json"), new.model_dump(mode="json")
+    # By alias: fields read as the YAML names them (an access profile's `list`).
+    a, b = old.model_dump(mode="json", by_alias=True), new.model_dump(mode="json", by_alias=True)
     out: list[str] = []
     for field in ("id", "title", "version", "effective_from", "summary"):
         if a[field] != b[field]:
