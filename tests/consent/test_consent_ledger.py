@@ -130,6 +130,19 @@ def test_events_are_never_edited_through_the_orm(
     session.rollback()
 
 
+def test_events_are_never_deleted_through_the_orm(
+    session: Session, register: Register, caseworker: Actor
+) -> None:
+    subject = create_subject(session, register=register.id, organisation="hub")
+    record = _record(session, caseworker, register, subject.id)
+    row = session.get(ConsentEvent, record.id)
+    assert row is not None
+    session.delete(row)
+    with pytest.raises(LedgerIsAppendOnly):
+        session.flush()
+    session.rollback()
+
+
 def test_the_database_refuses_updates_too(
     session: Session, register: Register, caseworker: Actor
 ) -> None:

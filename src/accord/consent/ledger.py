@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any, NoReturn
 
 from sqlalchemy import Row, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from accord.consent.access import record_event, require
 from accord.consent.models import ConsentEvent
@@ -396,10 +396,20 @@ def _audit_refusal(
     )
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_edits(session: Session, _context: Any, _instances: Any) -> None:
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, ConsentEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise LedgerIsAppendOnly(
-                "consent events are never edited or deleted: record a new event instead"
-            )
+# On the mapper, not every session flush: other records' writes never reach the ledger's code.
+@event.listens_for(ConsentEvent, "before_update")
+def _refuse_edits(_mapper: Any, _connection: Any, row: ConsentEvent) -> None:
+    session = object_session(row)
+    if session is None or session.is_modified(row):
+        _refuse()
+
+
+@event.listens_for(ConsentEvent, "before_delete")
+def _refuse_deletes(_mapper: Any, _connection: Any, _row: ConsentEvent) -> None:
+    _refuse()
+
+
+def _refuse() -> NoReturn:
+    raise LedgerIsAppendOnly(
+        "consent events are never edited or deleted: record a new event instead"
+    )
