@@ -3,6 +3,7 @@ entries, referral on only with consent, closure."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -37,6 +38,17 @@ def _assigned(session: Session, case_id: object, organisation: str = "victim-sup
     return worker
 
 
+def _contact(
+    session: Session, worker: Actor, case_id: uuid.UUID, outcome: str, channel: str = "phone"
+) -> None:
+    workflow.record_contact(
+        session,
+        actor=worker,
+        case_id=case_id,
+        data=ContactIn(outcome=outcome, channel=channel),  # type: ignore[arg-type]
+    )
+
+
 def _case(session: Session, case_id: object) -> Case:
     case = session.get(Case, case_id)
     assert case is not None
@@ -48,19 +60,9 @@ def test_declined_referral_gets_a_twelve_month_clock(session: Session) -> None:
         accepted = refer(session)
         worker = _assigned(session, accepted.case_id)
     with time_machine.travel(datetime(2026, 3, 4, 15, 0, tzinfo=UTC), tick=False):
-        workflow.record_contact(
-            session,
-            actor=worker,
-            case_id=accepted.case_id,
-            data=ContactIn(outcome="not-reached", channel="phone"),
-        )
+        _contact(session, worker, accepted.case_id, "not-reached")
         assert _case(session, accepted.case_id).retention_due is None  # still trying
-        workflow.record_contact(
-            session,
-            actor=worker,
-            case_id=accepted.case_id,
-            data=ContactIn(outcome="declined", channel="phone"),
-        )
+        _contact(session, worker, accepted.case_id, "declined")
     case = _case(session, accepted.case_id)
     assert case.status == "not-taken-up"
     assert case.record_type == "referral"
@@ -73,23 +75,13 @@ def test_engaged_case_clock_moves_with_every_contact(session: Session) -> None:
         accepted = refer(session)
         worker = _assigned(session, accepted.case_id)
     with time_machine.travel(datetime(2026, 3, 3, 10, 0, tzinfo=UTC), tick=False):
-        workflow.record_contact(
-            session,
-            actor=worker,
-            case_id=accepted.case_id,
-            data=ContactIn(outcome="engaged", channel="phone"),
-        )
+        _contact(session, worker, accepted.case_id, "engaged")
     case = _case(session, accepted.case_id)
     assert case.record_type == "case"
     assert case.retention_due is not None
     assert case.retention_due.replace(tzinfo=UTC) == datetime(2032, 3, 3, 10, 0, tzinfo=UTC)
     with time_machine.travel(datetime(2026, 6, 1, 11, 0, tzinfo=UTC), tick=False):
-        workflow.record_contact(
-            session,
-            actor=worker,
-            case_id=accepted.case_id,
-            data=ContactIn(outcome="not-reached", channel="phone"),
-        )
+        _contact(session, worker, accepted.case_id, "not-reached")
     assert _case(session, accepted.case_id).retention_due.replace(tzinfo=UTC) == datetime(
         2032, 3, 3, 10, 0, tzinfo=UTC
     )  # type: ignore[union-attr]
@@ -154,12 +146,7 @@ def test_routing_to_catch22_shares_the_case_and_logs_the_disclosure(session: Ses
 def test_referral_on_needs_consent(session: Session) -> None:
     accepted = refer(session)
     worker = _assigned(session, accepted.case_id)
-    workflow.record_contact(
-        session,
-        actor=worker,
-        case_id=accepted.case_id,
-        data=ContactIn(outcome="engaged", channel="phone"),
-    )
+    _contact(session, worker, accepted.case_id, "engaged")
     request = ReferralOnIn(
         recipient="specialist-services", reason="counselling", fields=["name", "contact-details"]
     )
@@ -188,12 +175,7 @@ def test_timeline_entries_are_checked_and_ordered(session: Session) -> None:
         accepted = refer(session)
         worker = _assigned(session, accepted.case_id)
     with time_machine.travel(datetime(2026, 3, 10, tzinfo=UTC), tick=False):
-        workflow.record_contact(
-            session,
-            actor=worker,
-            case_id=accepted.case_id,
-            data=ContactIn(outcome="engaged", channel="phone"),
-        )
+        _contact(session, worker, accepted.case_id, "engaged")
         with pytest.raises(InvalidInput) as bad:
             entries.record_event(
                 session,

@@ -30,6 +30,35 @@ NECESSITY = "Police need the address to carry out a welfare check today; nothing
 RECORD = {"name": "Jo Bloggs", "address": "1 High St", "phone": "07700900000", "needs": "x"}
 
 
+def _approved(
+    setup: Session, register: Register, caseworker: Actor, manager: Actor
+) -> tuple[uuid.UUID, Target, DisclosureRequest]:
+    """A new person's record with a risk-of-harm request approved and committed."""
+    subject_id = create_subject(setup, register=register.id, organisation="hub").id
+    target = Target(
+        register=register.id,
+        record_type="case",
+        owner_organisation="hub",
+        record_id=uuid.uuid4(),
+        subject_ids=(subject_id,),
+        assigned_user=caseworker.id,
+    )
+    pending = request_disclosure(
+        setup,
+        actor=caseworker,
+        target=target,
+        subject_id=subject_id,
+        recipient="police-safeguarding",
+        fields=["name", "address"],
+        risk=RISK,
+        risk_level="high",
+        necessity=NECESSITY,
+    )
+    decide(setup, actor=manager, request_id=pending.id, approve=True)
+    setup.commit()
+    return subject_id, target, pending
+
+
 def _logged(session: Session, subject_id: uuid.UUID) -> int:
     return int(
         session.scalar(
@@ -47,31 +76,8 @@ def test_a_release_racing_another_is_refused_and_logs_nothing(
     """The second of two releases that both saw the request approved (read before the first
     committed) is refused by the conditional update, not logged a second time."""
     setup = Session(engine, expire_on_commit=False)
-    subject = create_subject(setup, register=register.id, organisation="hub")
-    subject_id = subject.id
-    target = Target(
-        register=register.id,
-        record_type="case",
-        owner_organisation="hub",
-        record_id=uuid.uuid4(),
-        subject_ids=(subject_id,),
-        assigned_user=caseworker.id,
-    )
+    subject_id, target, pending = _approved(setup, register, caseworker, manager)
     try:
-        pending = request_disclosure(
-            setup,
-            actor=caseworker,
-            target=target,
-            subject_id=subject_id,
-            recipient="police-safeguarding",
-            fields=["name", "address"],
-            risk=RISK,
-            risk_level="high",
-            necessity=NECESSITY,
-        )
-        decide(setup, actor=manager, request_id=pending.id, approve=True)
-        setup.commit()
-
         first = Session(engine, expire_on_commit=False)
         second = Session(engine, expire_on_commit=False)
         try:
@@ -154,29 +160,8 @@ def test_concurrent_releases_disclose_once(
     if engine.dialect.name != "postgresql":
         pytest.skip("concurrent writers wait on row locks on PostgreSQL only")
     setup = Session(engine, expire_on_commit=False)
-    subject_id = create_subject(setup, register=register.id, organisation="hub").id
-    target = Target(
-        register=register.id,
-        record_type="case",
-        owner_organisation="hub",
-        record_id=uuid.uuid4(),
-        subject_ids=(subject_id,),
-        assigned_user=caseworker.id,
-    )
+    subject_id, target, pending = _approved(setup, register, caseworker, manager)
     try:
-        pending = request_disclosure(
-            setup,
-            actor=caseworker,
-            target=target,
-            subject_id=subject_id,
-            recipient="police-safeguarding",
-            fields=["name", "address"],
-            risk=RISK,
-            risk_level="high",
-            necessity=NECESSITY,
-        )
-        decide(setup, actor=manager, request_id=pending.id, approve=True)
-        setup.commit()
         start = threading.Barrier(2)
         outcomes: list[str] = []
 
