@@ -41,7 +41,7 @@ def sweep(world: World, connection: Connection, db: Session, caller: Caller) -> 
     others = [g for g in world.groups if not g.may_see(world.registry, caller)]
     start = last = None
     aimed = [g for g in world.groups if g.aimed]
-    for call in plan(world.app, world.bodies, aimed, caller, me):
+    for call in plan(world.app, world.bodies, aimed, caller, me, world.registry):
         page = call.method == "GET" and not call.path.startswith("/api/")
         accept = "text/html" if page and caller.kind == "user" else "application/json"
         if call.method != "GET" and last is None:
