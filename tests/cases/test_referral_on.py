@@ -43,6 +43,18 @@ def _count(session: Session, model: type, **where: object) -> int:
     return int(session.scalar(query) or 0)
 
 
+def _engaged_by_a_caseworker(app: FastAPI, client: TestClient, case_id: uuid.UUID) -> Actor:
+    """A team manager assigns the case to a caseworker, who reaches the person; the
+    caseworker is then the caller."""
+    worker = make_actor("victim-support", "caseworker")
+    switch = _as(app)
+    switch(make_actor("victim-support", "team-manager", teams=("intake",)))
+    client.put(f"/api/cases/{case_id}/assignment", json={"user_id": str(worker.id)})
+    switch(worker)
+    _engaged(client, case_id)
+    return worker
+
+
 def _engaged(client: TestClient, case_id: uuid.UUID) -> None:
     response = client.post(
         f"/api/cases/{case_id}/contacts", json={"outcome": "engaged", "channel": "phone"}
@@ -129,12 +141,7 @@ def test_refused_evaluation_sharing_sends_nothing_to_mopac_by_referral_on(
     app: FastAPI, client: TestClient, session: Session
 ) -> None:
     accepted = refer(session)
-    worker = make_actor("victim-support", "caseworker")
-    switch = _as(app)
-    switch(make_actor("victim-support", "team-manager", teams=("intake",)))
-    client.put(f"/api/cases/{accepted.case_id}/assignment", json={"user_id": str(worker.id)})
-    switch(worker)
-    _engaged(client, accepted.case_id)
+    _engaged_by_a_caseworker(app, client, accepted.case_id)
     _consent(client, accepted.subject_id, "lvws", "victim-support", "evaluation-sharing", "refused")
     consent_rows = _count(session, ConsentEvent, subject_id=accepted.subject_id)
 
@@ -168,12 +175,7 @@ def test_referral_on_needs_the_ledgers_consent_and_the_recipients_categories(
     app: FastAPI, client: TestClient, session: Session
 ) -> None:
     accepted = refer(session)
-    worker = make_actor("victim-support", "caseworker")
-    switch = _as(app)
-    switch(make_actor("victim-support", "team-manager", teams=("intake",)))
-    client.put(f"/api/cases/{accepted.case_id}/assignment", json={"user_id": str(worker.id)})
-    switch(worker)
-    _engaged(client, accepted.case_id)
+    _engaged_by_a_caseworker(app, client, accepted.case_id)
     url = f"/api/cases/{accepted.case_id}/referrals-on"
     body = {"recipient": "specialist-services", "reason": "counselling", "fields": ["name"]}
 
