@@ -13,7 +13,6 @@ from alembic import op
 revision: str = "0001"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("foundation",)
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

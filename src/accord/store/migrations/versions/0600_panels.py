@@ -10,18 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from accord.store.migrations.columns import (
-    drop_tables,
-    fk,
-    flags,
-    indexes,
-    moments,
-    pk,
-    sealed,
-    strings,
-    unique,
-    uuids,
-)
+from accord.store.migrations import columns as col
 
 revision: str = "panels_0001"
 down_revision: str | Sequence[str] | None = "0001"
@@ -32,20 +21,20 @@ depends_on: str | Sequence[str] | None = ("people_0001",)
 def upgrade() -> None:
     op.create_table(
         "consent_events",
-        *uuids("id", "subject_id"),
-        *strings("register_id", "controller", "purpose"),
-        *strings("state", length=16),
-        *strings("channel", length=32),
-        *strings("notice_digest"),
-        *uuids("captured_by", nullable=True),
-        *strings("captured_by_kind", length=16),
-        *strings("captured_by_organisation"),
-        *moments("recorded_at"),
-        *moments("expires_at", nullable=True),
-        pk("consent_events"),
-        fk("consent_events", "subject_id", "subjects.id"),
+        *col.uuids("id", "subject_id"),
+        *col.strings("register_id", "controller", "purpose"),
+        *col.strings("state", length=16),
+        *col.strings("channel", length=32),
+        *col.strings("notice_digest"),
+        *col.uuids("captured_by", nullable=True),
+        *col.strings("captured_by_kind", length=16),
+        *col.strings("captured_by_organisation"),
+        *col.moments("recorded_at"),
+        *col.moments("expires_at", nullable=True),
+        col.pk("consent_events"),
+        col.fk("consent_events", "subject_id", "subjects.id"),
     )
-    indexes("consent_events", "subject_id", "purpose")
+    col.indexes("consent_events", "subject_id", "purpose")
     op.create_index(
         "ix_consent_events_subject_purpose",
         "consent_events",
@@ -55,54 +44,54 @@ def upgrade() -> None:
 
     op.create_table(
         "consent_opt_outs",
-        *uuids("id"),
-        *strings("register_id", "purpose"),
-        *strings("kind", length=16),
-        *strings("blind_index"),
-        *strings("channel", length=32),
-        *moments("recorded_at"),
-        *strings("recorded_by_kind", length=16),
-        pk("consent_opt_outs"),
-        unique("consent_opt_outs", "register_id", "purpose", "kind", "blind_index"),
+        *col.uuids("id"),
+        *col.strings("register_id", "purpose"),
+        *col.strings("kind", length=16),
+        *col.strings("blind_index"),
+        *col.strings("channel", length=32),
+        *col.moments("recorded_at"),
+        *col.strings("recorded_by_kind", length=16),
+        col.pk("consent_opt_outs"),
+        col.unique("consent_opt_outs", "register_id", "purpose", "kind", "blind_index"),
     )
 
     op.create_table(
         "disclosure_requests",
-        *uuids("id", "subject_id"),
-        *strings("register_id", "from_organisation", "recipient", "purpose", "record_type"),
-        *uuids("record_id"),
+        *col.uuids("id", "subject_id"),
+        *col.strings("register_id", "from_organisation", "recipient", "purpose", "record_type"),
+        *col.uuids("record_id"),
         sa.Column("fields", sa.JSON(), nullable=False),
-        *strings("risk_level", length=16),
-        *sealed("sealed_reasons"),
-        *strings("state", length=16),
-        *uuids("requested_by", nullable=True),
-        *moments("requested_at"),
-        *uuids("decided_by", nullable=True),
-        *moments("decided_at", nullable=True),
-        pk("disclosure_requests"),
-        fk("disclosure_requests", "subject_id", "subjects.id"),
+        *col.strings("risk_level", length=16),
+        *col.sealed("sealed_reasons"),
+        *col.strings("state", length=16),
+        *col.uuids("requested_by", nullable=True),
+        *col.moments("requested_at"),
+        *col.uuids("decided_by", nullable=True),
+        *col.moments("decided_at", nullable=True),
+        col.pk("disclosure_requests"),
+        col.fk("disclosure_requests", "subject_id", "subjects.id"),
     )
-    indexes("disclosure_requests", "subject_id", "state")
+    col.indexes("disclosure_requests", "subject_id", "state")
 
     op.create_table(
         "disclosure_log",
-        *uuids("id", "subject_id"),
-        *strings("register_id", "from_organisation", "recipient"),
-        *strings("purpose", nullable=True),
+        *col.uuids("id", "subject_id"),
+        *col.strings("register_id", "from_organisation", "recipient"),
+        *col.strings("purpose", nullable=True),
         sa.Column("fields", sa.JSON(), nullable=False),
-        *flags("with_consent"),
-        *strings("basis", length=32),
-        *strings("record_type", nullable=True),
-        *uuids("record_id", "request_id", "disclosed_by", nullable=True),
-        *strings("disclosed_by_kind", length=16),
-        *uuids("approved_by", nullable=True),
-        *moments("disclosed_at"),
-        *strings("method", length=32, nullable=True),
-        pk("disclosure_log"),
-        fk("disclosure_log", "subject_id", "subjects.id"),
-        fk("disclosure_log", "request_id", "disclosure_requests.id", ondelete="SET NULL"),
+        *col.flags("with_consent"),
+        *col.strings("basis", length=32),
+        *col.strings("record_type", nullable=True),
+        *col.uuids("record_id", "request_id", "disclosed_by", nullable=True),
+        *col.strings("disclosed_by_kind", length=16),
+        *col.uuids("approved_by", nullable=True),
+        *col.moments("disclosed_at"),
+        *col.strings("method", length=32, nullable=True),
+        col.pk("disclosure_log"),
+        col.fk("disclosure_log", "subject_id", "subjects.id"),
+        col.fk("disclosure_log", "request_id", "disclosure_requests.id", ondelete="SET NULL"),
     )
-    indexes("disclosure_log", "subject_id", "recipient", "disclosed_at")
+    col.indexes("disclosure_log", "subject_id", "recipient", "disclosed_at")
 
 
 def _refuse_updates(table: str) -> None:
@@ -134,6 +123,6 @@ def _drop_update_trigger(table: str) -> None:
 
 
 def downgrade() -> None:
-    drop_tables("disclosure_log", "disclosure_requests", "consent_opt_outs")
+    col.drop_tables("disclosure_log", "disclosure_requests", "consent_opt_outs")
     _drop_update_trigger("consent_events")
     op.drop_table("consent_events")

@@ -11,8 +11,6 @@ from alembic import op
 
 revision: str = "panels_0003"
 down_revision: str | Sequence[str] | None = "panels_0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 TABLES = (
     "disclosure_requests",

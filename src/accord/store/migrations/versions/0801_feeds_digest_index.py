@@ -14,8 +14,6 @@ from alembic import op
 
 revision: str = "feeds_0002"
 down_revision: str | Sequence[str] | None = "feeds_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

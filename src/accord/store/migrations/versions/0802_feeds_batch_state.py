@@ -15,8 +15,6 @@ from alembic import op
 
 revision: str = "feeds_0003"
 down_revision: str | Sequence[str] | None = "feeds_0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

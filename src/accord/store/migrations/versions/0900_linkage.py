@@ -10,33 +10,22 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from accord.store.migrations.columns import (
-    counts,
-    drop_tables,
-    fk,
-    indexes,
-    moments,
-    pk,
-    strings,
-    unique,
-    uuids,
-)
+from accord.store.migrations import columns as col
 
 revision: str = "linkage_0001"
 down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = ("linkage",)
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     op.create_table(
         "linkage_runs",
-        *uuids("id"),
-        *strings("kind", "status", "engine", length=16),
-        *moments("started_at"),
-        *moments("finished_at", nullable=True),
-        *strings("started_by"),
-        *counts("records", "delta_records", "comparisons", "people"),
+        *col.uuids("id"),
+        *col.strings("kind", "status", "engine", length=16),
+        *col.moments("started_at"),
+        *col.moments("finished_at", nullable=True),
+        *col.strings("started_by"),
+        *col.counts("records", "delta_records", "comparisons", "people"),
         sa.Column("config", sa.JSON(), nullable=False),
         sa.Column("model", sa.JSON(), nullable=True),
         sa.Column("report", sa.JSON(), nullable=True),
@@ -45,43 +34,43 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "status IN ('running', 'finished', 'failed')", name="ck_linkage_runs_status"
         ),
-        pk("linkage_runs"),
+        col.pk("linkage_runs"),
     )
     op.create_table(
         "linkage_person_ids",
-        *strings("record_id", length=128),
-        *strings("person_id"),
-        *uuids("run_id"),
-        *strings("fingerprint"),
-        *moments("assigned_at"),
-        fk("linkage_person_ids", "run_id", "linkage_runs.id", ondelete=None),
-        pk("linkage_person_ids", "record_id"),
+        *col.strings("record_id", length=128),
+        *col.strings("person_id"),
+        *col.uuids("run_id"),
+        *col.strings("fingerprint"),
+        *col.moments("assigned_at"),
+        col.fk("linkage_person_ids", "run_id", "linkage_runs.id", ondelete=None),
+        col.pk("linkage_person_ids", "record_id"),
     )
-    indexes("linkage_person_ids", "person_id")
+    col.indexes("linkage_person_ids", "person_id")
     op.create_table(
         "linkage_review_pairs",
-        *uuids("id"),
-        *strings("record_id_l", "record_id_r", length=128),
+        *col.uuids("id"),
+        *col.strings("record_id_l", "record_id_r", length=128),
         sa.Column("match_weight", sa.Float(), nullable=False),
         sa.Column("match_probability", sa.Float(), nullable=False),
-        *strings("status", length=16),
-        *strings("decision", length=16, nullable=True),
-        *strings("decided_by", nullable=True),
-        *moments("decided_at", nullable=True),
+        *col.strings("status", length=16),
+        *col.strings("decision", length=16, nullable=True),
+        *col.strings("decided_by", nullable=True),
+        *col.moments("decided_at", nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        *uuids("run_id"),
-        *moments("created_at"),
+        *col.uuids("run_id"),
+        *col.moments("created_at"),
         sa.CheckConstraint("status IN ('open', 'decided')", name="ck_linkage_review_pairs_status"),
         sa.CheckConstraint(
             "decision IS NULL OR decision IN ('accept', 'reject')",
             name="ck_linkage_review_pairs_decision",
         ),
-        fk("linkage_review_pairs", "run_id", "linkage_runs.id", ondelete=None),
-        pk("linkage_review_pairs"),
-        unique("linkage_review_pairs", "record_id_l", "record_id_r"),
+        col.fk("linkage_review_pairs", "run_id", "linkage_runs.id", ondelete=None),
+        col.pk("linkage_review_pairs"),
+        col.unique("linkage_review_pairs", "record_id_l", "record_id_r"),
     )
-    indexes("linkage_review_pairs", "status")
+    col.indexes("linkage_review_pairs", "status")
 
 
 def downgrade() -> None:
-    drop_tables("linkage_review_pairs", "linkage_person_ids", "linkage_runs")
+    col.drop_tables("linkage_review_pairs", "linkage_person_ids", "linkage_runs")

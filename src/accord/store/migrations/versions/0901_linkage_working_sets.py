@@ -10,27 +10,25 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from accord.store.migrations.columns import counts, fk, moments, pk, sealed, strings, unique, uuids
+from accord.store.migrations import columns as col
 
 revision: str = "linkage_0002"
 down_revision: str | Sequence[str] | None = "linkage_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     op.create_table(
         "linkage_working_sets",
-        *uuids("id"),
-        *strings("register", "partner", "dataset"),
-        *uuids("run_id"),
-        *counts("records"),
+        *col.uuids("id"),
+        *col.strings("register", "partner", "dataset"),
+        *col.uuids("run_id"),
+        *col.counts("records"),
         sa.Column("columns", sa.JSON(), nullable=False),
-        *sealed("sealed"),
-        *moments("written_at"),
-        fk("linkage_working_sets", "run_id", "linkage_runs.id", ondelete=None),
-        pk("linkage_working_sets"),
-        unique("linkage_working_sets", "register", "partner", "dataset"),
+        *col.sealed("sealed"),
+        *col.moments("written_at"),
+        col.fk("linkage_working_sets", "run_id", "linkage_runs.id", ondelete=None),
+        col.pk("linkage_working_sets"),
+        col.unique("linkage_working_sets", "register", "partner", "dataset"),
     )
 
 
