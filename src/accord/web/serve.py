@@ -75,10 +75,15 @@ def run(
 ) -> None:
     """Serve the web application and API (uvicorn on create_app())."""
     import uvicorn
+    from pydantic import ValidationError
 
-    from accord.settings import get_settings
+    from accord.settings import InsecureSettingsError, get_settings
 
-    get_settings()  # refuse insecure or malformed settings here, not in every worker
+    try:
+        get_settings()  # refuse insecure or malformed settings here, not in every worker
+    except (InsecureSettingsError, ValidationError) as error:
+        typer.echo(f"accord serve: the settings cannot be used: {error}", err=True)
+        raise typer.Exit(2) from None
     _check_free(host, port)
     log_file.parent.mkdir(parents=True, exist_ok=True)
     typer.echo(
