@@ -197,3 +197,11 @@ def test_a_change_of_access_reads_as_a_change_in_the_diff() -> None:
         "Access profile 'casework': list: added case:case:read",
         "Record type 'Case': access changed from casework to extends: casework",
     ]
+
+
+def test_a_dumped_register_reads_back_the_same() -> None:
+    """Tools copy a register through its dump (e.g. to change one role): access survives."""
+    register = parse(minimal(), BAD_FILE)
+    document = register.model_dump(mode="json", exclude_none=True)
+    assert _profile(document)["list"] == ["case:case:list"]
+    assert parse(document, BAD_FILE) == register

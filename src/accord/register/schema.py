@@ -220,6 +220,9 @@ class AccessRules(Model):
     replaces only the actions given here. The action names are the gate's actions.
     """
 
+    # Dumped as the register names it (`list`), so a dumped register reads back the same.
+    model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True)
+
     extends: str | None = None
     read: list[str] | None = None
     list_: list[str] | None = Field(default=None, alias="list")
