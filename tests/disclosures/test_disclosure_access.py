@@ -5,7 +5,6 @@ approved request is released once, with the values the record holds."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from accord.accounts.deps import current_actor
 from accord.disclosures.models import DisclosureEntry
-from accord.gate import audit
 from accord.gate.types import Actor
 from accord.panels.cases import PartyIn, open_case
 from accord.register.registry import Registry
 from factories.actors import actor
+from factories.audit import allowed_reads
 from factories.registers import using
 
 RISK = "Perpetrator seen outside the refuge with a knife this evening."
@@ -86,14 +85,6 @@ def _raise_request(
     return case, raised.json()["id"]
 
 
-def _allowed_reads(session: Session, actor: Actor, subject_id: uuid.UUID) -> list[Any]:
-    return [
-        item
-        for item in audit.history(session, subject_id=subject_id)
-        if item.actor_id == actor.id and item.action == "read" and item.outcome == "allowed"
-    ]
-
-
 def test_another_organisations_staff_never_read_a_request(
     app: FastAPI,
     client: TestClient,
@@ -111,7 +102,7 @@ def test_another_organisations_staff_never_read_a_request(
         assert listed.status_code in (200, 403), (outsider.name, listed.text)
         assert request_id not in listed.text
         assert "knife" not in listed.text
-        assert _allowed_reads(session, outsider, case.subject_id) == []
+        assert allowed_reads(session, outsider, case.subject_id) == []
 
 
 def test_the_owners_approver_reads_requests_and_each_read_is_audited(
@@ -124,12 +115,12 @@ def test_the_owners_approver_reads_requests_and_each_read_is_audited(
     assert listed.status_code == 200, listed.text
     assert [r["id"] for r in listed.json()] == [request_id]
     assert listed.json()[0]["risk"] is None  # the list never unseals the reasons
-    assert len(_allowed_reads(session, dpo, case.subject_id)) == 1
+    assert len(allowed_reads(session, dpo, case.subject_id)) == 1
 
     seen = client.get(f"/api/disclosures/requests/{request_id}")
     assert seen.status_code == 200, seen.text
     assert seen.json()["risk"] == RISK
-    reads = _allowed_reads(session, dpo, case.subject_id)
+    reads = allowed_reads(session, dpo, case.subject_id)
     assert len(reads) == 2
     assert reads[-1].record_ids == [str(case.id)]
     assert set(reads[-1].categories) == {"name", "address"}
@@ -138,7 +129,7 @@ def test_the_owners_approver_reads_requests_and_each_read_is_audited(
     worker = hounslow_staff["worker"]
     _as(app, worker)
     assert client.get(f"/api/disclosures/requests/{request_id}").json()["necessity"] == NECESSITY
-    assert len(_allowed_reads(session, worker, case.subject_id)) == 1
+    assert len(allowed_reads(session, worker, case.subject_id)) == 1
 
 
 def test_recipients_to_notify_only_for_the_owner(
@@ -166,16 +157,16 @@ def test_recipients_to_notify_only_for_the_owner(
             answer = client.get(path, params=params)
             assert answer.status_code in (403, 404), (outsider.name, path, answer.text)
             assert "metropolitan-police" not in answer.text
-        assert _allowed_reads(session, outsider, case.subject_id) == []
+        assert allowed_reads(session, outsider, case.subject_id) == []
 
     _as(app, dpo)
-    before = len(_allowed_reads(session, dpo, case.subject_id))
+    before = len(allowed_reads(session, dpo, case.subject_id))
     notify = client.get("/api/disclosures/recipients-to-notify", params=params)
     assert notify.status_code == 200, notify.text
     assert [(n["recipient"], n["fields"]) for n in notify.json()] == [
         ("metropolitan-police", ["address", "name"])
     ]
-    assert len(_allowed_reads(session, dpo, case.subject_id)) == before + 1
+    assert len(allowed_reads(session, dpo, case.subject_id)) == before + 1
 
 
 def test_an_approved_request_is_released_once(

@@ -12,26 +12,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from accord.accounts.deps import current_actor
-from accord.gate import audit
 from accord.gate.types import Actor
 from accord.panels.meetings import list_case
 from accord.panels.models import SafetyCase
 from accord.register.schema import Register
 from factories.actors import actor
+from factories.audit import allowed_reads
 from factories.panels import meeting as sitting
 from factories.panels import panel_case, shared_action
 
 
 def _marac(session: Session, coordinator: Actor, name: str) -> uuid.UUID:
     return panel_case(session, coordinator, parties=[("victim", {"name": name})]).id
-
-
-def _reads(session: Session, actor: Actor, subject_id: uuid.UUID) -> int:
-    return sum(
-        1
-        for item in audit.history(session, subject_id=subject_id)
-        if item.actor_id == actor.id and item.action == "read" and item.outcome == "allowed"
-    )
 
 
 def test_a_partner_sees_only_the_cases_shared_with_it(
@@ -60,14 +52,14 @@ def test_a_partner_sees_only_the_cases_shared_with_it(
     assert answer.status_code == 200, answer.text
     assert [i["case_id"] for i in answer.json()["items"]] == [str(shared)]
     assert answer.json()["others"] == 1
-    assert _reads(session, police_partner, shared_subject) == 1
+    assert len(allowed_reads(session, police_partner, shared_subject)) == 1
     # A police token (no teams, so no team caseload) never sees the unshared case either.
     for partner in (police_partner, police_token):
         app.dependency_overrides[current_actor] = lambda partner=partner: partner
         answer = client.get(f"/api/panels/meetings/{meeting.id}")
         assert str(unshared) not in answer.text
         assert unshared_case.reference not in answer.text
-        assert _reads(session, partner, unshared_case.subject_id) == 0
+        assert len(allowed_reads(session, partner, unshared_case.subject_id)) == 0
 
     app.dependency_overrides[current_actor] = lambda: fire
     answer = client.get(f"/api/panels/meetings/{meeting.id}")
