@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from accord.gate.models import (
     COMPACT_JSON,
     GENESIS_HASH,
+    AccessGrant,
     AuditEntry,
     AuditEntrySubject,
     AuditHead,
@@ -283,8 +284,6 @@ class HistoryItem:
 
 def history(session: Session, *, subject_id: uuid.UUID) -> list[HistoryItem]:
     """Every entry about this person, oldest first: who viewed or changed what, when and why."""
-    from accord.gate.models import AccessGrant
-
     rows = session.execute(
         select(_entries)
         .join(_subjects, _subjects.c.entry_seq == _entries.c.seq)

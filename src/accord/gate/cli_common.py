@@ -9,6 +9,8 @@ import typer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from accord.accounts.actor import actor_for_user
+from accord.accounts.models import User
 from accord.console import err_console
 from accord.gate.types import Actor
 from accord.settings import get_settings
@@ -31,9 +33,6 @@ def db() -> Iterator[Session]:
 
 def actor_for(session: Session, email: str) -> Actor:
     """The account with this email, as the gate sees it; exits if there is none."""
-    from accord.accounts.actor import actor_for_user
-    from accord.accounts.models import User
-
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
         err_console.print(f"--as: no account with email {email!r}")
