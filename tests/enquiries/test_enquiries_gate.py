@@ -203,3 +203,22 @@ def test_the_list_pages_newest_first_and_filters_by_channel(session: Session) ->
     assert all(item.content is None for item in page.items)  # a list opens nothing
     phones = service.list_enquiries(session, actor=worker, channel="phone")
     assert {e.id for e in phones.items} == {made[0].id, made[2].id}
+
+
+def test_over_http_another_organisation_neither_lists_nor_reads(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
+    worker = actor("lvws", "caseworker", "victim-support")
+    made = service.record_enquiry(
+        session, actor=worker, data=EnquiryIn(channel="phone", name="Lee", message=MESSAGE)
+    )
+    session.commit()
+    app.dependency_overrides[current_actor] = lambda: _manager("catch22")
+    assert client.get("/api/enquiries").json()["total"] == 0
+    hidden = client.get(f"/api/enquiries/{made.id}")
+    assert hidden.status_code == 404
+    assert "Lee" not in hidden.text
+    app.dependency_overrides[current_actor] = lambda: actor("lvws", "dpo", "victim-support")
+    listed = client.get("/api/enquiries").json()
+    assert [i["id"] for i in listed["items"]] == [str(made.id)]
+    assert listed["items"][0]["content"] is None

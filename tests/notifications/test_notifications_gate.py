@@ -17,7 +17,13 @@ from accord.accounts.deps import current_actor
 from accord.gate.types import AccessDenied, Actor, ReasonCode
 from accord.notifications.models import FairProcessingNotice
 from accord.notifications.queue import pending_notifications
-from accord.notifications.service import NotificationError, decisions_for, record_sent, withhold
+from accord.notifications.service import (
+    NotificationError,
+    decisions_for,
+    record_sent,
+    reviews_due,
+    withhold,
+)
 from accord.panels.access import case_target
 from accord.register.schema import Register
 from accord.store.base import utcnow
@@ -212,3 +218,17 @@ def test_decisions_over_http(
     )
     assert refused.status_code in (403, 404)
     assert client.get("/api/notifications/pending").json() == []
+
+
+def test_reviews_fall_due_in_order_and_only_for_withheld_notices(
+    session: Session, hounslow: Register, coordinator: Actor
+) -> None:
+    first, second, told = (panel_case(session, coordinator) for _ in range(3))
+    now = utcnow()
+    later = withhold_from(session, coordinator, second, review_on=now + timedelta(days=60))
+    sooner = withhold_from(session, coordinator, first, review_on=now + timedelta(days=30))
+    withhold_from(session, coordinator, told)  # no review date: never due
+    tell(session, coordinator, told, subject_id=party(session, told, "perpetrator").subject_id)
+    assert reviews_due(session, at=now + timedelta(days=29)) == []
+    assert reviews_due(session, at=now + timedelta(days=45)) == [sooner]
+    assert reviews_due(session, at=now + timedelta(days=90)) == [sooner, later]

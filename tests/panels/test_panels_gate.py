@@ -7,15 +7,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from accord.accounts.deps import current_actor
 from accord.disclosures.service import disclosures_for_subject
 from accord.gate.types import AccessDenied, Actor, ReasonCode
 from accord.panels.access import NotFound, PanelError
 from accord.panels.actions import actions_of, add_action, partner_update
 from accord.panels.cases import PartyIn, add_party, close_case, get_case, list_cases
-from accord.panels.meetings import list_case, list_meetings, record_minutes
+from accord.panels.meetings import list_case, list_meetings, read_minutes, record_minutes
 from accord.panels.models import CaseAction, CaseParty, CaseUpdate, SafetyCase
 from accord.people.models import Subject
 from accord.register.schema import Register
@@ -355,4 +358,87 @@ def test_a_person_added_at_the_panel_is_sealed_under_their_own_key(
     view = get_case(session, actor=coordinator, case_id=case.id)
     assert {"role": "child", "name": "Cara"} in [
         {"role": p.role, **p.details} for p in view.parties
+    ]
+
+
+def test_over_http_other_organisations_see_nothing_and_partners_change_nothing(
+    app: FastAPI,
+    client: TestClient,
+    session: Session,
+    hounslow: Register,
+    coordinator: Actor,
+    police_partner: Actor,
+) -> None:
+    case = panel_case(session, coordinator)
+    shared_action(session, coordinator, case)
+    session.commit()
+    fire = actor(hounslow, "partner-agency", "london-fire-brigade", teams=("marac",))
+    app.dependency_overrides[current_actor] = lambda: fire
+    assert client.get(f"/api/panels/cases/{case.id}").status_code == 404
+    assert client.get(f"/api/panels/cases/{case.id}/actions").status_code == 404
+    app.dependency_overrides[current_actor] = lambda: police_partner
+    assert client.get(f"/api/panels/cases/{case.id}").status_code == 200
+    closing = client.post(f"/api/panels/cases/{case.id}/close")
+    assert closing.status_code == 403
+    assert closing.json()["detail"]["reason"] == "no-permission"
+    app.dependency_overrides[current_actor] = lambda: coordinator
+    late = client.post(
+        f"/api/panels/cases/{case.id}/actions",
+        json={
+            "owner_agency": "metropolitan-police",
+            "description": "Flag the address",
+            "due_on": str(date.today() - timedelta(days=1)),
+        },
+    )
+    assert late.status_code == 422, late.text
+    assert late.json()["detail"][0]["loc"] == ["body", "due_on"]
+    assert len(actions_of(session, actor=coordinator, case_id=case.id)) == 1
+
+
+def test_minutes_and_actions_are_hidden_from_a_purpose_without_them(
+    session: Session, hounslow: Register, coordinator: Actor, police_partner: Actor
+) -> None:
+    case = panel_case(session, coordinator)
+    sitting = meeting(session, coordinator)
+    list_case(session, actor=coordinator, meeting_id=sitting.id, case_id=case.id)
+    record_minutes(
+        session,
+        actor=coordinator,
+        meeting_id=sitting.id,
+        case_id=case.id,
+        minutes="Safety plan agreed",
+    )
+    shared_action(session, coordinator, case)
+    assert read_minutes(session, actor=police_partner, meeting_id=sitting.id, case_id=case.id) == (
+        "Safety plan agreed"
+    )
+    narrower = register(
+        "hounslow",
+        purposes={"marac": {"categories": _without(hounslow, "marac", "minutes-actions")}},
+    )
+    with using(narrower):
+        assert (
+            read_minutes(session, actor=coordinator, meeting_id=sitting.id, case_id=case.id) is None
+        )
+        views = actions_of(session, actor=coordinator, case_id=case.id)
+    assert [(v.owner_agency, v.description) for v in views] == [("metropolitan-police", None)]
+
+
+def test_an_unshared_partner_cannot_read_minutes(
+    session: Session, hounslow: Register, coordinator: Actor, police_partner: Actor
+) -> None:
+    case = panel_case(session, coordinator)
+    sitting = meeting(session, coordinator)
+    list_case(session, actor=coordinator, meeting_id=sitting.id, case_id=case.id)
+    record_minutes(
+        session,
+        actor=coordinator,
+        meeting_id=sitting.id,
+        case_id=case.id,
+        minutes="Safety plan agreed",
+    )
+    with pytest.raises(NotFound):
+        read_minutes(session, actor=police_partner, meeting_id=sitting.id, case_id=case.id)
+    assert refusals(session, police_partner) == [
+        ("read", "marac-case", "not-shared-with-organisation")
     ]
