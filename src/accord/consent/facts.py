@@ -16,7 +16,7 @@ from accord.store.base import utcnow
 
 class LedgerConsent:
     def state(
-        self, session: Session, *, subject_id: uuid.UUID, purpose: str, controller: str
+        self, session: Session, *, subject_id: uuid.UUID, purpose: str, controller: str | None
     ) -> str | None:
         found = current_state(
             session, subject_id=subject_id, purpose=purpose, controller=controller

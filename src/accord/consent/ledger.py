@@ -16,9 +16,9 @@ from typing import Any, NoReturn
 from sqlalchemy import Row, event, select
 from sqlalchemy.orm import Session, object_session
 
-from accord.consent.access import record_event, require
 from accord.consent.models import ConsentEvent
 from accord.gate import facts
+from accord.gate.acts import record_event, require
 from accord.gate.catalogue import Permission
 from accord.gate.policy import holds, organisation_access
 from accord.gate.types import AccessDenied, Actor, Decision, ReasonCode, Target

@@ -27,7 +27,7 @@ from accord.consent.ledger import (
     record_consent,
 )
 from accord.consent.optout import add_opt_out
-from accord.disclosures.records import targets_of_subject
+from accord.gate import facts
 from accord.gate.history import record_erasure
 from accord.gate.service import authorize
 from accord.gate.types import Action, Actor, Target
@@ -90,7 +90,7 @@ def withdraw(
         # checked as their owner holds them: only a caseload covering the whole
         # organisation reaches them (someone in nobody's caseload is in no one's own).
         subject = people.get_subject(session, subject_id)
-        targets = targets_of_subject(session, subject_id=subject_id) or [
+        targets = facts.subject_targets(session, subject_id=subject_id) or [
             Target(
                 register=register,
                 record_type=record_type or _deletable_record_type(reg, purpose),

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
 from accord.disclosures import requests
+from accord.disclosures.models import DisclosureRequest
 from accord.disclosures.records import find_record
 from accord.disclosures.service import (
     LoggedDisclosure,
@@ -251,8 +252,6 @@ def release(
 
 
 def _record_of(session: DbSession, request_id: uuid.UUID) -> uuid.UUID:
-    from accord.disclosures.models import DisclosureRequest
-
     row = session.get(DisclosureRequest, request_id)
     if row is None:
         raise LookupError(f"request_id: no disclosure request {request_id}")

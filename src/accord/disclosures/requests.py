@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from accord.consent.access import record_event, require
 from accord.disclosures.models import DisclosureRequest
 from accord.disclosures.records import record_target
 from accord.disclosures.service import (
@@ -30,6 +29,7 @@ from accord.disclosures.service import (
     check_recipient,
     log_disclosure,
 )
+from accord.gate.acts import record_event, require
 from accord.gate.catalogue import Permission
 from accord.gate.minimise import minimise
 from accord.gate.policy import organisation_access

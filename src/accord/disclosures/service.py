@@ -16,9 +16,10 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.consent.access import record_event
-from accord.consent.ledger import ConsentState, current_state
 from accord.disclosures.models import DisclosureEntry
+from accord.disclosures.records import subject_target
+from accord.gate import facts
+from accord.gate.acts import record_event
 from accord.gate.catalogue import Permission
 from accord.gate.service import authorize, needs_consent
 from accord.gate.types import Action, Actor, Target
@@ -176,9 +177,12 @@ def log_disclosure(
         if purpose is None:
             raise DisclosureError("purpose: name the purpose the subject consented to")
         if terms is not None:
-            state = current_state(session, subject_id=subject_id, purpose=purpose)
-            if state is not ConsentState.GIVEN:
-                shown = state.value if state else "never given or expired"
+            # the consent ledger's state, as it gives it to the gate
+            state = facts.consent_state(
+                session, subject_id=subject_id, purpose=purpose, controller=None
+            )
+            if state != "given":
+                shown = state or "never given or expired"
                 raise DisclosureError(
                     f"with_consent: consent to {purpose!r} is {shown}, so nothing may be shared"
                 )
@@ -254,8 +258,6 @@ def authorize_log_read(session: Session, *, actor: Actor, subject_id: uuid.UUID)
     record, under the owner's organisation, with the log-read permission. Only ids and
     category names are read, so no category is asked for. A person not held (or erased) is
     not found."""
-    from accord.disclosures.records import subject_target
-
     subject = session.get(Subject, subject_id)
     if subject is None:
         raise SubjectNotFound(subject_id)

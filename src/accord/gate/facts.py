@@ -27,10 +27,11 @@ from accord.gate.types import Target
 
 class ConsentFacts(Protocol):
     def state(
-        self, session: Session, *, subject_id: uuid.UUID, purpose: str, controller: str
+        self, session: Session, *, subject_id: uuid.UUID, purpose: str, controller: str | None
     ) -> str | None:
-        """The person's current consent to `controller` for `purpose` (given, refused,
-        withdrawn), or None when never asked or expired."""
+        """The person's current consent to `controller` (None: their latest statement to
+        any controller) for `purpose`: given, refused, withdrawn, or None when never asked
+        or expired."""
         ...
 
     def given(self, *, subject_id: Any, controller: Any, purpose: str) -> ColumnElement[bool]:
@@ -101,7 +102,7 @@ def _discover() -> Providers:
 
 
 def consent_state(
-    session: Session, *, subject_id: uuid.UUID, purpose: str, controller: str
+    session: Session, *, subject_id: uuid.UUID, purpose: str, controller: str | None
 ) -> str | None:
     consent = providers().consent
     if consent is None:

@@ -18,7 +18,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.consent.access import record_event
+from accord.gate.acts import record_event
 from accord.gate.service import authorize
 from accord.gate.types import Action, Actor, Target
 from accord.notifications.models import FairProcessingNotice

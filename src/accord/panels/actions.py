@@ -14,8 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.consent.access import record_event
 from accord.disclosures.service import DisclosureBasis, log_disclosure
+from accord.gate.acts import record_event
 from accord.gate.catalogue import Permission
 from accord.gate.types import Action, Actor
 from accord.panels.access import (

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.cases.clock import compute
-from accord.consent.access import record_event
+from accord.gate.acts import record_event
 from accord.gate.minimise import minimise
 from accord.gate.service import ScopeColumns, authorize, visible
 from accord.gate.types import Action, Actor, Target

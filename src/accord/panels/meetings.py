@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from accord.consent.access import record_event, require
+from accord.gate.acts import record_event, require
 from accord.gate.catalogue import Permission
 from accord.gate.service import authorize
 from accord.gate.types import AccessDenied, Action, Actor
