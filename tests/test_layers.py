@@ -1,5 +1,6 @@
-"""The import layers: the gate imports no domain, lower layers never import higher ones, and
-no modules import each other in a cycle.
+"""The import layers: the gate imports no domain, lower layers never import higher ones, no
+modules import each other in a cycle, and no packages do (through their services; routes,
+commands and demo steps sit on top and may use any package).
 
 Imports are read from the source (the AST), so an import written inside a function counts
 as much as one at the top of the module: hiding an import in a function hides nothing here.
@@ -18,7 +19,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 # Lowest first. A module may import its own layer and the layers below it. Packages not named
 # here are domains (consent, cases, panels, referrals, feeds, linkage, analytics ...).
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"settings", "store"}),
+    frozenset({"settings", "store", "errors"}),
     frozenset({"register"}),
     frozenset({"keys"}),
     frozenset({"people"}),
@@ -168,6 +169,21 @@ def cycles(graph: Mapping[str, set[str]]) -> list[frozenset[str]]:
     return found
 
 
+def package_graph(graph: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """Which package imports which, through the modules below the interface layer (a
+    package's routes, commands and demo steps may use any package's services)."""
+    packages: dict[str, set[str]] = {}
+    for module, imported_modules in graph.items():
+        if layer_of(module) == INTERFACE_LAYER:
+            continue
+        for imported in imported_modules:
+            if layer_of(imported) == INTERFACE_LAYER or (module, imported) in ALLOWED_UPWARD:
+                continue
+            if package_of(imported) not in ("", package_of(module)):
+                packages.setdefault(package_of(module), set()).add(package_of(imported))
+    return packages
+
+
 def write_tree(root: Path, sources: Mapping[str, str]) -> None:
     for module, source in sources.items():
         path = root.joinpath(*module.split(".")).with_suffix(".py")
@@ -196,6 +212,10 @@ def test_no_modules_import_each_other_in_a_cycle(graph: dict[str, set[str]]) -> 
     assert [sorted(c) for c in cycles(graph) if c not in ALLOWED_CYCLES] == []
 
 
+def test_no_packages_import_each_other_in_a_cycle(graph: dict[str, set[str]]) -> None:
+    assert [sorted(c) for c in cycles(package_graph(graph))] == []
+
+
 def test_a_gate_import_of_a_domain_inside_a_function_is_caught(tmp_path: Path) -> None:
     """The cycle the gate once hid: a function-level import of the consent ledger."""
     write_tree(
@@ -217,6 +237,22 @@ def test_a_gate_import_of_a_domain_inside_a_function_is_caught(tmp_path: Path) -
     assert gate_to_domain(graph) == ["accord.gate.service imports accord.consent.ledger"]
     assert upward(graph) == ["accord.gate.service imports accord.consent.ledger"]
     assert cycles(graph) == [frozenset({"accord.gate.service", "accord.consent.ledger"})]
+
+
+def test_two_domains_importing_each_other_are_caught(tmp_path: Path) -> None:
+    """Modules need not form a cycle for their packages to: each domain must sit on one side."""
+    write_tree(
+        tmp_path,
+        {
+            "accord.consent.extract": "from accord.disclosures.service import log\n",
+            "accord.disclosures.service": "from accord.consent.access import record\n",
+            "accord.consent.access": "",
+            "accord.consent.api": "from accord.disclosures.service import log\n",
+        },
+    )
+    graph = import_graph(tmp_path)
+    assert cycles(graph) == []
+    assert cycles(package_graph(graph)) == [frozenset({"consent", "disclosures"})]
 
 
 def test_imports_within_layers_and_downward_pass(tmp_path: Path) -> None:
