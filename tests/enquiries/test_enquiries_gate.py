@@ -19,7 +19,7 @@ from accord.cases.errors import Conflict, InvalidInput, NotFound
 from accord.consent.ledger import ConsentState, current_state
 from accord.enquiries import service
 from accord.enquiries.models import Enquiry
-from accord.enquiries.schemas import EnquiryIn
+from accord.enquiries.schemas import EnquiryIn, EnquiryOut
 from accord.gate.types import AccessDenied, Actor, ReasonCode
 from accord.people.models import Subject
 from factories.actors import actor
@@ -63,6 +63,12 @@ def _manager(organisation: str = "victim-support") -> Actor:
     return actor("lvws", "team-manager", organisation, teams=("intake",))
 
 
+def _phone_enquiry(session: Session, worker: Actor) -> EnquiryOut:
+    return service.record_enquiry(
+        session, actor=worker, data=EnquiryIn(channel="phone", name="Lee", message=MESSAGE)
+    )
+
+
 def _listed(session: Session, who: Actor) -> list[uuid.UUID]:
     return [e.id for e in service.list_enquiries(session, actor=who).items]
 
@@ -92,9 +98,7 @@ def test_another_organisation_is_told_not_found_and_the_refusal_is_audited(
     session: Session,
 ) -> None:
     worker = actor("lvws", "caseworker", "victim-support")
-    made = service.record_enquiry(
-        session, actor=worker, data=EnquiryIn(channel="phone", name="Lee", message=MESSAGE)
-    )
+    made = _phone_enquiry(session, worker)
     outsider = _manager("catch22")
     with pytest.raises(NotFound):
         service.get_enquiry(session, actor=outsider, enquiry_id=made.id)
@@ -110,9 +114,7 @@ def test_another_organisation_is_told_not_found_and_the_refusal_is_audited(
 def test_a_caseworker_reads_only_the_enquiries_they_took(session: Session) -> None:
     mine = actor("lvws", "caseworker", "victim-support")
     colleague = actor("lvws", "caseworker", "victim-support")
-    made = service.record_enquiry(
-        session, actor=mine, data=EnquiryIn(channel="phone", name="Lee", message=MESSAGE)
-    )
+    made = _phone_enquiry(session, mine)
     assert _listed(session, mine) == [made.id]
     assert _listed(session, colleague) == []
     with pytest.raises(AccessDenied) as refused:
@@ -142,9 +144,7 @@ def test_a_role_that_only_refers_cannot_record_an_enquiry(session: Session) -> N
     police = actor("lvws", "police-referrer", "metropolitan-police", kind="token")
     before = _counts(session)
     with pytest.raises(AccessDenied) as refused:
-        service.record_enquiry(
-            session, actor=police, data=EnquiryIn(channel="phone", name="Lee", message=MESSAGE)
-        )
+        _phone_enquiry(session, police)
     assert refused.value.decision.reason is ReasonCode.NO_PERMISSION
     assert refusals(session, police) == [("create", "phone-enquiry", "no-permission")]
     assert _counts(session) == before
@@ -175,9 +175,7 @@ def test_closing_is_once_and_only_for_those_who_may_update(
     app: FastAPI, client: TestClient, session: Session
 ) -> None:
     worker = actor("lvws", "caseworker", "victim-support")
-    made = service.record_enquiry(
-        session, actor=worker, data=EnquiryIn(channel="phone", name="Lee", message=MESSAGE)
-    )
+    made = _phone_enquiry(session, worker)
     session.commit()
     app.dependency_overrides[current_actor] = lambda: actor("lvws", "dpo", "victim-support")
     assert client.get(f"/api/enquiries/{made.id}").status_code == 200
@@ -209,9 +207,7 @@ def test_over_http_another_organisation_neither_lists_nor_reads(
     app: FastAPI, client: TestClient, session: Session
 ) -> None:
     worker = actor("lvws", "caseworker", "victim-support")
-    made = service.record_enquiry(
-        session, actor=worker, data=EnquiryIn(channel="phone", name="Lee", message=MESSAGE)
-    )
+    made = _phone_enquiry(session, worker)
     session.commit()
     app.dependency_overrides[current_actor] = lambda: _manager("catch22")
     assert client.get("/api/enquiries").json()["total"] == 0

@@ -18,7 +18,7 @@ from accord.gate.types import Actor
 from accord.panels.access import record_type_for
 from accord.panels.actions import add_action
 from accord.panels.cases import PartyIn, open_case
-from accord.panels.meetings import schedule_meeting
+from accord.panels.meetings import list_case, record_minutes, schedule_meeting
 from accord.panels.models import CaseAction, CaseParty, PanelMeeting, SafetyCase
 from accord.register.registry import current_registry
 
@@ -114,3 +114,13 @@ def shared_action(
         description="Joint visit with the housing officer",
         due_on=date.today() + timedelta(days=due_in_days),
     )
+
+
+def minuted(
+    session: Session, actor: Actor, case: SafetyCase, minutes: str = "Safety plan agreed"
+) -> PanelMeeting:
+    """A sitting of the case's panel at which it was listed and its discussion minuted."""
+    sitting = meeting(session, actor, case.service, register=case.register)
+    list_case(session, actor=actor, meeting_id=sitting.id, case_id=case.id)
+    record_minutes(session, actor=actor, meeting_id=sitting.id, case_id=case.id, minutes=minutes)
+    return sitting

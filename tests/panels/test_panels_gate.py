@@ -24,7 +24,7 @@ from accord.people.models import Subject
 from accord.register.schema import Register
 from factories.actors import actor
 from factories.audit import refusals
-from factories.panels import VICTIM, meeting, panel_case, party, shared_action
+from factories.panels import VICTIM, meeting, minuted, panel_case, party, shared_action
 from factories.registers import register, using
 
 
@@ -399,15 +399,7 @@ def test_minutes_and_actions_are_hidden_from_a_purpose_without_them(
     session: Session, hounslow: Register, coordinator: Actor, police_partner: Actor
 ) -> None:
     case = panel_case(session, coordinator)
-    sitting = meeting(session, coordinator)
-    list_case(session, actor=coordinator, meeting_id=sitting.id, case_id=case.id)
-    record_minutes(
-        session,
-        actor=coordinator,
-        meeting_id=sitting.id,
-        case_id=case.id,
-        minutes="Safety plan agreed",
-    )
+    sitting = minuted(session, coordinator, case)
     shared_action(session, coordinator, case)
     assert read_minutes(session, actor=police_partner, meeting_id=sitting.id, case_id=case.id) == (
         "Safety plan agreed"
@@ -428,15 +420,7 @@ def test_an_unshared_partner_cannot_read_minutes(
     session: Session, hounslow: Register, coordinator: Actor, police_partner: Actor
 ) -> None:
     case = panel_case(session, coordinator)
-    sitting = meeting(session, coordinator)
-    list_case(session, actor=coordinator, meeting_id=sitting.id, case_id=case.id)
-    record_minutes(
-        session,
-        actor=coordinator,
-        meeting_id=sitting.id,
-        case_id=case.id,
-        minutes="Safety plan agreed",
-    )
+    sitting = minuted(session, coordinator, case)
     with pytest.raises(NotFound):
         read_minutes(session, actor=police_partner, meeting_id=sitting.id, case_id=case.id)
     assert refusals(session, police_partner) == [
