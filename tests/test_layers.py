@@ -31,9 +31,11 @@ DOMAIN_LAYER = len(LAYERS)
 INTERFACE_LAYER = DOMAIN_LAYER + 1
 # Whole packages and top-level modules that only serve people and programs (HTTP, terminal,
 # demo); and, inside any package, the modules that do the same for that package.
-INTERFACE_PACKAGES = frozenset({"app", "cli", "web", "demo", "deps", "console", "paging"})
+INTERFACE_PACKAGES = frozenset(
+    {"app", "cli", "web", "demo", "deps", "console", "paging", "domains"}
+)
 INTERFACE_MODULES = frozenset(
-    {"api", "cli", "pages", "demo", "http", "asgi", "public", "deps", "csrf"}
+    {"api", "cli", "pages", "demo", "http", "asgi", "public", "deps", "csrf", "manifest"}
 )
 # The table metadata gathers every package's models for migrations and test databases.
 AGGREGATORS = frozenset({"accord.store.metadata", "accord.store.migrate"})
