@@ -2,6 +2,9 @@
 
 Appending locks the single head row (an UPDATE, so PostgreSQL holds a row lock and SQLite the
 write lock until commit): sequence numbers are gap-free and the chain follows commit order.
+Holding that lock, a transaction's later appends continue from the head it last wrote
+instead of taking it again; on PostgreSQL the entries, their subject links and the new head
+go in one statement.
 Entries hold ids and category names only, so the trail survives a subject's erasure.
 """
 
@@ -40,6 +43,15 @@ _TAKE = (
     .returning(_head.c.seq, _head.c.hash)
 )
 _SET_HASH = update(_head).where(_head.c.id == HEAD_ID).values(hash=bindparam("h"))
+_SET_HEAD = (
+    update(_head).where(_head.c.id == HEAD_ID).values(seq=bindparam("s"), hash=bindparam("h"))
+)
+# Where a transaction's last append left the head (in the connection's info, with the
+# transaction it belongs to).
+_HELD = "accord.audit.head"
+# Up to this many entries go in one statement with the head on PostgreSQL (a bulk append
+# stays an executemany: one statement's parameters are limited).
+_ONE_STATEMENT_MAX = 50
 _INSERT_ENTRIES = insert(_entries)
 _INSERT_LINKS = insert(_subjects)
 
@@ -79,9 +91,13 @@ def append(
     # Core on the session's connection with statements built once: an entry is written for
     # every access, so the ORM's per-statement overhead would dominate.
     connection = session.connection() if isinstance(session, Session) else session
-    # Taking the next numbers and the lock in one statement: concurrent appenders queue here.
-    top, prev = connection.execute(_TAKE, {"n": count}).one()
-    seq = int(top) - count
+    held = _held(connection)
+    if held is None:
+        # Taking the next numbers and the lock in one statement: concurrent appenders queue here.
+        top, prev = connection.execute(_TAKE, {"n": count}).one()
+        seq = int(top) - count
+    else:
+        seq, prev = held
     rows: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     appended: list[Appended] = []
@@ -93,11 +109,64 @@ def append(
         rows.append(row)
         links.extend({"subject_id": s, "entry_seq": seq} for s in set(event.subject_ids))
         appended.append(Appended(seq=seq, id=row["id"], hash=prev))
+    _write(connection, rows, links, seq=seq, head=prev, taken=held is None)
+    _hold(connection, seq, prev)
+    return appended
+
+
+def _write(
+    connection: Connection,
+    rows: list[dict[str, Any]],
+    links: list[dict[str, Any]],
+    *,
+    seq: int,
+    head: str,
+    taken: bool,
+) -> None:
+    """Insert the entries and links and move the head: one round trip on PostgreSQL."""
+    if connection.dialect.name == "postgresql" and len(rows) + len(links) <= _ONE_STATEMENT_MAX:
+        # Data-modifying CTEs run exactly once, whether or not the UPDATE reads them.
+        statement = _SET_HEAD.add_cte(insert(_entries).values(rows).cte("entries"))
+        if links:
+            statement = statement.add_cte(insert(_subjects).values(links).cte("links"))
+        connection.execute(statement, {"s": seq, "h": head})
+        return
     connection.execute(_INSERT_ENTRIES, rows)
     if links:
         connection.execute(_INSERT_LINKS, links)
-    connection.execute(_SET_HASH, {"h": prev})
-    return appended
+    if taken:
+        connection.execute(_SET_HASH, {"h": head})
+    else:
+        connection.execute(_SET_HEAD, {"s": seq, "h": head})
+
+
+def _transactions(connection: Connection) -> tuple[Any, Any]:
+    return connection.get_transaction(), connection.get_nested_transaction()
+
+
+def _held(connection: Connection) -> tuple[int, str] | None:
+    """The head this transaction last wrote, while it still holds the head's lock.
+
+    A savepoint begun, released or rolled back since makes the next append take the head
+    again (a rolled-back savepoint took its entries, and on PostgreSQL its lock, with it)."""
+    held = connection.info.get(_HELD)
+    if held is None:
+        return None
+    root, nested, seq, head = held
+    now_root, now_nested = _transactions(connection)
+    if now_root is None or now_root is not root or now_nested is not nested:
+        return None
+    if not root.is_active or (nested is not None and not nested.is_active):
+        return None
+    return seq, head
+
+
+def _hold(connection: Connection, seq: int, head: str) -> None:
+    root, nested = _transactions(connection)
+    if root is None:  # no transaction (autocommit): nothing holds the lock
+        connection.info.pop(_HELD, None)
+        return
+    connection.info[_HELD] = (root, nested, seq, head)
 
 
 def record(session: Session, event: Event, *, at: datetime | None = None) -> Appended:

@@ -1,0 +1,75 @@
+"""Appends in one transaction continue from the head that transaction holds, and stay one
+gap-free chain across savepoints and transactions."""
+
+from __future__ import annotations
+
+import uuid
+
+from gate_fixtures import actor
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.gate import audit
+from accord.gate.models import AuditHead
+
+
+def _event(subject: uuid.UUID) -> audit.Event:
+    return audit.Event(
+        actor=actor(),
+        action="read",
+        purpose="support",
+        register="t",
+        record_type="case",
+        reason="allowed",
+        outcome="allowed",
+        record_ids=(uuid.uuid4(),),
+        subject_ids=(subject,),
+        categories=frozenset({"name"}),
+    )
+
+
+def _head(session: Session) -> tuple[int, str]:
+    row = session.execute(select(AuditHead.seq, AuditHead.hash)).one()
+    return row.seq, row.hash
+
+
+def test_appends_in_one_transaction_chain_and_move_the_head(session: Session) -> None:
+    subject = uuid.uuid4()
+    first = audit.record(session, _event(subject))
+    second, third = audit.append(session, [_event(subject), _event(subject)])
+    fourth = audit.record(session, _event(subject))
+    assert [e.seq for e in (first, second, third, fourth)] == list(range(first.seq, first.seq + 4))
+    assert _head(session) == (fourth.seq, fourth.hash)
+    assert audit.verify(session).ok
+    assert [h.seq for h in audit.history(session, subject_id=subject)] == [
+        first.seq,
+        second.seq,
+        third.seq,
+        fourth.seq,
+    ]
+
+
+def test_a_rolled_back_savepoint_leaves_no_gap(session: Session) -> None:
+    subject = uuid.uuid4()
+    before = audit.record(session, _event(subject))
+    nested = session.begin_nested()
+    audit.record(session, _event(subject))
+    audit.record(session, _event(subject))
+    nested.rollback()
+    after = audit.record(session, _event(subject))
+    assert after.seq == before.seq + 1
+    assert _head(session) == (after.seq, after.hash)
+    assert audit.verify(session).ok
+
+
+def test_a_released_savepoint_and_a_new_transaction_continue_the_chain(session: Session) -> None:
+    subject = uuid.uuid4()
+    first = audit.record(session, _event(subject))
+    with session.begin_nested():
+        inner = audit.record(session, _event(subject))
+    outer = audit.record(session, _event(subject))
+    session.commit()
+    later = audit.record(session, _event(subject))
+    assert [inner.seq, outer.seq, later.seq] == [first.seq + 1, first.seq + 2, first.seq + 3]
+    assert _head(session) == (later.seq, later.hash)
+    assert audit.verify(session).ok
