@@ -5,17 +5,17 @@ from __future__ import annotations
 import importlib
 
 from fastapi import Depends, FastAPI
-from starlette.exceptions import HTTPException
 
 from accord import __version__
 from accord.register.asgi import ServeRegisters
 from accord.settings import Settings, get_settings
 from accord.store.engine import make_engine, make_session_factory
+from accord.web import errors as web_errors
 from accord.web.headers import SecurityHeaders
 from accord.web.health import UNREACHABLE, database_unavailable
 from accord.web.limits import BodySizeLimit
 from accord.web.ratelimit import RateLimit, RateLimits
-from accord.web.validation import one_shape_for_422, reject_bad_input
+from accord.web.validation import reject_bad_input
 
 # Routers, one line per domain package that exposes an API.
 _ROUTERS: list[str] = [
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, *, limits: RateLimits | None = 
     app.state.rate_limits = limits or RateLimits(settings)
     for module in _ROUTERS:
         app.include_router(importlib.import_module(module).router)
-    app.add_exception_handler(HTTPException, one_shape_for_422)
+    web_errors.install(app)
     for error in UNREACHABLE:
         app.add_exception_handler(error, database_unavailable)
     # Requests read the registers folder these settings name, not the global settings'.

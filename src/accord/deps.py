@@ -12,8 +12,17 @@ from accord.settings import Settings
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """The request's one transaction: committed when the route returns, rolled back when it
+    raises (a refusal's audit entry is written again after the rollback: gate.outbox).
+    Function scope: the commit happens before the answer is sent, so a failed commit is
+    never answered as a success."""
     with request.app.state.session_factory() as session:
-        yield session
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -21,5 +30,5 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-DbSession = Annotated[Session, Depends(get_session)]
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_app_settings)]

@@ -163,5 +163,5 @@ def test_same_police_reference_twice_is_409(
     before = _count(session)
     again = client.post("/api/referrals", json=referral_body(police_reference="MPS-77"))
     assert again.status_code == 409
-    assert "already received" in again.json()["detail"]
+    assert "already received" in again.json()["detail"]["message"]
     assert _count(session) == before

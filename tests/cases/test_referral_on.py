@@ -181,8 +181,8 @@ def test_referral_on_needs_the_ledgers_consent_and_the_recipients_categories(
 
     unasked = client.post(url, json=body)
     assert unasked.status_code == 409, unasked.text
-    assert "not recorded" in unasked.json()["detail"]
-    assert REFUSED_TO in unasked.json()["detail"]
+    assert "not recorded" in unasked.json()["detail"]["message"]
+    assert REFUSED_TO in unasked.json()["detail"]["message"]
 
     _consent(client, accepted.subject_id, "lvws", "victim-support", "referral-on", "refused")
     assert client.post(url, json=body).status_code == 409

@@ -48,6 +48,10 @@ class AlreadyInCaseloadError(AccessError):
     pass
 
 
+class AlreadyReviewedError(AccessError):
+    pass
+
+
 def request_access(
     session: Session,
     *,
@@ -197,7 +201,9 @@ def decide_review(
     ):
         raise LookupError(f"grant_id: no access grant {grant_id} for your organisation to review")
     if grant.review_state != "pending":
-        raise AccessError(f"grant_id: this access was already reviewed ({grant.review_state})")
+        raise AlreadyReviewedError(
+            f"grant_id: this access was already reviewed ({grant.review_state})"
+        )
     text = (note or "").strip()
     if verdict == ReviewOutcome.INAPPROPRIATE and not text:
         raise AccessError("note: say why the access was inappropriate")
