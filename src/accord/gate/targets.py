@@ -9,6 +9,7 @@ those modules on first use
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Protocol
@@ -27,6 +28,7 @@ class Resolver(Protocol):
 
 _resolvers: dict[str, Resolver] = {}
 _discovered: list[bool] = []
+_lock = threading.Lock()
 
 
 def add_resolver(record_types: Iterable[str], resolver: Resolver) -> None:
@@ -42,11 +44,15 @@ def remove_resolver(record_types: Iterable[str]) -> None:
 def _discover() -> None:
     if _discovered:
         return
-    _discovered.append(True)
-    for module in domain_modules("targets"):
-        found: Mapping[str, Resolver] = getattr(module, "RESOLVERS", {})
-        for record_type, resolver in found.items():
-            _resolvers.setdefault(record_type, resolver)
+    # Requests run in threads: one finds the resolvers, the others wait until all are in.
+    with _lock:
+        if _discovered:
+            return
+        for module in domain_modules("targets"):
+            found: Mapping[str, Resolver] = getattr(module, "RESOLVERS", {})
+            for record_type, resolver in found.items():
+                _resolvers.setdefault(record_type, resolver)
+        _discovered.append(True)
 
 
 def resolve(
