@@ -232,3 +232,19 @@ def test_reviews_fall_due_in_order_and_only_for_withheld_notices(
     assert reviews_due(session, at=now + timedelta(days=29)) == []
     assert reviews_due(session, at=now + timedelta(days=45)) == [sooner]
     assert reviews_due(session, at=now + timedelta(days=90)) == [sooner, later]
+
+
+def test_an_outsider_is_refused_before_learning_whether_someone_was_told(
+    session: Session, hounslow: Register, coordinator: Actor
+) -> None:
+    case = panel_case(session, coordinator)
+    tell(session, coordinator, case)
+    fire = actor(hounslow, "partner-agency", "london-fire-brigade", teams=("marac",))
+    for attempt in (tell, withhold_from):
+        with pytest.raises(AccessDenied):
+            attempt(session, fire, case)
+    assert [r[2] for r in refusals(session, fire)] == [
+        "not-shared-with-organisation",
+        "no-permission",
+    ]
+    assert _notices(session) == 1

@@ -113,8 +113,8 @@ def record_sent(
         raise NotificationError(
             f"channel: {channel!r} is not one of " + ", ".join(c.value for c in NotificationChannel)
         ) from None
-    if target.record_id is None or _decided(session, subject_id, target.record_id):
-        raise NotificationError("record_id: this person was already told about this record")
+    if target.record_id is None:
+        raise NotificationError("record_id: name the record the person is told about")
     contact = {"letter": "address", "email": "email", "phone": "telephone"}.get(channel.value)
     authorize(
         session,
@@ -124,6 +124,9 @@ def record_sent(
         target=target,
         categories=[contact] if contact else [],
     )
+    # only after the gate: whether someone was told is itself about them
+    if _decided(session, subject_id, target.record_id):
+        raise NotificationError("record_id: this person was already told about this record")
     register = current_registry().get(target.register)
     row = FairProcessingNotice(
         subject_id=subject_id,
@@ -176,11 +179,13 @@ def withhold(
     moment = at or utcnow()
     if review_on is not None and review_on <= moment:
         raise NotificationError("review_on: the review date must be in the future")
-    if target.record_id is None or _decided(session, subject_id, target.record_id):
-        raise NotificationError("record_id: this person was already told about this record")
+    if target.record_id is None:
+        raise NotificationError("record_id: name the record the person is not told about")
     authorize(
         session, actor=actor, purpose=purpose, action=Action.UPDATE, target=target, categories=[]
     )
+    if _decided(session, subject_id, target.record_id):
+        raise NotificationError("record_id: this person was already told about this record")
     register = current_registry().get(target.register)
     row = FairProcessingNotice(
         subject_id=subject_id,
