@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 # Lowest first. A module may import its own layer and the layers below it. Packages not named
 # here are domains (consent, cases, panels, referrals, feeds, linkage, analytics ...).
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"settings", "store", "errors"}),
+    frozenset({"settings", "store", "errors", "paging"}),
     frozenset({"register"}),
     frozenset({"keys"}),
     frozenset({"people"}),
@@ -31,9 +31,7 @@ DOMAIN_LAYER = len(LAYERS)
 INTERFACE_LAYER = DOMAIN_LAYER + 1
 # Whole packages and top-level modules that only serve people and programs (HTTP, terminal,
 # demo); and, inside any package, the modules that do the same for that package.
-INTERFACE_PACKAGES = frozenset(
-    {"app", "cli", "web", "demo", "deps", "console", "paging", "domains"}
-)
+INTERFACE_PACKAGES = frozenset({"app", "cli", "web", "demo", "deps", "console", "domains"})
 INTERFACE_MODULES = frozenset(
     {"api", "cli", "pages", "demo", "http", "asgi", "public", "deps", "csrf", "manifest"}
 )

@@ -7,6 +7,7 @@ import importlib
 from fastapi import Depends, FastAPI
 
 from accord import __version__
+from accord.domains import manifests
 from accord.register.asgi import ServeRegisters
 from accord.settings import Settings, get_settings
 from accord.store.engine import make_engine, make_session_factory
@@ -16,26 +17,6 @@ from accord.web.health import UNREACHABLE, database_unavailable
 from accord.web.limits import BodySizeLimit
 from accord.web.ratelimit import RateLimit, RateLimits
 from accord.web.validation import reject_bad_input
-
-# Routers, one line per domain package that exposes an API.
-_ROUTERS: list[str] = [
-    "accord.web.health",
-    "accord.web.pages",
-    "accord.accounts.pages",
-    "accord.accounts.api",
-    "accord.linkage.api",
-    "accord.gate.api",
-    "accord.referrals.api",
-    "accord.cases.api",
-    "accord.cases.complaints_api",
-    "accord.enquiries.api",
-    "accord.referrals.pages",
-    "accord.consent.api",
-    "accord.disclosures.api",
-    "accord.panels.api",
-    "accord.notifications.api",
-    "accord.feeds.api",
-]
 
 
 def create_app(settings: Settings | None = None, *, limits: RateLimits | None = None) -> FastAPI:
@@ -47,8 +28,9 @@ def create_app(settings: Settings | None = None, *, limits: RateLimits | None = 
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.rate_limits = limits or RateLimits(settings)
-    for module in _ROUTERS:
-        app.include_router(importlib.import_module(module).router)
+    for domain in manifests():
+        for module in domain.routers:
+            app.include_router(importlib.import_module(module).router)
     web_errors.install(app)
     for error in UNREACHABLE:
         app.add_exception_handler(error, database_unavailable)

@@ -1,7 +1,7 @@
 """`accord demo`: run the main job end to end on the embedded default (SQLite, DuckDB).
 
-Each domain contributes one step: a function taking the demo context and returning lines of
-summary. Steps run in order, through the same services the API and CLI use.
+Each domain's manifest may name one step: a function taking the demo context and returning lines of
+summary. Steps run in the order of accord.domains, through the same services the API and CLI use.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from accord.console import console
+from accord.domains import manifests
 from accord.settings import Settings, get_settings
 from accord.store.engine import make_engine, make_session_factory
 
@@ -32,19 +33,6 @@ class DemoStep(Protocol):
     def __call__(self, ctx: DemoContext) -> list[str]: ...
 
 
-# (module, function, title): one line per domain's demo step, in the order they run.
-_STEPS: list[tuple[str, str, str]] = [
-    ("accord.register.demo", "run", "Processing registers, notices and ROPA"),
-    ("accord.people.demo", "run", "Encryption at rest and crypto-shredding"),
-    ("accord.accounts.demo", "run", "Accounts, roles, API tokens and sign-in protections"),
-    ("accord.cases.demo", "run", "Casework: LVWS referrals, routing, contacts, clocks, complaints"),
-    ("accord.panels.demo", "run", "Hounslow risk panels, outreach, notices and disclosures"),
-    ("accord.consent.demo", "run", "Consent ledger: withdrawals delete, exclude or opt out"),
-    ("accord.feeds.demo", "run", "TVT partner feeds: ingest, split identity store, quarantine"),
-    ("accord.linkage.demo", "run", "Linkage across partners: people, review queue, quality"),
-]
-
-
 def run(out: Path = typer.Option(Path("demo-output"), help="Folder for generated files.")) -> None:
     """Load the registers and run every domain's demo step, printing what was made."""
     settings = get_settings()
@@ -54,10 +42,12 @@ def run(out: Path = typer.Option(Path("demo-output"), help="Folder for generated
     summary = Table(title=f"accord demo (output in {out}/)")
     summary.add_column("step")
     summary.add_column("what it made")
-    for module, function, title in _STEPS:
-        step: DemoStep = getattr(importlib.import_module(module), function)
-        with console.status(title):
+    for domain in manifests():
+        if domain.demo is None:
+            continue
+        step: DemoStep = getattr(importlib.import_module(domain.demo.module), domain.demo.function)
+        with console.status(domain.demo.title):
             lines = step(ctx)
-        summary.add_row(title, "\n".join(lines))
+        summary.add_row(domain.demo.title, "\n".join(lines))
     engine.dispose()
     console.print(summary)

@@ -1,0 +1,13 @@
+"""What partner feeds contribute: their API, `accord feeds`, tables and demo step."""
+
+from accord.domains import Command, DemoStep, Manifest
+
+MANIFEST = Manifest(
+    name="feeds",
+    routers=("accord.feeds.api",),
+    commands=(Command("accord.feeds.cli", "feeds"),),
+    demo=DemoStep(
+        "accord.feeds.demo", "TVT partner feeds: ingest, split identity store, quarantine"
+    ),
+    models="accord.feeds.models",
+)
