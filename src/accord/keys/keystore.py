@@ -27,6 +27,7 @@ from sqlalchemy import (
     Uuid,
     bindparam,
     func,
+    insert,
     select,
     update,
 )
@@ -120,7 +121,7 @@ class Keystore:
                 "ACCORD_KEYSTORE_URL names the case database (ACCORD_DATABASE_URL): data keys "
                 "must live in a database of their own, or erasure would not reach backups"
             )
-        log_url = ErasureLog.url_from_env(settings.keystore_url)
+        log_url = ErasureLog.url_for(settings.keystore_url, settings.erasure_log_url)
         for name, other in (
             ("ACCORD_KEYSTORE_URL", settings.keystore_url),
             ("ACCORD_DATABASE_URL", settings.database_url),
@@ -149,10 +150,18 @@ class Keystore:
             self.erasures.dispose()
 
     def put(self, subject_id: uuid.UUID, wrapped: WrappedKey, *, kind: KeyKind = "subject") -> None:
-        with Session(self.engine) as db, db.begin():
-            db.add(
-                _MODELS[kind](subject_id=subject_id, key_id=wrapped.key_id, wrapped=wrapped.blob)
-            )
+        """Store a new key, committed when this returns (before the caller's own commit)."""
+        statement = insert(KeystoreBase.metadata.tables[_MODELS[kind].__tablename__]).values(
+            subject_id=subject_id, key_id=wrapped.key_id, wrapped=wrapped.blob, created_at=utcnow()
+        )
+        engine = self.engine
+        if engine.dialect.name == "postgresql":
+            # One statement is its own transaction: committed in one round trip, not three.
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(statement)
+            return
+        with engine.begin() as connection:
+            connection.execute(statement)
 
     def put_if_absent(
         self,

@@ -46,6 +46,11 @@ def _check_id(field: str, value: str) -> None:
         raise ValueError(f"{field}: expected a register id of 1 to 64 characters")
 
 
+# Subjects this session created and has not indexed yet: only `index_values` writes indexes,
+# so theirs need no lookup of existing ones.
+_UNINDEXED = "accord.people.unindexed"
+
+
 def get_subject(session: Session, subject_id: uuid.UUID) -> Subject:
     subject = session.get(Subject, subject_id)
     if subject is None:
@@ -73,6 +78,7 @@ def create_subject(session: Session, *, register: str, organisation: str) -> Sub
     session.add(subject)
     session.flush()
     crypto.cache.put(subject.id, data_key)
+    session.info.setdefault(_UNINDEXED, set()).add(subject.id)
     return subject
 
 
@@ -212,14 +218,19 @@ def index_values(
                 SubjectIndex.subject_id == subject_id, SubjectIndex.kind.in_(list(values))
             )
         )
-    existing = {
-        (kind, digest)
-        for kind, digest in session.execute(
-            select(SubjectIndex.kind, SubjectIndex.digest).where(
-                SubjectIndex.subject_id == subject_id
+    unindexed: set[uuid.UUID] = session.info.get(_UNINDEXED, set())
+    if subject_id in unindexed:
+        unindexed.discard(subject_id)
+        existing: set[tuple[str, bytes]] = set()
+    else:
+        existing = {
+            (kind, digest)
+            for kind, digest in session.execute(
+                select(SubjectIndex.kind, SubjectIndex.digest).where(
+                    SubjectIndex.subject_id == subject_id
+                )
             )
-        )
-    }
+        }
     added = 0
     for kind, digest in dict.fromkeys(digests):
         if (kind, digest) in existing:
