@@ -3,8 +3,7 @@
 Appending locks the single head row (an UPDATE, so PostgreSQL holds a row lock and SQLite the
 write lock until commit): sequence numbers are gap-free and the chain follows commit order.
 Holding that lock, a transaction's later appends continue from the head it last wrote
-instead of taking it again; on PostgreSQL the entries, their subject links and the new head
-go in one statement.
+instead of taking it again.
 Entries hold ids and category names only, so the trail survives a subject's erasure.
 """
 
@@ -49,9 +48,6 @@ _SET_HEAD = (
 # Where a transaction's last append left the head (in the connection's info, with the
 # transaction it belongs to).
 _HELD = "accord.audit.head"
-# Up to this many entries go in one statement with the head on PostgreSQL (a bulk append
-# stays an executemany: one statement's parameters are limited).
-_ONE_STATEMENT_MAX = 50
 _INSERT_ENTRIES = insert(_entries)
 _INSERT_LINKS = insert(_subjects)
 
@@ -123,14 +119,7 @@ def _write(
     head: str,
     taken: bool,
 ) -> None:
-    """Insert the entries and links and move the head: one round trip on PostgreSQL."""
-    if connection.dialect.name == "postgresql" and len(rows) + len(links) <= _ONE_STATEMENT_MAX:
-        # Data-modifying CTEs run exactly once, whether or not the UPDATE reads them.
-        statement = _SET_HEAD.add_cte(insert(_entries).values(rows).cte("entries"))
-        if links:
-            statement = statement.add_cte(insert(_subjects).values(links).cte("links"))
-        connection.execute(statement, {"s": seq, "h": head})
-        return
+    """Insert the entries and links and move the head (statements built once)."""
     connection.execute(_INSERT_ENTRIES, rows)
     if links:
         connection.execute(_INSERT_LINKS, links)
