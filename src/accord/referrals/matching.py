@@ -15,12 +15,12 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import jellyfish
 from rapidfuzz import fuzz
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from accord.cases import purposes
@@ -143,30 +143,35 @@ def candidates(
     strong = [(k, d) for k, d in pairs if k in STRONG_KINDS]
     weak = [(k, d) for k, d in pairs if k not in STRONG_KINDS]
     # Each strong identifier names few people; a bound still stops a shared phone (a refuge's
-    # switchboard) from costing as much as a postcode.
-    for subject_id, kind in _matching(
-        session, strong, register, organisation, exclude, limit=MAX_CANDIDATES * len(strong)
-    ):
-        found[subject_id].add(kind)
-    for subject_id, kind in _matching(
-        session, weak, register, organisation, exclude, limit=POSTCODE_CANDIDATES
-    ):
+    # switchboard) from costing as much as a postcode. Both searches go in one query.
+    searches = [
+        _matching(strong, register, organisation, exclude, limit=MAX_CANDIDATES * len(strong)),
+        _matching(weak, register, organisation, exclude, limit=POSTCODE_CANDIDATES),
+    ]
+    parts = [
+        select(part.c.subject_id, part.c.kind)
+        for query in searches
+        if query is not None
+        for part in [query.subquery()]
+    ]
+    if not parts:
+        return {}
+    for subject_id, kind in session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
         found[subject_id].add(kind)
     return dict(found)
 
 
 def _matching(
-    session: Session,
     pairs: list[tuple[str, bytes]],
     register: str,
     organisation: str,
     exclude: uuid.UUID,
     *,
     limit: int | None,
-) -> list[tuple[uuid.UUID, str]]:
-    """(subject, kind) rows sharing one of the digests, most recently referred first."""
+) -> Select[uuid.UUID, str, datetime] | None:
+    """The (subject, kind) rows sharing one of the digests, most recently referred first."""
     if not pairs:
-        return []
+        return None
     shared = select(CaseShare.case_id).where(CaseShare.organisation == organisation)
     query = (
         select(SubjectIndex.subject_id, SubjectIndex.kind, func.max(Case.received_at))
@@ -185,7 +190,7 @@ def _matching(
     )
     if limit is not None:
         query = query.limit(limit)
-    return [(subject_id, kind) for subject_id, kind, _ in session.execute(query)]
+    return query
 
 
 def _latest_cases(session: Session, register: str, subject_ids: list[uuid.UUID]) -> list[Case]:
