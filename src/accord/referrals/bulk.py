@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from accord.people import plausible
 from accord.referrals import intake
 from accord.referrals.schemas import PoliceReferralIn
 from accord.store.exports import escape_row, unescape_cell
+from accord.store.faults import checkpoint
 
 PERSON = (
     "given_name", "family_name", "date_of_birth", "age", "gender", "phone", "email",
@@ -257,6 +259,8 @@ def import_rows(
                 service = accepted.proposed_service or "no proposal"
                 report.routed[service] = report.routed.get(service, 0) + 1
                 report.matches += accepted.match_proposals
+                # the row's subject key is in the keystore; its case is not yet committed
+                checkpoint(f"referrals.import.after-row.{number}")
         if reasons:
             report.rejected.append(Rejection(number, reasons, values))
         if progress is not None:
@@ -269,10 +273,13 @@ REJECTS_HEADER = ("row", "column", "reason")
 
 def write_rejects(path: Path, rejected: list[Rejection]) -> None:
     """One line per reason: row number, column and reason, and no value from the row (the
-    rows themselves are sealed apart, see accord.referrals.rejects)."""
-    with path.open("w", newline="", encoding="utf-8") as out:
+    rows themselves are sealed apart, see accord.referrals.rejects). Written beside and then
+    moved into place, so a run killed midway never leaves half a rejects file."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(REJECTS_HEADER)
         for item in rejected:
             for column, reason in item.by_column():
                 writer.writerow(escape_row([item.row, column, reason]))
+    os.replace(tmp, path)

@@ -21,6 +21,7 @@ from accord.referrals.rejects import (
 from accord.register.registry import current_registry
 from accord.settings import get_settings
 from accord.store.engine import make_engine, make_session_factory
+from accord.store.faults import checkpoint
 
 app = typer.Typer(help="Referrals into a service.", no_args_is_help=True)
 POLICE_ROLE = "police-referrer"
@@ -92,7 +93,11 @@ def import_file(
                     receiving_organisation=to,
                     progress=lambda: progress.advance(task),
                 )
+            # One commit for the file: a run killed before it loads nothing (its keys are
+            # orphans for `accord keys check --fix`), and the re-run loads every good row.
+            checkpoint("referrals.import.before-commit")
             session.commit()
+        checkpoint("referrals.import.after-commit")
     finally:
         engine.dispose()
     _summary(report, file)
@@ -100,7 +105,9 @@ def import_file(
         target = rejects or file.with_suffix(".rejects.csv")
         sealed = target.with_suffix(".sealed")
         bulk.write_rejects(target, report.rejected)
+        checkpoint("referrals.import.after-rejects")
         seal_rejects(sealed, header, report.rejected)
+        checkpoint("referrals.import.after-sealed")
         console.print(f"reasons written to [bold]{target}[/bold]")
         console.print(
             f"rejected rows sealed in [bold]{sealed}[/bold] "
