@@ -191,7 +191,7 @@ def test_browser_sees_a_page_not_json_when_refused(browser: TestClient) -> None:
     assert '<h1 class="govuk-heading-l">You cannot do this</h1>' in refused.text
     assert "This form has expired" in refused.text
     api = browser.post("/sign-in", data={"email": "a@example.org"})
-    assert api.json() == {"detail": "This form has expired. Go back and try again."}
+    assert api.json() == {"detail": {"message": "This form has expired. Go back and try again."}}
 
 
 def test_security_code_step_is_short_and_limited(

@@ -180,7 +180,7 @@ def test_an_approved_request_is_released_once(
     assert first.status_code == 200, first.text
     again = client.post(f"/api/disclosures/requests/{request_id}/release", json={})
     assert again.status_code == 409, again.text
-    assert "already released" in again.json()["detail"]
+    assert "already released" in again.json()["detail"]["message"]
     logged = session.scalar(
         select(func.count())
         .select_from(DisclosureEntry)

@@ -69,7 +69,7 @@ def test_header_only_snapshot_is_refused_and_removes_nothing(
     empty = _care(tmp_path, "empty.csv", range(0))
     refused = _post(client, CARE_URL, empty)
     assert refused.status_code == 409, refused.text
-    message = refused.json()["detail"]
+    message = refused.json()["detail"]["message"]
     assert "remove 10 of the 10 records" in message
     assert "20%" in message
     assert "confirm_removal=true" in message

@@ -9,8 +9,6 @@ from fastapi import APIRouter, Query
 
 from accord.accounts.deps import CurrentActor
 from accord.cases import entries, reading, workflow
-from accord.cases.http import ERROR_RESPONSES as _ERRORS
-from accord.cases.http import api_errors
 from accord.cases.schemas import (
     AssignmentIn,
     CaseOut,
@@ -27,6 +25,7 @@ from accord.cases.schemas import (
 )
 from accord.deps import DbSession
 from accord.paging import Limit, Offset
+from accord.web.errors import ERROR_RESPONSES as _ERRORS
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
@@ -46,19 +45,17 @@ def list_cases(
     offset: Offset = 0,
 ) -> Page[CaseSummary]:
     """The caller's caseload (the gate scopes it), newest first, with the total."""
-    with api_errors(session):
-        page = reading.list_cases(
-            session,
-            actor=actor,
-            register=register,
-            status=status,
-            service=service,
-            received_from=received_from,
-            received_to=received_to,
-            limit=limit,
-            offset=offset,
-        )
-        session.commit()
+    page = reading.list_cases(
+        session,
+        actor=actor,
+        register=register,
+        status=status,
+        service=service,
+        received_from=received_from,
+        received_to=received_to,
+        limit=limit,
+        offset=offset,
+    )
     return page
 
 
@@ -68,9 +65,7 @@ def _read(session: DbSession, actor: CurrentActor, case_id: uuid.UUID) -> CaseOu
 
 @router.get("/{case_id}", responses=_ERRORS)
 def get_case(case_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> CaseOut:
-    with api_errors(session):
-        case = _read(session, actor, case_id)
-        session.commit()
+    case = _read(session, actor, case_id)
     return case
 
 
@@ -79,9 +74,7 @@ def get_timeline(
     case_id: uuid.UUID, session: DbSession, actor: CurrentActor
 ) -> list[TimelineEntry]:
     """Everything recorded on the case, in the order it happened."""
-    with api_errors(session):
-        timeline = reading.timeline(session, actor=actor, case_id=case_id)
-        session.commit()
+    timeline = reading.timeline(session, actor=actor, case_id=case_id)
     return timeline
 
 
@@ -90,9 +83,7 @@ def confirm_routing(
     case_id: uuid.UUID, body: RoutingIn, session: DbSession, actor: CurrentActor
 ) -> CaseSummary:
     """Confirm the proposed service or choose another (with a reason)."""
-    with api_errors(session):
-        case = workflow.confirm_routing(session, actor=actor, case_id=case_id, data=body)
-        session.commit()
+    case = workflow.confirm_routing(session, actor=actor, case_id=case_id, data=body)
     return reading.summary(case)
 
 
@@ -100,9 +91,7 @@ def confirm_routing(
 def assign(
     case_id: uuid.UUID, body: AssignmentIn, session: DbSession, actor: CurrentActor
 ) -> CaseSummary:
-    with api_errors(session):
-        case = workflow.assign(session, actor=actor, case_id=case_id, data=body)
-        session.commit()
+    case = workflow.assign(session, actor=actor, case_id=case_id, data=body)
     return reading.summary(case)
 
 
@@ -111,9 +100,7 @@ def record_contact(
     case_id: uuid.UUID, body: ContactIn, session: DbSession, actor: CurrentActor
 ) -> CaseSummary:
     """A contact attempt: not-reached, declined (the referral is not taken up) or engaged."""
-    with api_errors(session):
-        case = workflow.record_contact(session, actor=actor, case_id=case_id, data=body)
-        session.commit()
+    case = workflow.record_contact(session, actor=actor, case_id=case_id, data=body)
     return reading.summary(case)
 
 
@@ -121,9 +108,7 @@ def record_contact(
 def not_taken_up(
     case_id: uuid.UUID, body: NotTakenUpIn, session: DbSession, actor: CurrentActor
 ) -> CaseSummary:
-    with api_errors(session):
-        case = workflow.mark_not_taken_up(session, actor=actor, case_id=case_id, data=body)
-        session.commit()
+    case = workflow.mark_not_taken_up(session, actor=actor, case_id=case_id, data=body)
     return reading.summary(case)
 
 
@@ -138,11 +123,8 @@ def record_event(
     duration_minutes?, note?}; translation {language, processor}; feedback {rating 1-5,
     comment?}. Returns the timeline.
     """
-    with api_errors(session):
-        entries.record_event(session, actor=actor, case_id=case_id, data=body)
-        session.commit()
-        timeline = reading.timeline(session, actor=actor, case_id=case_id)
-        session.commit()
+    entries.record_event(session, actor=actor, case_id=case_id, data=body)
+    timeline = reading.timeline(session, actor=actor, case_id=case_id)
     return timeline
 
 
@@ -154,11 +136,8 @@ def refer_on(
     otherwise: that is a disclosure, `POST /api/disclosures/requests`), with only the
     categories it receives, while the consent ledger holds the person's consent (409
     otherwise: record it first with `POST /api/consent`). Logged as a disclosure."""
-    with api_errors(session):
-        entries.refer_on(session, actor=actor, case_id=case_id, data=body)
-        session.commit()
-        timeline = reading.timeline(session, actor=actor, case_id=case_id)
-        session.commit()
+    entries.refer_on(session, actor=actor, case_id=case_id, data=body)
+    timeline = reading.timeline(session, actor=actor, case_id=case_id)
     return timeline
 
 
@@ -166,7 +145,5 @@ def refer_on(
 def close(
     case_id: uuid.UUID, body: CloseIn, session: DbSession, actor: CurrentActor
 ) -> CaseSummary:
-    with api_errors(session):
-        case = workflow.close_case(session, actor=actor, case_id=case_id, data=body)
-        session.commit()
+    case = workflow.close_case(session, actor=actor, case_id=case_id, data=body)
     return reading.summary(case)

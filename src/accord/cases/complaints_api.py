@@ -8,8 +8,6 @@ from fastapi import APIRouter
 
 from accord.accounts.deps import CurrentActor
 from accord.cases import complaints
-from accord.cases.http import ERROR_RESPONSES as _ERRORS
-from accord.cases.http import api_errors
 from accord.cases.schemas import (
     ComplaintIn,
     ComplaintOut,
@@ -19,6 +17,7 @@ from accord.cases.schemas import (
 )
 from accord.deps import DbSession
 from accord.paging import Limit, Offset
+from accord.web.errors import ERROR_RESPONSES as _ERRORS
 
 router = APIRouter(prefix="/api/complaints", tags=["complaints"])
 
@@ -26,9 +25,7 @@ router = APIRouter(prefix="/api/complaints", tags=["complaints"])
 @router.post("", status_code=201, responses=_ERRORS)
 def create(body: ComplaintIn, session: DbSession, actor: CurrentActor) -> ComplaintOut:
     """Record a complaint (kept 6 years after the last contact about it)."""
-    with api_errors(session):
-        row = complaints.create_complaint(session, actor=actor, data=body)
-        session.commit()
+    row = complaints.create_complaint(session, actor=actor, data=body)
     return row
 
 
@@ -41,19 +38,15 @@ def list_complaints(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[ComplaintOut]:
-    with api_errors(session):
-        page = complaints.list_complaints(
-            session, actor=actor, register=register, status=status, limit=limit, offset=offset
-        )
-        session.commit()
+    page = complaints.list_complaints(
+        session, actor=actor, register=register, status=status, limit=limit, offset=offset
+    )
     return page
 
 
 @router.get("/{complaint_id}", responses=_ERRORS)
 def get(complaint_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> ComplaintOut:
-    with api_errors(session):
-        row = complaints.get_complaint(session, actor=actor, complaint_id=complaint_id)
-        session.commit()
+    row = complaints.get_complaint(session, actor=actor, complaint_id=complaint_id)
     return row
 
 
@@ -62,9 +55,5 @@ def update(
     complaint_id: uuid.UUID, body: ComplaintUpdateIn, session: DbSession, actor: CurrentActor
 ) -> ComplaintOut:
     """A contact, a response, or the closure (with its outcome); each moves the clock."""
-    with api_errors(session):
-        row = complaints.update_complaint(
-            session, actor=actor, complaint_id=complaint_id, data=body
-        )
-        session.commit()
+    row = complaints.update_complaint(session, actor=actor, complaint_id=complaint_id, data=body)
     return row

@@ -16,11 +16,11 @@ from accord.cases.models import Case, CaseEvent, CaseShare
 from accord.cases.schemas import CaseOut, CaseSummary, Page, TimelineEntry
 from accord.gate import service as gate
 from accord.gate.types import AccessDenied, Action, Actor, Decision
+from accord.paging import MAX_LIMIT
 from accord.people import service as people
 from accord.register.registry import current_registry
 
 CASE_TYPES = (purposes.REFERRAL, purposes.CASE, purposes.RJ_CASE)
-MAX_LIMIT = 200
 
 
 def summary(case: Case) -> CaseSummary:

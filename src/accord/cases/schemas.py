@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from accord.paging import Page as Page  # one page model for every list
 from accord.store.base import aware
-
-T = TypeVar("T")
 
 
 class _In(BaseModel):
@@ -29,13 +28,6 @@ def _not_future(value: datetime | None) -> datetime | None:
 # The values each list's `status` filter takes (an unknown one is a 422, not an empty page).
 CaseStatus = Literal["referred", "contacting", "engaged", "not-taken-up", "closed"]
 ComplaintStatus = Literal["open", "responded", "closed"]
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
 
 
 class CaseSummary(BaseModel):

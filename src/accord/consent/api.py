@@ -13,9 +13,9 @@ from accord.accounts.deps import CurrentActor
 from accord.consent import ledger, optout, withdrawal
 from accord.deps import DbSession
 from accord.gate.types import Action
-from accord.panels.http import ERRORS, api_errors
 from accord.register.load import digest
 from accord.register.registry import current_registry
+from accord.web.errors import ERROR_RESPONSES as ERRORS
 
 router = APIRouter(prefix="/api/consent", tags=["consent"])
 
@@ -82,56 +82,54 @@ def _out(record: ledger.ConsentRecord) -> ConsentOut:
 def record(body: ConsentIn, session: DbSession, actor: CurrentActor) -> ConsentOut:
     """Record consent given, refused or withdrawn. A withdrawal applies the register's effect
     at once (deletion, exclusion from extracts, the opted-out list)."""
-    with api_errors(session):
-        notice = body.notice_digest or digest(current_registry().get(body.register_id))
-        if body.state is ledger.ConsentState.WITHDRAWN:
-            outcome = withdrawal.withdraw(
+    notice = body.notice_digest or digest(current_registry().get(body.register_id))
+    if body.state is ledger.ConsentState.WITHDRAWN:
+        outcome = withdrawal.withdraw(
+            session,
+            actor=actor,
+            subject_id=body.subject_id,
+            register=body.register_id,
+            controller=body.controller,
+            purpose=body.purpose,
+            channel=body.channel,
+            notice_digest=notice,
+            email=body.email,
+            phone=body.phone,
+        )
+        out = (
+            _out(outcome.record)
+            if outcome.record
+            else ConsentOut(
+                id=None,
+                subject_id=body.subject_id,
+                purpose=body.purpose,
+                state="withdrawn",
+                channel=body.channel.value,
+                notice_digest=notice,
+                recorded_at=None,
+                expires_at=None,
+            )
+        )
+        out.effect, out.erased, out.message = (
+            outcome.effect.value,
+            outcome.erased,
+            outcome.message,
+        )
+    else:
+        out = _out(
+            ledger.record_consent(
                 session,
                 actor=actor,
                 subject_id=body.subject_id,
                 register=body.register_id,
                 controller=body.controller,
                 purpose=body.purpose,
+                state=body.state,
                 channel=body.channel,
                 notice_digest=notice,
-                email=body.email,
-                phone=body.phone,
+                expires_at=body.expires_at,
             )
-            out = (
-                _out(outcome.record)
-                if outcome.record
-                else ConsentOut(
-                    id=None,
-                    subject_id=body.subject_id,
-                    purpose=body.purpose,
-                    state="withdrawn",
-                    channel=body.channel.value,
-                    notice_digest=notice,
-                    recorded_at=None,
-                    expires_at=None,
-                )
-            )
-            out.effect, out.erased, out.message = (
-                outcome.effect.value,
-                outcome.erased,
-                outcome.message,
-            )
-        else:
-            out = _out(
-                ledger.record_consent(
-                    session,
-                    actor=actor,
-                    subject_id=body.subject_id,
-                    register=body.register_id,
-                    controller=body.controller,
-                    purpose=body.purpose,
-                    state=body.state,
-                    channel=body.channel,
-                    notice_digest=notice,
-                    expires_at=body.expires_at,
-                )
-            )
-        session.commit()
+        )
     return out
 
 
@@ -140,26 +138,22 @@ def history(
     subject_id: uuid.UUID, session: DbSession, actor: CurrentActor, purpose: str | None = None
 ) -> list[ConsentOut]:
     """Every consent statement of a person, oldest first; the last per purpose decides."""
-    with api_errors(session):
-        records = ledger.history(session, actor=actor, subject_id=subject_id, purpose=purpose)
-        session.commit()
+    records = ledger.history(session, actor=actor, subject_id=subject_id, purpose=purpose)
     return [_out(r) for r in records]
 
 
 @router.post("/opt-outs", status_code=201, responses=ERRORS)
 def opt_out(body: OptOutIn, session: DbSession, actor: CurrentActor) -> dict[str, int]:
     """Put contact details on the opted-out list (e.g. from an unsubscribe link)."""
-    with api_errors(session):
-        added = optout.add_opt_out(
-            session,
-            actor=actor,
-            register=body.register_id,
-            purpose=body.purpose,
-            email=body.email,
-            phone=body.phone,
-            channel=body.channel.value,
-        )
-        session.commit()
+    added = optout.add_opt_out(
+        session,
+        actor=actor,
+        register=body.register_id,
+        purpose=body.purpose,
+        email=body.email,
+        phone=body.phone,
+        channel=body.channel.value,
+    )
     return {"added": added}
 
 
@@ -167,18 +161,16 @@ def opt_out(body: OptOutIn, session: DbSession, actor: CurrentActor) -> dict[str
 def may_contact(body: OptOutIn, session: DbSession, actor: CurrentActor) -> MayContactOut:
     """Check contact details against the opted-out list before any contact (a POST, so no
     address ends up in a URL or an access log)."""
-    with api_errors(session):
-        register = current_registry().get(body.register_id)
-        ledger.consent_purpose(register, body.purpose)
-        optout.authorize_list(
-            session, actor=actor, register=register, purpose=body.purpose, action=Action.READ
-        )
-        allowed = optout.may_contact(
-            session,
-            register=body.register_id,
-            purpose=body.purpose,
-            email=body.email,
-            phone=body.phone,
-        )
-        session.commit()  # keeps the gate's audit entry of the check
+    register = current_registry().get(body.register_id)
+    ledger.consent_purpose(register, body.purpose)
+    optout.authorize_list(
+        session, actor=actor, register=register, purpose=body.purpose, action=Action.READ
+    )
+    allowed = optout.may_contact(
+        session,
+        register=body.register_id,
+        purpose=body.purpose,
+        email=body.email,
+        phone=body.phone,
+    )
     return MayContactOut(may_contact=allowed)

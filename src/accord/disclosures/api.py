@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from accord.accounts.deps import CurrentActor
@@ -20,7 +20,8 @@ from accord.disclosures.service import (
     disclosures_for_subject,
     recipients_to_notify_of_correction,
 )
-from accord.panels.http import ERRORS, Limit, Offset, Page, api_errors
+from accord.paging import Limit, Offset, Page
+from accord.web.errors import ERROR_RESPONSES as ERRORS
 
 router = APIRouter(prefix="/api/disclosures", tags=["disclosures"])
 
@@ -139,9 +140,7 @@ def log_of_subject(
     offset: Offset = 0,
 ) -> Page[DisclosureOut]:
     """Every disclosure of a person's data, oldest first (filter by recipient or basis)."""
-    with api_errors(session):
-        found = disclosures_for_subject(session, subject_id=subject_id, actor=actor)
-        session.commit()
+    found = disclosures_for_subject(session, subject_id=subject_id, actor=actor)
     if recipient is not None:
         found = [d for d in found if d.recipient == recipient]
     if with_consent is not None:
@@ -158,11 +157,9 @@ def to_notify(
     category: list[str] | None = Query(None, description="Corrected categories (all if none)."),
 ) -> list[RecipientOut]:
     """Who must hear of a correction or erasure of these categories (Art 19)."""
-    with api_errors(session):
-        found = recipients_to_notify_of_correction(
-            session, subject_id=subject_id, categories=category, actor=actor
-        )
-        session.commit()
+    found = recipients_to_notify_of_correction(
+        session, subject_id=subject_id, categories=category, actor=actor
+    )
     return [
         RecipientOut(
             recipient=r.recipient,
@@ -178,20 +175,18 @@ def to_notify(
 def raise_request(body: RequestIn, session: DbSession, actor: CurrentActor) -> RequestOut:
     """Ask to disclose without consent for a risk of harm. Nothing is sent until a different
     person with the approve permission approves it."""
-    with api_errors(session):
-        record = find_record(session, record_id=body.record_id)
-        view = requests.request_disclosure(
-            session,
-            actor=actor,
-            target=record.target,
-            subject_id=record.subject_id,
-            recipient=body.recipient,
-            fields=body.fields,
-            risk=body.risk,
-            risk_level=body.risk_level,
-            necessity=body.necessity,
-        )
-        session.commit()
+    record = find_record(session, record_id=body.record_id)
+    view = requests.request_disclosure(
+        session,
+        actor=actor,
+        target=record.target,
+        subject_id=record.subject_id,
+        recipient=body.recipient,
+        fields=body.fields,
+        risk=body.risk,
+        risk_level=body.risk_level,
+        necessity=body.necessity,
+    )
     return RequestOut.of(view)
 
 
@@ -200,17 +195,13 @@ def pending(
     session: DbSession, actor: CurrentActor, register: str | None = None
 ) -> list[RequestOut]:
     """Requests awaiting a decision, oldest first."""
-    with api_errors(session):
-        found = requests.pending_requests(session, actor=actor, register=register)
-        session.commit()
+    found = requests.pending_requests(session, actor=actor, register=register)
     return [RequestOut.of(v) for v in found]
 
 
 @router.get("/requests/{request_id}", responses=ERRORS)
 def get_request(request_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> RequestOut:
-    with api_errors(session):
-        view = requests.get_request(session, actor=actor, request_id=request_id)
-        session.commit()
+    view = requests.get_request(session, actor=actor, request_id=request_id)
     return RequestOut.of(view)
 
 
@@ -218,9 +209,7 @@ def get_request(request_id: uuid.UUID, session: DbSession, actor: CurrentActor) 
 def decide(
     request_id: uuid.UUID, body: DecisionIn, session: DbSession, actor: CurrentActor
 ) -> RequestOut:
-    with api_errors(session):
-        view = requests.decide(session, actor=actor, request_id=request_id, approve=body.approve)
-        session.commit()
+    view = requests.decide(session, actor=actor, request_id=request_id, approve=body.approve)
     return RequestOut.of(view)
 
 
@@ -233,21 +222,15 @@ def release(
 ) -> ReleaseOut:
     """Release an approved request, once: the approved fields only, taken from the record's
     sealed data, and logged."""
-    try:
-        with api_errors(session):
-            record = find_record(session, record_id=_record_of(session, request_id))
-            out = requests.release(
-                session,
-                actor=actor,
-                request_id=request_id,
-                target=record.target,
-                values=record.values,
-                method=body.method,
-            )
-            session.commit()
-    except requests.AlreadyReleased as exc:
-        session.rollback()
-        raise HTTPException(status_code=409, detail=str(exc).partition(": ")[2]) from None
+    record = find_record(session, record_id=_record_of(session, request_id))
+    out = requests.release(
+        session,
+        actor=actor,
+        request_id=request_id,
+        target=record.target,
+        values=record.values,
+        method=body.method,
+    )
     return ReleaseOut(disclosure=DisclosureOut.of(out.disclosure), values=out.values)
 
 

@@ -7,13 +7,12 @@ import uuid
 from fastapi import APIRouter
 
 from accord.accounts.deps import CurrentActor
-from accord.cases.http import ERROR_RESPONSES as _ERRORS
-from accord.cases.http import api_errors
 from accord.cases.schemas import Page
 from accord.deps import DbSession
 from accord.enquiries import service
 from accord.enquiries.schemas import Channel, EnquiryIn, EnquiryOut, EnquiryStatus
 from accord.paging import Limit, Offset
+from accord.web.errors import ERROR_RESPONSES as _ERRORS
 
 router = APIRouter(prefix="/api/enquiries", tags=["enquiries"])
 
@@ -21,9 +20,7 @@ router = APIRouter(prefix="/api/enquiries", tags=["enquiries"])
 @router.post("", status_code=201, responses=_ERRORS)
 def create(body: EnquiryIn, session: DbSession, actor: CurrentActor) -> EnquiryOut:
     """Record an enquiry; its channel decides its record type and retention rule."""
-    with api_errors(session):
-        row = service.record_enquiry(session, actor=actor, data=body)
-        session.commit()
+    row = service.record_enquiry(session, actor=actor, data=body)
     return row
 
 
@@ -37,31 +34,25 @@ def list_enquiries(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[EnquiryOut]:
-    with api_errors(session):
-        page = service.list_enquiries(
-            session,
-            actor=actor,
-            register=register,
-            channel=channel,
-            status=status,
-            limit=limit,
-            offset=offset,
-        )
-        session.commit()
+    page = service.list_enquiries(
+        session,
+        actor=actor,
+        register=register,
+        channel=channel,
+        status=status,
+        limit=limit,
+        offset=offset,
+    )
     return page
 
 
 @router.get("/{enquiry_id}", responses=_ERRORS)
 def get(enquiry_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> EnquiryOut:
-    with api_errors(session):
-        row = service.get_enquiry(session, actor=actor, enquiry_id=enquiry_id)
-        session.commit()
+    row = service.get_enquiry(session, actor=actor, enquiry_id=enquiry_id)
     return row
 
 
 @router.post("/{enquiry_id}/closure", responses=_ERRORS)
 def close(enquiry_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> EnquiryOut:
-    with api_errors(session):
-        row = service.close_enquiry(session, actor=actor, enquiry_id=enquiry_id)
-        session.commit()
+    row = service.close_enquiry(session, actor=actor, enquiry_id=enquiry_id)
     return row

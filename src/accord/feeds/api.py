@@ -17,34 +17,17 @@ from typing import Any, BinaryIO
 from fastapi import APIRouter, HTTPException, Response, UploadFile
 
 from accord.accounts.deps import CurrentActor
-from accord.analytics.lock import AnalyticsBusy
 from accord.deps import AppSettings, DbSession
-from accord.feeds.errors import FeedError, SnapshotShrinks, UnknownFeed
 from accord.feeds.ingest import ingest_file
 from accord.feeds.reader import file_format
 from accord.feeds.status import feed_status
-from accord.gate.types import AccessDenied
+from accord.web.errors import ERROR_RESPONSES
 
 _CHUNK = 1024 * 1024
 _NAME_MAX = 255
 _PATH_NAME_MAX = 200  # bytes: under every common filesystem's 255-byte name limit
 
 router = APIRouter(prefix="/api/feeds", tags=["partner feeds"])
-
-
-def _denied(session: DbSession, exc: AccessDenied) -> HTTPException:
-    session.commit()  # keep the audited refusal
-    return HTTPException(403, {"reason": exc.decision.reason.value, "message": str(exc)})
-
-
-def _busy(session: DbSession, exc: AnalyticsBusy) -> HTTPException:
-    session.rollback()
-    return HTTPException(
-        503,
-        "Another delivery, ingest or sweep is writing the partner data store; nothing was"
-        f" written. Send the file again in {exc.retry_after} seconds.",
-        headers={"Retry-After": str(exc.retry_after)},
-    )
 
 
 def _recorded_name(filename: str | None) -> str:
@@ -74,7 +57,7 @@ def _save_upload(source: BinaryIO, target: Path, limit: int) -> None:
             out.write(chunk)
 
 
-@router.post("/{partner}/{dataset}/deliveries", status_code=201)
+@router.post("/{partner}/{dataset}/deliveries", status_code=201, responses=ERROR_RESPONSES)
 def deliver(
     partner: str,
     dataset: str,
@@ -95,43 +78,25 @@ def deliver(
     writer holds the partner data store.
     """
     name = _recorded_name(file.filename)
-    try:
-        suffix = Path(name).suffix.lower()
-        file_format(Path(name))
-    except FeedError as exc:
-        raise HTTPException(422, f"file: {exc}") from exc
+    suffix = Path(name).suffix.lower()
+    file_format(Path(name))
     with tempfile.TemporaryDirectory(prefix="accord-feed-") as folder:
         # Messages name the file as sent; a name too long for the filesystem is recorded
         # whole on the batch but saved under a short one.
         short = len(name.encode()) <= _PATH_NAME_MAX
         path = Path(folder) / (name if short else f"delivery{suffix}")
         _save_upload(file.file, path, settings.feeds_max_upload_bytes)
-        try:
-            result = ingest_file(
-                session,
-                actor=actor,
-                partner=partner,
-                dataset=dataset,
-                path=path,
-                register=register,
-                settings=settings,
-                file_name=name,
-                confirm_removal=confirm_removal,
-            )
-        except AccessDenied as exc:
-            raise _denied(session, exc) from exc
-        except AnalyticsBusy as exc:
-            raise _busy(session, exc) from exc
-        except UnknownFeed as exc:
-            session.rollback()
-            raise HTTPException(404, str(exc)) from exc
-        except SnapshotShrinks as exc:
-            session.rollback()
-            raise HTTPException(409, f"file: {exc}") from exc
-        except FeedError as exc:
-            session.rollback()
-            raise HTTPException(422, f"file: {exc}") from exc
-    session.commit()
+        result = ingest_file(
+            session,
+            actor=actor,
+            partner=partner,
+            dataset=dataset,
+            path=path,
+            register=register,
+            settings=settings,
+            file_name=name,
+            confirm_removal=confirm_removal,
+        )
     if result.already_ingested:
         response.status_code = 200
     out = asdict(result)
@@ -139,15 +104,10 @@ def deliver(
     return out
 
 
-@router.get("/status")
+@router.get("/status", responses=ERROR_RESPONSES)
 def status(
     session: DbSession, actor: CurrentActor, settings: AppSettings, register: str = "tvt"
 ) -> list[dict[str, Any]]:
     """Each feed's last delivery, counts, quarantine and whether it is overdue."""
-    try:
-        rows = feed_status(session, actor=actor, register=register, settings=settings)
-    except AccessDenied as exc:
-        raise _denied(session, exc) from exc
-    except AnalyticsBusy as exc:
-        raise _busy(session, exc) from exc
+    rows = feed_status(session, actor=actor, register=register, settings=settings)
     return [asdict(row) for row in rows]

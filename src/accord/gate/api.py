@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
+from accord.errors import NotFound
 from accord.gate import access, targets
 from accord.gate.history import view_history
 from accord.gate.models import AccessGrant
-from accord.gate.types import AccessDenied
+from accord.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api", tags=["gate"])
 
@@ -79,83 +80,51 @@ class HistoryOut(BaseModel):
     stated_reason: str | None
 
 
-def _denied(session: DbSession, exc: AccessDenied) -> HTTPException:
-    session.commit()  # the refusal's audit entry is kept
-    return HTTPException(
-        status_code=403, detail={"reason": exc.decision.reason.value, "message": str(exc)}
-    )
-
-
-@router.post("/access/grants", response_model=GrantOut, status_code=201)
+@router.post("/access/grants", response_model=GrantOut, status_code=201, responses=ERROR_RESPONSES)
 def request_grant(body: GrantRequest, session: DbSession, actor: CurrentActor) -> GrantOut:
     target = targets.resolve(
         session, register=body.register_id, record_type=body.record_type, record_id=body.record_id
     )
     if target is None:
-        raise HTTPException(
-            404, f"record_id: no {body.record_type} {body.record_id} in {body.register_id}"
-        )
-    try:
-        grant = access.request_access(
-            session,
-            actor=actor,
-            purpose=body.purpose,
-            target=target,
-            reason=body.reason,
-            hours=body.hours,
-        )
-    except AccessDenied as exc:
-        raise _denied(session, exc) from exc
-    except access.AlreadyInCaseloadError as exc:
-        raise HTTPException(409, str(exc)) from exc
-    except access.AccessError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    session.commit()
+        raise NotFound("record", f"no {body.record_type} {body.record_id} in {body.register_id}")
+    grant = access.request_access(
+        session,
+        actor=actor,
+        purpose=body.purpose,
+        target=target,
+        reason=body.reason,
+        hours=body.hours,
+    )
     return GrantOut.of(grant)
 
 
-@router.get("/access/reviews", response_model=list[GrantOut])
+@router.get("/access/reviews", response_model=list[GrantOut], responses=ERROR_RESPONSES)
 def reviews(
     session: DbSession,
     actor: CurrentActor,
     state: str = Query("pending", description="pending, appropriate, inappropriate or all"),
 ) -> list[GrantOut]:
-    try:
-        grants = access.list_reviews(session, actor=actor, state=None if state == "all" else state)
-    except AccessDenied as exc:
-        raise _denied(session, exc) from exc
-    except access.AccessError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    out = [GrantOut.of(g) for g in grants]
-    session.commit()
-    return out
+    grants = access.list_reviews(session, actor=actor, state=None if state == "all" else state)
+    return [GrantOut.of(g) for g in grants]
 
 
-@router.post("/access/reviews/{grant_id}/decision", response_model=GrantOut)
+@router.post(
+    "/access/reviews/{grant_id}/decision", response_model=GrantOut, responses=ERROR_RESPONSES
+)
 def decide(
     grant_id: uuid.UUID, body: ReviewDecision, session: DbSession, actor: CurrentActor
 ) -> GrantOut:
-    try:
-        grant = access.decide_review(
-            session, actor=actor, grant_id=grant_id, outcome=body.outcome, note=body.note
-        )
-    except AccessDenied as exc:
-        raise _denied(session, exc) from exc
-    except LookupError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except access.AccessError as exc:
-        raise HTTPException(409 if "already" in str(exc) else 422, str(exc)) from exc
-    session.commit()
+    grant = access.decide_review(
+        session, actor=actor, grant_id=grant_id, outcome=body.outcome, note=body.note
+    )
     return GrantOut.of(grant)
 
 
-@router.get("/subjects/{subject_id}/history", response_model=list[HistoryOut])
+@router.get(
+    "/subjects/{subject_id}/history", response_model=list[HistoryOut], responses=ERROR_RESPONSES
+)
 def subject_history(
     subject_id: uuid.UUID, session: DbSession, actor: CurrentActor
 ) -> list[HistoryOut]:
-    try:
-        items = view_history(session, actor=actor, subject_id=subject_id)
-    except AccessDenied as exc:
-        raise _denied(session, exc) from exc
-    session.commit()
+    items = view_history(session, actor=actor, subject_id=subject_id)
     return [HistoryOut.model_validate(item, from_attributes=True) for item in items]

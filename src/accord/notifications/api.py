@@ -10,15 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from accord.accounts.deps import CurrentActor
-from accord.cases.http import unprocessable
 from accord.deps import DbSession
+from accord.errors import Invalid
 from accord.gate.types import Target
 from accord.notifications import queue, service
 from accord.notifications.models import FairProcessingNotice
 from accord.panels.access import NotFound, agencies_of, case_purpose, case_target
-from accord.panels.http import ERRORS, api_errors
 from accord.panels.models import CaseParty, SafetyCase
 from accord.register.registry import current_registry
+from accord.web.errors import ERROR_RESPONSES as ERRORS
 
 router = APIRouter(prefix="/api/notifications", tags=["notifications"])
 
@@ -82,17 +82,15 @@ def _out(row: FairProcessingNotice | service.NotificationView) -> DecisionOut:
 @router.post("/cases/{case_id}/sent", status_code=201, responses=ERRORS)
 def sent(case_id: uuid.UUID, body: SentIn, session: DbSession, actor: CurrentActor) -> DecisionOut:
     """Record that a person in the case was told their information is processed."""
-    with api_errors(session):
-        target, purpose = _target(session, case_id, body.subject_id)
-        row = service.record_sent(
-            session,
-            actor=actor,
-            target=target,
-            subject_id=body.subject_id,
-            purpose=purpose,
-            channel=body.channel,
-        )
-        session.commit()
+    target, purpose = _target(session, case_id, body.subject_id)
+    row = service.record_sent(
+        session,
+        actor=actor,
+        target=target,
+        subject_id=body.subject_id,
+        purpose=purpose,
+        channel=body.channel,
+    )
     return _out(row)
 
 
@@ -101,19 +99,17 @@ def withheld(
     case_id: uuid.UUID, body: WithheldIn, session: DbSession, actor: CurrentActor
 ) -> DecisionOut:
     """Record that a person is not told, with the ground and the reason (required)."""
-    with api_errors(session):
-        target, purpose = _target(session, case_id, body.subject_id)
-        row = service.withhold(
-            session,
-            actor=actor,
-            target=target,
-            subject_id=body.subject_id,
-            purpose=purpose,
-            reason_code=body.reason_code,
-            reason=body.reason,
-            review_on=body.review_on,
-        )
-        session.commit()
+    target, purpose = _target(session, case_id, body.subject_id)
+    row = service.withhold(
+        session,
+        actor=actor,
+        target=target,
+        subject_id=body.subject_id,
+        purpose=purpose,
+        reason_code=body.reason_code,
+        reason=body.reason,
+        review_on=body.review_on,
+    )
     return _out(row)
 
 
@@ -138,19 +134,17 @@ def pending(
     """People in the caller's cases not yet told their data is processed, oldest first."""
     loaded = sorted(current_registry().registers)
     if register not in loaded:
-        raise unprocessable(
-            "register", f"no register {register!r} is loaded (loaded: {', '.join(loaded)})", "query"
+        raise Invalid(
+            "register",
+            f"no register {register!r} is loaded (loaded: {', '.join(loaded)})",
+            location="query",
         )
-    with api_errors(session):
-        found = queue.pending_notifications(session, actor=actor, register=register, limit=limit)
-        session.commit()
+    found = queue.pending_notifications(session, actor=actor, register=register, limit=limit)
     return [PendingOut(**vars(p)) for p in found]
 
 
 @router.get("/cases/{case_id}", responses=ERRORS)
 def decisions(case_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> list[DecisionOut]:
-    with api_errors(session):
-        target, purpose = _target(session, case_id, None)
-        found = service.decisions_for(session, actor=actor, target=target, purpose=purpose)
-        session.commit()
+    target, purpose = _target(session, case_id, None)
+    found = service.decisions_for(session, actor=actor, target=target, purpose=purpose)
     return [_out(v) for v in found]

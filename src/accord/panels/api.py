@@ -11,8 +11,8 @@ from fastapi import APIRouter
 
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
+from accord.paging import Limit, Offset, Page
 from accord.panels import actions, cases, meetings
-from accord.panels.http import ERRORS, Limit, Offset, Page, api_errors
 from accord.panels.models import PanelMeeting, SafetyCase
 from accord.panels.schemas import (
     ActionIn,
@@ -33,6 +33,7 @@ from accord.panels.schemas import (
     UpdateIn,
     UpdateOut,
 )
+from accord.web.errors import ERROR_RESPONSES as ERRORS
 
 router = APIRouter(prefix="/api/panels", tags=["panels"])
 
@@ -65,20 +66,18 @@ def _meeting(meeting: PanelMeeting) -> MeetingOut:
 @router.post("/cases", status_code=201, responses=ERRORS)
 def open_case(body: CaseIn, session: DbSession, actor: CurrentActor) -> CaseSummary:
     """Open a case from a referral form; each person's details are sealed for them."""
-    with api_errors(session):
-        case = cases.open_case(
-            session,
-            actor=actor,
-            register=body.register_id,
-            service=body.service,
-            parties=[cases.PartyIn(p.role, p.details) for p in body.parties],
-            referral=body.referral,
-            risk_level=body.risk_level,
-            referred_by=body.referred_by,
-            assigned_user=body.assigned_user,
-        )
-        out = _summary(case)
-        session.commit()
+    case = cases.open_case(
+        session,
+        actor=actor,
+        register=body.register_id,
+        service=body.service,
+        parties=[cases.PartyIn(p.role, p.details) for p in body.parties],
+        referral=body.referral,
+        risk_level=body.risk_level,
+        referred_by=body.referred_by,
+        assigned_user=body.assigned_user,
+    )
+    out = _summary(case)
     return out
 
 
@@ -93,28 +92,24 @@ def list_cases(
     offset: Offset = 0,
 ) -> Page[CaseSummary]:
     """The service's cases the caller may see (the gate scopes them), newest first."""
-    with api_errors(session):
-        rows, total = cases.list_cases(
-            session,
-            actor=actor,
-            register=register,
-            service=service,
-            status=status,
-            limit=limit,
-            offset=offset,
-        )
-        page = Page[CaseSummary](
-            items=[_summary(r) for r in rows], total=total, limit=limit, offset=offset
-        )
-        session.commit()
+    rows, total = cases.list_cases(
+        session,
+        actor=actor,
+        register=register,
+        service=service,
+        status=status,
+        limit=limit,
+        offset=offset,
+    )
+    page = Page[CaseSummary](
+        items=[_summary(r) for r in rows], total=total, limit=limit, offset=offset
+    )
     return page
 
 
 @router.get("/cases/{case_id}", responses=ERRORS)
 def get_case(case_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> CaseOut:
-    with api_errors(session):
-        view = cases.get_case(session, actor=actor, case_id=case_id)
-        session.commit()
+    view = cases.get_case(session, actor=actor, case_id=case_id)
     return CaseOut(
         id=view.id,
         reference=view.reference,
@@ -140,27 +135,21 @@ def get_case(case_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> Cas
 def add_party(
     case_id: uuid.UUID, body: PartyBody, session: DbSession, actor: CurrentActor
 ) -> Created:
-    with api_errors(session):
-        subject_id = cases.add_party(
-            session, actor=actor, case_id=case_id, party=cases.PartyIn(body.role, body.details)
-        )
-        session.commit()
+    subject_id = cases.add_party(
+        session, actor=actor, case_id=case_id, party=cases.PartyIn(body.role, body.details)
+    )
     return Created(id=subject_id)
 
 
 @router.post("/cases/{case_id}/close", responses=ERRORS)
 def close_case(case_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> CaseSummary:
-    with api_errors(session):
-        out = _summary(cases.close_case(session, actor=actor, case_id=case_id))
-        session.commit()
+    out = _summary(cases.close_case(session, actor=actor, case_id=case_id))
     return out
 
 
 @router.get("/cases/{case_id}/actions", responses=ERRORS)
 def list_actions(case_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> list[ActionOut]:
-    with api_errors(session):
-        views = actions.actions_of(session, actor=actor, case_id=case_id)
-        session.commit()
+    views = actions.actions_of(session, actor=actor, case_id=case_id)
     return [
         ActionOut(
             id=v.id,
@@ -180,17 +169,15 @@ def add_action(
     case_id: uuid.UUID, body: ActionIn, session: DbSession, actor: CurrentActor
 ) -> Created:
     """Agree an action owned by an agency; the case is shared with it (and that is logged)."""
-    with api_errors(session):
-        row = actions.add_action(
-            session,
-            actor=actor,
-            case_id=case_id,
-            owner_agency=body.owner_agency,
-            description=body.description,
-            due_on=body.due_on,
-            meeting_id=body.meeting_id,
-        )
-        session.commit()
+    row = actions.add_action(
+        session,
+        actor=actor,
+        case_id=case_id,
+        owner_agency=body.owner_agency,
+        description=body.description,
+        due_on=body.due_on,
+        meeting_id=body.meeting_id,
+    )
     return Created(id=row.id)
 
 
@@ -199,33 +186,29 @@ def partner_update(
     case_id: uuid.UUID, body: UpdateIn, session: DbSession, actor: CurrentActor
 ) -> Created:
     """An update from an agency working the case, optionally closing one of its actions."""
-    with api_errors(session):
-        row = actions.partner_update(
-            session,
-            actor=actor,
-            case_id=case_id,
-            text=body.text,
-            action_id=body.action_id,
-            action_status=body.action_status,
-        )
-        session.commit()
+    row = actions.partner_update(
+        session,
+        actor=actor,
+        case_id=case_id,
+        text=body.text,
+        action_id=body.action_id,
+        action_status=body.action_status,
+    )
     return Created(id=row.id)
 
 
 @router.post("/meetings", status_code=201, responses=ERRORS)
 def schedule_meeting(body: MeetingIn, session: DbSession, actor: CurrentActor) -> MeetingOut:
-    with api_errors(session):
-        meeting = meetings.schedule_meeting(
-            session,
-            actor=actor,
-            register=body.register_id,
-            panel=body.panel,
-            held_on=body.held_on,
-            chair=body.chair,
-            location=body.location,
-        )
-        out = _meeting(meeting)
-        session.commit()
+    meeting = meetings.schedule_meeting(
+        session,
+        actor=actor,
+        register=body.register_id,
+        panel=body.panel,
+        held_on=body.held_on,
+        chair=body.chair,
+        location=body.location,
+    )
+    out = _meeting(meeting)
     return out
 
 
@@ -240,28 +223,24 @@ def list_meetings(
     offset: Offset = 0,
 ) -> Page[MeetingOut]:
     """Meetings, newest first; filter by panel and by date (on or after `since`)."""
-    with api_errors(session):
-        rows, total = meetings.list_meetings(
-            session,
-            actor=actor,
-            register=register,
-            panel=panel,
-            since=since,
-            limit=limit,
-            offset=offset,
-        )
-        page = Page[MeetingOut](
-            items=[_meeting(m) for m in rows], total=total, limit=limit, offset=offset
-        )
-        session.commit()
+    rows, total = meetings.list_meetings(
+        session,
+        actor=actor,
+        register=register,
+        panel=panel,
+        since=since,
+        limit=limit,
+        offset=offset,
+    )
+    page = Page[MeetingOut](
+        items=[_meeting(m) for m in rows], total=total, limit=limit, offset=offset
+    )
     return page
 
 
 @router.get("/meetings/{meeting_id}", responses=ERRORS)
 def get_agenda(meeting_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> AgendaOut:
-    with api_errors(session):
-        found = meetings.agenda(session, actor=actor, meeting_id=meeting_id)
-        session.commit()
+    found = meetings.agenda(session, actor=actor, meeting_id=meeting_id)
     return AgendaOut(
         id=found.meeting_id,
         panel=found.panel,
@@ -278,11 +257,7 @@ def get_agenda(meeting_id: uuid.UUID, session: DbSession, actor: CurrentActor) -
 def list_case(
     meeting_id: uuid.UUID, body: ListingIn, session: DbSession, actor: CurrentActor
 ) -> Created:
-    with api_errors(session):
-        listing = meetings.list_case(
-            session, actor=actor, meeting_id=meeting_id, case_id=body.case_id
-        )
-        session.commit()
+    listing = meetings.list_case(session, actor=actor, meeting_id=meeting_id, case_id=body.case_id)
     return Created(id=listing.id)
 
 
@@ -294,11 +269,9 @@ def record_minutes(
     session: DbSession,
     actor: CurrentActor,
 ) -> MinutesOut:
-    with api_errors(session):
-        meetings.record_minutes(
-            session, actor=actor, meeting_id=meeting_id, case_id=case_id, minutes=body.minutes
-        )
-        session.commit()
+    meetings.record_minutes(
+        session, actor=actor, meeting_id=meeting_id, case_id=case_id, minutes=body.minutes
+    )
     return MinutesOut(meeting_id=meeting_id, case_id=case_id, minutes=body.minutes.strip())
 
 
@@ -306,7 +279,5 @@ def record_minutes(
 def read_minutes(
     meeting_id: uuid.UUID, case_id: uuid.UUID, session: DbSession, actor: CurrentActor
 ) -> MinutesOut:
-    with api_errors(session):
-        text = meetings.read_minutes(session, actor=actor, meeting_id=meeting_id, case_id=case_id)
-        session.commit()
+    text = meetings.read_minutes(session, actor=actor, meeting_id=meeting_id, case_id=case_id)
     return MinutesOut(meeting_id=meeting_id, case_id=case_id, minutes=text)

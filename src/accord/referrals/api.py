@@ -7,11 +7,10 @@ import uuid
 from fastapi import APIRouter
 
 from accord.accounts.deps import CurrentActor
-from accord.cases.http import ERROR_RESPONSES as _ERRORS
-from accord.cases.http import api_errors
 from accord.deps import DbSession
 from accord.referrals import intake, matches
 from accord.referrals.schemas import MatchDecisionIn, MatchOut, PoliceReferralIn, ReferralAccepted
+from accord.web.errors import ERROR_RESPONSES as _ERRORS
 
 router = APIRouter(prefix="/api", tags=["referrals"])
 
@@ -23,19 +22,13 @@ def create_referral(
     """Receive one police referral. Accepted only with the person's recorded consent; the
     identifying fields are encrypted for that person, a route is proposed from the register
     and people already known to the service are proposed as matches for a caseworker."""
-    with api_errors(session):
-        accepted = intake.receive(
-            session, actor=actor, intake=intake.from_police(body, actor=actor)
-        )
-        session.commit()
+    accepted = intake.receive(session, actor=actor, intake=intake.from_police(body, actor=actor))
     return accepted
 
 
 @router.get("/cases/{case_id}/matches", responses=_ERRORS)
 def list_matches(case_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> list[MatchOut]:
-    with api_errors(session):
-        found = matches.list_matches(session, actor=actor, case_id=case_id)
-        session.commit()
+    found = matches.list_matches(session, actor=actor, case_id=case_id)
     return found
 
 
@@ -48,9 +41,7 @@ def decide_match(
     actor: CurrentActor,
 ) -> MatchOut:
     """Confirm or reject a proposed match, with a reason. Nothing is merged."""
-    with api_errors(session):
-        decided = matches.decide_match(
-            session, actor=actor, case_id=case_id, match_id=match_id, data=body
-        )
-        session.commit()
+    decided = matches.decide_match(
+        session, actor=actor, case_id=case_id, match_id=match_id, data=body
+    )
     return decided

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from accord import errors
 from accord.accounts.errors import AccountError
+from accord.analytics.lock import AnalyticsBusy
 from accord.consent.ledger import ConsentError
 from accord.disclosures.requests import AlreadyReleased
 from accord.disclosures.service import DisclosureError
@@ -62,9 +63,10 @@ _CONFLICT: tuple[type[Exception], ...] = (
 )
 
 
-def _split(message: str) -> tuple[str | None, str]:
+def _split(message: str, *, loose: bool = False) -> tuple[str | None, str]:
+    """ "field: why" as (field, why); a service error's field may be a list ("email, phone")."""
     field, sep, why = message.partition(": ")
-    if sep and field and " " not in field:
+    if sep and field and (loose or " " not in field):
         return field, why
     return None, message
 
@@ -91,7 +93,7 @@ def as_accord_error(exc: Exception) -> errors.AccordError | None:
     if isinstance(exc, FeedError):
         return errors.Invalid("file", str(exc))
     if isinstance(exc, _INVALID):
-        field, why = _split(str(exc))
+        field, why = _split(str(exc), loose=True)
         return errors.Invalid(field or "body", why) if field else errors.Invalid("body", why)
     if isinstance(exc, LookupError) and not isinstance(exc, KeyError | IndexError):
         field, why = _split(str(exc))
@@ -128,6 +130,17 @@ async def answer_http_exception(request: Request, exc: Exception) -> Response:
     return await one_shape_for_422(request, exc)
 
 
+async def answer_busy(request: Request, exc: Exception) -> Response:
+    """Another writer holds the partner data store: 503, and when to try again."""
+    assert isinstance(exc, AnalyticsBusy)
+    message = (
+        "Another delivery, ingest or sweep is writing the partner data store; nothing was"
+        f" written. Send the file again in {exc.retry_after} seconds."
+    )
+    headers = {"Retry-After": str(exc.retry_after)}
+    return JSONResponse({"detail": message}, status_code=503, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     """Answer every accord error, and the older service errors, in the one shape."""
     app.add_exception_handler(HTTPException, answer_http_exception)
@@ -145,3 +158,4 @@ def install(app: FastAPI) -> None:
     )
     for error in handled:
         app.add_exception_handler(error, answer_error)
+    app.add_exception_handler(AnalyticsBusy, answer_busy)
