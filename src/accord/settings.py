@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # The keystore holding wrapped data keys: a database of its own, backed up apart from the
     # case database with short retention, so destroying a key also defeats older backups.
     keystore_url: str = "sqlite:///accord-keys.db"
+    # The erasure log: every destroyed key, replayed after a restore (accord.keys.erasures).
+    # Unset, a SQLite file beside a SQLite keystore's file.
+    erasure_log_url: str | None = None
     # HMAC key for blind indexes (equality lookups without plaintext in the database).
     index_key: SecretStr = SecretStr(DEV_INDEX_KEY)
     # Signs session cookies and CSRF tokens.

@@ -10,7 +10,6 @@ that was made before it was erased, is destroyed again. The log holds ids and ti
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from dataclasses import dataclass
@@ -18,17 +17,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, Engine, Integer, MetaData, String, Uuid, select
+from sqlalchemy import Engine, Integer, MetaData, String, Uuid, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from accord.store.base import NAMING_CONVENTION, utcnow
+from accord.store.base import NAMING_CONVENTION, UtcDateTime, utcnow
 from accord.store.engine import make_engine
 
 if TYPE_CHECKING:
     from accord.keys.keystore import KeyKind, Keystore
 
-ERASURE_LOG_ENV = "ACCORD_ERASURE_LOG_URL"
 DEFAULT_ERASURE_LOG_URL = "sqlite:///accord-erasures.db"
 
 
@@ -42,7 +40,7 @@ class Erasure(ErasureBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16))
     key_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
-    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    erased_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 @dataclass(frozen=True)
@@ -61,11 +59,12 @@ class ErasureLog:
         self._lock = threading.Lock()
 
     @staticmethod
-    def url_from_env(keystore_url: str) -> str:
-        """ACCORD_ERASURE_LOG_URL; unset, a SQLite file beside a SQLite keystore's file (a
-        file of its own, so replacing the keystore file at a restore leaves it alone)."""
-        if os.environ.get(ERASURE_LOG_ENV):
-            return os.environ[ERASURE_LOG_ENV]
+    def url_for(keystore_url: str, configured: str | None = None) -> str:
+        """`configured` (ACCORD_ERASURE_LOG_URL); unset, a SQLite file beside a SQLite
+        keystore's file (a file of its own, so replacing the keystore file at a restore leaves
+        it alone)."""
+        if configured:
+            return configured
         url = make_url(keystore_url)
         if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
             path = Path(url.database)

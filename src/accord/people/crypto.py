@@ -1,13 +1,16 @@
 """The crypto objects services use: keyring, keystore, blind indexer and data-key cache.
 
-`current_crypto()` builds them from settings once per settings object; tests and tools swap
-in their own with `use_crypto(...)` (the same pattern as accord.register.registry).
+Inside a request, `current_crypto()` is the serving application's own (built by `create_app`
+from the settings it was given, `serving_crypto(...)`); elsewhere it is built from the global
+settings once per settings object. Tests and tools swap in their own with `use_crypto(...)`
+(the same pattern as accord.register.registry).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from accord.keys.blind import BlindIndexer
@@ -36,11 +39,16 @@ class Crypto:
 _override: list[Crypto] = []
 # Keyed by id(settings) with the settings object kept alive alongside, so the id stays unique.
 _built: dict[int, tuple[Settings, Crypto]] = {}
+# The crypto of the application serving the current request (None: the global settings').
+_serving: ContextVar[Crypto | None] = ContextVar("accord_crypto", default=None)
 
 
 def current_crypto() -> Crypto:
     if _override:
         return _override[-1]
+    served = _serving.get()
+    if served is not None:
+        return served
     settings = get_settings()
     entry = _built.get(id(settings))
     if entry is None:
@@ -56,3 +64,14 @@ def use_crypto(crypto: Crypto) -> Iterator[Crypto]:
         yield crypto
     finally:
         _override.pop()
+
+
+@contextmanager
+def serving_crypto(crypto: Crypto) -> Iterator[Crypto]:
+    """`crypto` is current for the block: an application's own, for one of its requests. A
+    context variable, so it reaches sync routes too (the thread pool copies the context)."""
+    token = _serving.set(crypto)
+    try:
+        yield crypto
+    finally:
+        _serving.reset(token)
