@@ -73,7 +73,7 @@ def _seed(session: Session, crypto: Crypto) -> list[uuid.UUID]:
                 {
                     "id": uuid.uuid4(),
                     "subject_id": sid,
-                    "register_id": "mopac",
+                    "register": "mopac",
                     "controller": "mopac",
                     "purpose": "newsletter",
                     "state": state,
@@ -92,7 +92,7 @@ def _seed(session: Session, crypto: Crypto) -> list[uuid.UUID]:
         [
             {
                 "id": uuid.uuid4(),
-                "register_id": "mopac",
+                "register": "mopac",
                 "purpose": "newsletter",
                 "kind": "email",
                 "blind_index": crypto.indexer.digest("email", f"reader{n}@example.org").hex(),

@@ -5,8 +5,11 @@ and, with ACCORD_TEST_DATABASE_URL, on PostgreSQL (pg_dump / pg_restore)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -241,3 +244,54 @@ def test_postgresql_without_pg_dump_on_path_is_a_clear_error(
     with pytest.raises(BackupError, match="pg_dump is not on PATH"):
         backup_database("case", "postgresql+psycopg://u@127.0.0.1/db", tmp_path / "out")
     assert not any((tmp_path / "out").iterdir())
+
+
+@contextmanager
+def _writer_elsewhere(store: Path) -> Iterator[None]:
+    """Another process holding the analytical store's writer lock (as a CLI ingest does)."""
+    script = (
+        "import sys, time\n"
+        "from accord.analytics.lock import writer_lock\n"
+        "with writer_lock(sys.argv[1], wait=0):\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(store)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_backup_and_restore_answer_busy_while_another_writer_holds_the_analytical_store(
+    stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _analytics(stores.analytics, 1)
+    code, output = _invoke("backup", "--analytics-dir", str(stores.tmp / "kept"), "--json")
+    assert code == 0, output
+    kept = Path(json.loads(output)[0]["path"])
+    _analytics(stores.analytics, 2)
+    monkeypatch.setenv("ACCORD_ANALYTICS_LOCK_WAIT_SECONDS", "0.2")
+    get_settings.cache_clear()
+    dirs = {name: stores.tmp / name for name in ("case", "analytics")}
+    with _writer_elsewhere(stores.analytics):
+        code, output = _invoke(
+            "backup", "--case-dir", str(dirs["case"]), "--analytics-dir", str(dirs["analytics"])
+        )
+        assert code == 3, output
+        assert "busy" in output
+        assert "nothing written" in output
+        # no store's backup was started
+        assert [d for d in dirs.values() if d.exists() and any(d.iterdir())] == []
+
+        code, output = _invoke("restore", "--analytics", str(kept), "--yes")
+        assert code == 3, output
+        assert "busy" in output
+    connection = duckdb.connect(str(stores.analytics), read_only=True)
+    assert connection.execute("SELECT n FROM feed__demo").fetchall() == [(2,)]  # not replaced
+    connection.close()

@@ -65,7 +65,7 @@ def actor(
             id=uuid.uuid4(),
             name=f"{role} token of {organisation}",
             organisation=organisation,
-            register_id=register_id,
+            register=register_id,
             role_id=role,
             permissions=None,
         )
@@ -78,7 +78,7 @@ def actor(
     )
     for reg, granted in [(register_id, role), *extra_roles]:
         _granted(registry, reg, granted, organisation, checked)
-        user.roles.append(UserRole(register_id=reg, role_id=granted))
+        user.roles.append(UserRole(register=reg, role_id=granted))
     for slug in teams:
         team = Team(organisation=organisation, slug=slug, name=slug)
         user.memberships.append(TeamMembership(team=team))

@@ -5,7 +5,10 @@ case database taken before the erasure no longer opens."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from accord.analytics.duckdb_engine import DuckDBEngine
+from accord.analytics.lock import AnalyticsBusy
 from accord.feeds import identifiers
 from accord.feeds.crypto import (
     DatasetCipher,
@@ -30,6 +34,7 @@ from accord.keys.keyring import LocalKeyring, master_key_id
 from accord.keys.keystore import Keystore
 from accord.keys.rotation import rotate
 from accord.people.crypto import Crypto, use_crypto
+from accord.settings import Settings
 from accord.store import migrate
 from accord.store.engine import make_engine
 
@@ -298,3 +303,85 @@ def test_cli_shred_dataset_destroys_the_key_and_deletes_the_rows(
         get_settings.cache_clear()
         live.dispose()
     assert keystore.get(dataset_key_id("tvt", *CARE), kind="dataset") is None
+
+
+@contextmanager
+def _writer_elsewhere(store: Path) -> Iterator[None]:
+    """Another process holding the analytical store's writer lock (as a CLI ingest does)."""
+    script = (
+        "import sys, time\n"
+        "from accord.analytics.lock import writer_lock\n"
+        "with writer_lock(sys.argv[1], wait=0):\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(store)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_erasing_a_dataset_while_another_writer_holds_the_analytical_store_changes_nothing(
+    session: Session, keystore: Keystore, settings: Settings
+) -> None:
+    busy = settings.model_copy(update={"analytics_lock_wait_seconds": 0.2})
+    with use_crypto(_crypto(keystore, LocalKeyring(OLD))):
+        identifiers.write_frame(session, _frame())
+        with _writer_elsewhere(busy.analytics_path), pytest.raises(AnalyticsBusy):
+            erase_dataset(
+                session,
+                actor=actor_with("dpo"),
+                register="tvt",
+                partner=CARE[0],
+                dataset=CARE[1],
+                settings=busy,
+            )
+        # refused before the key went: the dataset still reads
+        assert keystore.get(dataset_key_id("tvt", *CARE), kind="dataset") is not None
+        assert len(_names(session)) == 6
+    assert keystore.erasures.entries() == []  # type: ignore[union-attr]
+
+
+def test_cli_shred_dataset_answers_busy_with_exit_3_while_another_writer_holds_the_store(
+    tmp_path: Path, keystore: Keystore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+    from accord.settings import get_settings
+
+    live_url = f"sqlite:///{tmp_path / 'case.db'}"
+    migrate.upgrade(live_url)
+    live = make_engine(live_url)
+    analytics = tmp_path / "a.duckdb"
+    for name, value in {
+        "ACCORD_ENVIRONMENT": "test",
+        "ACCORD_DATABASE_URL": live_url,
+        "ACCORD_KEYSTORE_URL": keystore.url,
+        "ACCORD_ERASURE_LOG_URL": f"sqlite:///{tmp_path / 'erasures.db'}",
+        "ACCORD_ANALYTICS_PATH": str(analytics),
+        "ACCORD_ANALYTICS_LOCK_WAIT_SECONDS": "0.2",
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        with use_crypto(_crypto(keystore, LocalKeyring(OLD))):
+            with Session(live) as db, db.begin():
+                identifiers.write_frame(db, _frame())
+            with _writer_elsewhere(analytics):
+                result = CliRunner().invoke(app, ["keys", "shred-dataset", *CARE, "--yes"])
+            assert result.exit_code == 3, result.output
+            assert "busy" in result.output
+            assert "Traceback" not in result.output
+            with Session(live) as db:
+                assert len(_names(db)) == 6
+    finally:
+        get_settings.cache_clear()
+        live.dispose()
+    assert keystore.get(dataset_key_id("tvt", *CARE), kind="dataset") is not None

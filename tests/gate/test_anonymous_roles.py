@@ -150,7 +150,7 @@ def _commissioner_account(url: str) -> None:
     engine = make_engine(url)
     with Session(engine) as session:
         user = User(email=COMMISSIONER_EMAIL, name="Commissioner", organisation="mopac")
-        user.roles.append(UserRole(register_id="lvws", role_id="commissioner"))
+        user.roles.append(UserRole(register="lvws", role_id="commissioner"))
         session.add(user)
         session.commit()
     engine.dispose()

@@ -23,9 +23,9 @@ def actor_for_user(user: User, registry: Registry | None = None) -> Actor:
     permissions: set[str] = set()
     grants: set[tuple[str, str]] = set()
     for grant in user.roles:
-        granted = role_permissions(registry, grant.register_id, grant.role_id)
-        if granted or _role_exists(registry, grant.register_id, grant.role_id):
-            grants.add((grant.register_id, grant.role_id))
+        granted = role_permissions(registry, grant.register, grant.role_id)
+        if granted or _role_exists(registry, grant.register, grant.role_id):
+            grants.add((grant.register, grant.role_id))
             permissions |= granted
     return Actor(
         id=user.id,
@@ -41,7 +41,7 @@ def actor_for_user(user: User, registry: Registry | None = None) -> Actor:
 
 def actor_for_token(token: ApiToken, registry: Registry | None = None) -> Actor:
     registry = registry or current_registry()
-    granted = role_permissions(registry, token.register_id, token.role_id)
+    granted = role_permissions(registry, token.register, token.role_id)
     if token.permissions is not None:
         granted = granted & frozenset(token.permissions)
     return Actor(
@@ -51,7 +51,7 @@ def actor_for_token(token: ApiToken, registry: Registry | None = None) -> Actor:
         roles=frozenset({token.role_id}),
         permissions=granted,
         name=token.name,
-        grants=frozenset({(token.register_id, token.role_id)}),
+        grants=frozenset({(token.register, token.role_id)}),
     )
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.store.base import Base, UuidPk, utcnow
+from accord.store.base import Base, UtcDateTime, UuidPk, utcnow
 
 
 class User(UuidPk, Base):
@@ -38,7 +37,7 @@ class User(UuidPk, Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer, default=None)
     oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -55,7 +54,7 @@ class Team(UuidPk, Base):
     organisation: Mapped[str] = mapped_column(String(64))
     slug: Mapped[str] = mapped_column(String(64))  # the id the gate compares with Target.team
     name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class TeamMembership(UuidPk, Base):
@@ -75,14 +74,14 @@ class UserRole(UuidPk, Base):
     """A role from a register's `roles:` list, granted to a person."""
 
     __tablename__ = "user_roles"
-    __table_args__ = (UniqueConstraint("user_id", "register_id", "role_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "register", "role_id"),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    register_id: Mapped[str] = mapped_column(String(64))
+    register: Mapped[str] = mapped_column(String(64))
     role_id: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="roles")
 
@@ -94,7 +93,7 @@ class ApiToken(UuidPk, Base):
 
     name: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str] = mapped_column(String(64))
-    register_id: Mapped[str] = mapped_column(String(64))
+    register: Mapped[str] = mapped_column(String(64))
     role_id: Mapped[str] = mapped_column(String(64))
     # A subset of the role's permissions; None means all of them.
     permissions: Mapped[list[str] | None] = mapped_column(JSON, default=None)
@@ -102,10 +101,10 @@ class ApiToken(UuidPk, Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
 
 
 class SessionRecord(UuidPk, Base):
@@ -119,10 +118,10 @@ class SessionRecord(UuidPk, Base):
     # "totp": the password was right and the second factor is still owed; "full": signed in.
     stage: Mapped[str] = mapped_column(String(16))
     method: Mapped[str] = mapped_column(String(16))  # password | oidc
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     # Flow state that must survive one redirect (OIDC state and nonce, the page to return to).
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
@@ -140,5 +139,5 @@ class SignInThrottle(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)

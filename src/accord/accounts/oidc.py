@@ -174,9 +174,9 @@ def sign_in_user(
     user.oidc_subject = subject
     # The provider's groups are the source of truth for this person's roles.
     for grant in list(user.roles):
-        if (grant.register_id, grant.role_id) not in grants:
+        if (grant.register, grant.role_id) not in grants:
             service.remove_role(
-                session, user=user, register=grant.register_id, role=grant.role_id, actor=sso
+                session, user=user, register=grant.register, role=grant.role_id, actor=sso
             )
     for register, role in grants:
         try:

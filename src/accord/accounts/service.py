@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from accord.accounts import events, passwords, sessions
 from accord.accounts.actor import role_refusal
-from accord.accounts.clock import as_utc
 from accord.accounts.errors import AccountError
 from accord.accounts.models import SignInThrottle, Team, TeamMembership, User, UserRole
 from accord.gate.types import Actor
@@ -166,9 +165,9 @@ def add_role(
     if refusal is not None:
         raise AccountError("role", refusal)
     for grant in user.roles:
-        if grant.register_id == register and grant.role_id == role:
+        if grant.register == register and grant.role_id == role:
             return grant
-    grant = UserRole(user_id=user.id, register_id=register, role_id=role)
+    grant = UserRole(user_id=user.id, register=register, role_id=role)
     user.roles.append(grant)
     events.record(
         session,
@@ -188,7 +187,7 @@ def remove_role(
     session: Session, *, user: User, register: str, role: str, actor: Actor | None = None
 ) -> bool:
     for grant in list(user.roles):
-        if grant.register_id == register and grant.role_id == role:
+        if grant.register == register and grant.role_id == role:
             user.roles.remove(grant)
             events.record(
                 session,
@@ -270,7 +269,7 @@ def authenticate(
     key = _throttle_key(settings, email)
     throttle = session.get(SignInThrottle, key)
     if throttle is not None and throttle.locked_until is not None:
-        if as_utc(throttle.locked_until) > now:
+        if throttle.locked_until > now:
             passwords.verify_password(None, password)  # same cost as any other answer
             return SignInResult("locked")
         throttle.locked_until = None

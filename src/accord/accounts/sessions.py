@@ -18,7 +18,6 @@ from starlette.responses import Response
 
 from accord.accounts import events
 from accord.accounts.actor import actor_for_user
-from accord.accounts.clock import as_utc
 from accord.accounts.models import SessionRecord, User
 from accord.settings import Settings
 from accord.store.base import utcnow
@@ -116,11 +115,11 @@ def load(
     if record is None or record.revoked_at is not None:
         return None
     now = utcnow()
-    idle_limit = as_utc(record.last_seen_at) + timedelta(minutes=settings.session_idle_minutes)
-    if now >= as_utc(record.expires_at) or now >= idle_limit or not record.user.active:
+    idle_limit = record.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    if now >= record.expires_at or now >= idle_limit or not record.user.active:
         return None
     # Writing on every request would be wasteful: a minute's resolution is plenty for idle expiry.
-    if touch and now - as_utc(record.last_seen_at) > timedelta(minutes=1):
+    if touch and now - record.last_seen_at > timedelta(minutes=1):
         record.last_seen_at = now
         session.commit()
     return record
@@ -151,4 +150,4 @@ def live_sessions(session: Session, *, user_id: uuid.UUID) -> list[SessionRecord
         .order_by(SessionRecord.created_at.desc())
     )
     now = utcnow()
-    return [r for r in rows if as_utc(r.expires_at) > now]
+    return [r for r in rows if r.expires_at > now]

@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 
 from accord.accounts import events
 from accord.accounts.actor import actor_for_token, role_refusal
-from accord.accounts.clock import as_utc
 from accord.accounts.errors import AccountError
 from accord.accounts.models import ApiToken
 from accord.gate.types import Actor
 from accord.register.registry import Registry, current_registry
-from accord.store.base import utcnow
+from accord.store.base import aware, utcnow
 
 PREFIX = "accord_"
 DEFAULT_LIFETIME = timedelta(days=365)
@@ -81,7 +80,7 @@ def create_token(
     token = ApiToken(
         name=name.strip(),
         organisation=organisation,
-        register_id=register,
+        register=register,
         role_id=role,
         permissions=sorted(permissions) if permissions is not None else None,
         secret_hash=_digest(secret),
@@ -118,7 +117,7 @@ def revoke_token(session: Session, *, token_id: uuid.UUID, actor: Actor | None =
             record_type="api-token",
             record_id=token.id,
             organisation=token.organisation,
-            register=token.register_id,
+            register=token.register,
         )
         session.commit()
     return token
@@ -132,10 +131,10 @@ def list_tokens(session: Session, *, organisation: str | None = None) -> list[Ap
 
 
 def token_state(token: ApiToken, now: datetime | None = None) -> str:
-    now = now or utcnow()
+    now = aware(now) if now else utcnow()
     if token.revoked_at is not None:
         return "revoked"
-    if token.expires_at is not None and as_utc(token.expires_at) <= now:
+    if token.expires_at is not None and token.expires_at <= now:
         return "expired"
     return "active"
 
@@ -148,7 +147,7 @@ def resolve(session: Session, *, secret: str, registry: Registry | None = None) 
     if token is None or token_state(token) != "active":
         return None
     now = utcnow()
-    if token.last_used_at is None or now - as_utc(token.last_used_at) > timedelta(minutes=1):
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
         session.commit()
     return actor_for_token(token, registry)

@@ -76,7 +76,7 @@ def list_tokens(org: str | None = typer.Option(None, "--org")) -> None:
             table.add_row(
                 token.name,
                 token.organisation,
-                f"{token.register_id}:{token.role_id}",
+                f"{token.register}:{token.role_id}",
                 tokens.token_state(token),
                 token.expires_at.date().isoformat() if token.expires_at else "never",
                 token.last_used_at.strftime("%Y-%m-%d %H:%M") if token.last_used_at else "-",

@@ -47,7 +47,7 @@ def list_users(
         table = Table("email", "name", "organisation", "roles", "security codes", "active")
         table.add_column("id", no_wrap=True, min_width=36)
         for user in service.list_users(session, organisation=org):
-            roles = ", ".join(f"{g.register_id}:{g.role_id}" for g in user.roles) or "-"
+            roles = ", ".join(f"{g.register}:{g.role_id}" for g in user.roles) or "-"
             table.add_row(
                 user.email,
                 user.name,

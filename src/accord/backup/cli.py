@@ -14,6 +14,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+from accord.analytics.lock import AnalyticsBusy
 from accord.backup.service import (
     BackupError,
     Manifest,
@@ -90,6 +91,17 @@ def backup(
     try:
         check_apart(case_dir, keystore_dir, [analytics_dir] if analytics_dir else [])
         with _bar(as_json) as bar:
+            # The analytical store first: when a writer holds it, nothing is written at all.
+            if analytics_dir:
+                task = bar.add_task("analytical store", total=1)
+                written.append(
+                    backup_analytics(
+                        settings.analytics_path,
+                        analytics_dir,
+                        wait=settings.analytics_lock_wait_seconds,
+                    )
+                )
+                bar.update(task, completed=1)
             jobs: list[tuple[StoreKind, str, Path]] = []
             if case_dir:
                 jobs.append(("case", settings.database_url, case_dir))
@@ -106,12 +118,10 @@ def backup(
                     )
                 )
                 bar.update(task, completed=1, total=1)
-            if analytics_dir:
-                task = bar.add_task("analytical store", total=1)
-                written.append(backup_analytics(settings.analytics_path, analytics_dir))
-                bar.update(task, completed=1)
     except BackupError as exc:
         raise _fail(exc) from None
+    except AnalyticsBusy as exc:
+        raise _fail(ValueError(f"{exc}; nothing written"), 3) from None
     outs = {"case": case_dir, "keystore": keystore_dir, "analytics": analytics_dir}
     if as_json:
         print(
@@ -146,7 +156,19 @@ def restore(
     restored: list[Manifest] = []
     try:
         with _bar(as_json) as bar:
-            # The keystore first: the erasure replay below runs against what was restored.
+            # The analytical store first: when a writer holds it, nothing is replaced.
+            if analytics is not None:
+                task = bar.add_task("analytical store", total=1)
+                restored.append(
+                    restore_analytics(
+                        settings.analytics_path,
+                        analytics,
+                        wait=settings.analytics_lock_wait_seconds,
+                    )
+                )
+                bar.update(task, completed=1)
+            # The keystore before the case database: the erasure replay below runs against
+            # what was restored.
             for store, file, url in (
                 ("keystore", keystore, live_keys.url),
                 ("case", case, settings.database_url),
@@ -163,12 +185,10 @@ def restore(
                     )
                 )
                 bar.update(task, completed=1, total=1)
-            if analytics is not None:
-                task = bar.add_task("analytical store", total=1)
-                restored.append(restore_analytics(settings.analytics_path, analytics))
-                bar.update(task, completed=1)
     except BackupError as exc:
         raise _fail(exc) from None
+    except AnalyticsBusy as exc:
+        raise _fail(ValueError(f"{exc}; nothing restored"), 3) from None
     live_keys.dispose()
     erasures = live_keys.erasures
     entries = len(erasures.entries()) if erasures is not None else 0

@@ -28,6 +28,7 @@ from typing import Literal
 
 from sqlalchemy.engine import URL, make_url
 
+from accord.analytics.lock import writer_lock
 from accord.store.base import utcnow
 
 StoreKind = Literal["case", "keystore", "analytics"]
@@ -236,30 +237,36 @@ def _duckdb_copy(source: Path, target: Path) -> None:
         connection.close()
 
 
-def backup_analytics(path: Path, out_dir: Path, *, now: datetime | None = None) -> Manifest:
-    """Write a copy of the DuckDB analytical store into `out_dir`."""
+def backup_analytics(
+    path: Path, out_dir: Path, *, wait: float = 0.0, now: datetime | None = None
+) -> Manifest:
+    """Write a copy of the DuckDB analytical store into `out_dir`, holding its writer lock
+    (so no ingest, sweep or erasure is half-way through it); AnalyticsBusy past `wait`."""
     if not path.is_file():
         raise BackupError(f"{path}: the analytical store does not exist")
-    taken = now or utcnow()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    file = out_dir / f"accord-analytics-{taken.strftime('%Y%m%dT%H%M%S%fZ')}.duckdb"
-    tmp = file.with_suffix(".partial")
-    tmp.unlink(missing_ok=True)
-    _duckdb_copy(path, tmp)
-    os.replace(tmp, file)
+    with writer_lock(path, wait=wait):
+        taken = now or utcnow()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        file = out_dir / f"accord-analytics-{taken.strftime('%Y%m%dT%H%M%S%fZ')}.duckdb"
+        tmp = file.with_suffix(".partial")
+        tmp.unlink(missing_ok=True)
+        _duckdb_copy(path, tmp)
+        os.replace(tmp, file)
     return _write_manifest(file, "analytics", "duckdb", taken)
 
 
-def restore_analytics(path: Path, file: Path) -> Manifest:
-    """Replace the DuckDB analytical store with the backup `file` (swapped in by rename)."""
+def restore_analytics(path: Path, file: Path, *, wait: float = 0.0) -> Manifest:
+    """Replace the DuckDB analytical store with the backup `file` (swapped in by rename),
+    holding its writer lock; AnalyticsBusy past `wait`."""
     manifest = read_manifest(file, "analytics")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".restoring")
-    tmp.unlink(missing_ok=True)
-    shutil.copyfile(file, tmp)
-    # A write-ahead log left by the replaced file would be applied to the restored one.
-    path.with_name(path.name + ".wal").unlink(missing_ok=True)
-    os.replace(tmp, path)
+    with writer_lock(path, wait=wait):
+        tmp = path.with_name(path.name + ".restoring")
+        tmp.unlink(missing_ok=True)
+        shutil.copyfile(file, tmp)
+        # A write-ahead log left by the replaced file would be applied to the restored one.
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        os.replace(tmp, path)
     return manifest
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from accord.register.registry import current_registry
 from accord.register.schema import Trigger
-from accord.store.base import aware as aware  # also imported from here by referral intake
+from accord.store.base import aware
 
 
 def compute(

@@ -53,8 +53,6 @@ def _latest_states(
     now = utcnow()
     out: dict[uuid.UUID, tuple[str, bool]] = {}
     for subject_id, state, expires_at in rows:
-        if expires_at is not None and expires_at.tzinfo is None:
-            expires_at = expires_at.replace(tzinfo=now.tzinfo)
         expired = expires_at is not None and expires_at <= now
         previous = out.get(subject_id)
         # Two events at the same instant: a withdrawal wins over a grant (fail closed).

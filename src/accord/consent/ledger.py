@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, NoReturn
 
@@ -26,7 +26,7 @@ from accord.people.errors import SubjectNotFound
 from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.register.schema import Purpose, Register
-from accord.store.base import utcnow
+from accord.store.base import aware, utcnow
 
 RECORD_TYPE = "consent"  # how consent events are named in the audit trail
 
@@ -80,7 +80,7 @@ class ConsentRecord:
         return cls(
             id=row.id,
             subject_id=row.subject_id,
-            register=row.register_id,
+            register=row.register,
             controller=row.controller,
             purpose=row.purpose,
             state=ConsentState(row.state),
@@ -88,14 +88,9 @@ class ConsentRecord:
             notice_digest=row.notice_digest,
             captured_by=row.captured_by,
             captured_by_kind=row.captured_by_kind,
-            recorded_at=_aware(row.recorded_at),
-            expires_at=_aware(row.expires_at) if row.expires_at else None,
+            recorded_at=row.recorded_at,
+            expires_at=row.expires_at,
         )
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def consent_purpose(register: Register, purpose_id: str) -> Purpose:
@@ -184,15 +179,16 @@ def record_consent(
                 f"controller: {controller!r} does not hold this person's records and they "
                 "were not shared with it, so no statement can be made to it here"
             )
-    moment = recorded_at or utcnow()
+    moment = aware(recorded_at) if recorded_at else utcnow()
     if expires_at is not None:
+        expires_at = aware(expires_at)
         if state is not ConsentState.GIVEN:
             raise ConsentError("expires_at: only a consent that is given can expire")
-        if _aware(expires_at) <= moment:
+        if expires_at <= moment:
             raise ConsentError("expires_at: the expiry must be after the moment it is recorded")
     row = ConsentEvent(
         subject_id=subject_id,
-        register_id=register,
+        register=register,
         controller=controller,
         purpose=purpose,
         state=state.value,

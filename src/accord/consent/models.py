@@ -14,10 +14,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.base import Base, UuidPk, utcnow
+from accord.store.base import Base, UtcDateTime, UuidPk, utcnow
 
 
 class ConsentEvent(UuidPk, Base):
@@ -31,7 +31,7 @@ class ConsentEvent(UuidPk, Base):
     subject_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("subjects.id", ondelete="CASCADE"), index=True
     )
-    register_id: Mapped[str] = mapped_column(String(64))
+    register: Mapped[str] = mapped_column(String(64))
     controller: Mapped[str] = mapped_column(String(64))  # organisation id
     purpose: Mapped[str] = mapped_column(String(64), index=True)
     state: Mapped[str] = mapped_column(String(16))  # given | refused | withdrawn
@@ -40,20 +40,20 @@ class ConsentEvent(UuidPk, Base):
     captured_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # user or token id
     captured_by_kind: Mapped[str] = mapped_column(String(16))  # user | token | system
     captured_by_organisation: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class OptOut(UuidPk, Base):
     """A keyed blind index of an email or phone number that must never be contacted again."""
 
     __tablename__ = "consent_opt_outs"
-    __table_args__ = (UniqueConstraint("register_id", "purpose", "kind", "blind_index"),)
+    __table_args__ = (UniqueConstraint("register", "purpose", "kind", "blind_index"),)
 
-    register_id: Mapped[str] = mapped_column(String(64))
+    register: Mapped[str] = mapped_column(String(64))
     purpose: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))  # email | phone
     blind_index: Mapped[str] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(32))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     recorded_by_kind: Mapped[str] = mapped_column(String(16))

@@ -67,7 +67,7 @@ def add_opt_out(
         digest = _digest(kind, value)
         exists = session.scalar(
             select(OptOut.id).where(
-                OptOut.register_id == register,
+                OptOut.register == register,
                 OptOut.purpose == purpose,
                 OptOut.kind == kind,
                 OptOut.blind_index == digest,
@@ -77,7 +77,7 @@ def add_opt_out(
             continue
         session.add(
             OptOut(
-                register_id=register,
+                register=register,
                 purpose=purpose,
                 kind=kind,
                 blind_index=digest,
@@ -156,7 +156,7 @@ def may_contact(
     for kind, value in pairs:
         hit = session.scalar(
             select(OptOut.id).where(
-                OptOut.register_id == register,
+                OptOut.register == register,
                 OptOut.purpose == purpose,
                 OptOut.kind == kind,
                 OptOut.blind_index == _digest(kind, value),
@@ -170,7 +170,7 @@ def may_contact(
 def opted_out_count(session: Session, *, register: str, purpose: str) -> int:
     """How many entries the list holds (for statistics; it holds no addresses)."""
     rows = session.scalars(
-        select(OptOut.id).where(OptOut.register_id == register, OptOut.purpose == purpose)
+        select(OptOut.id).where(OptOut.register == register, OptOut.purpose == purpose)
     )
     return len(list(rows))
 

@@ -16,7 +16,6 @@ import json
 import os
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag
@@ -121,10 +120,10 @@ def _move_row(session: Session, keystore: Keystore, row: FeedDataKey) -> Wrapped
     after: a crash in between leaves two copies of one key, never none). A key the erasure
     log says was destroyed after it was made is not brought back, only deleted."""
     subject = dataset_key_id(row.register, row.partner, row.dataset)
-    made = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    made = row.created_at
     erased = keystore.erasures.last_erased("dataset", subject) if keystore.erasures else None
     held: WrappedKey | None = None
-    if erased is None or (erased if erased.tzinfo else erased.replace(tzinfo=UTC)) < made:
+    if erased is None or erased < made:
         held = keystore.put_if_absent(
             subject, WrappedKey(row.key_id, row.wrapped), kind="dataset", created_at=made
         )

@@ -5,6 +5,9 @@ that moment every copy of the dataset's sealed identifiers and quarantined rows 
 unreadable, including copies in case-database backups and linkage working sets. The rows
 themselves and the analytical table are then deleted in the caller's transaction; if that
 fails the data left behind is already unreadable, and a re-run finishes it.
+
+The whole erasure holds the analytical store's writer lock, taken before the key goes: an
+ingest, sweep or backup in progress makes it give up with AnalyticsBusy having changed nothing.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from accord.analytics.engine import AnalyticsEngine
+from accord.analytics.lock import writer_lock
 from accord.analytics.tables import TableSpec
 from accord.feeds.contracts import RECORD_TYPE, contracts
 from accord.feeds.crypto import destroy_dataset_key
 from accord.feeds.errors import FeedError
 from accord.feeds.models import FeedBatch, FeedIdentity, QuarantinedRow
 from accord.gate.types import Action, Actor, Target
+from accord.register.schema import FeedContract
 from accord.settings import Settings, get_settings
 
 
@@ -42,8 +47,9 @@ def erase_dataset(
     settings: Settings | None = None,
     engine: AnalyticsEngine | None = None,
 ) -> ErasedDataset:
-    """Destroy the dataset's key and delete its rows from both stores; caller commits."""
-    from accord.feeds.ingest import open_engine
+    """Destroy the dataset's key and delete its rows from both stores; caller commits.
+    Raises AnalyticsBusy, before anything is destroyed, when another writer holds the
+    analytical store past the configured wait."""
     from accord.gate.service import authorize
 
     contract = next(
@@ -58,6 +64,22 @@ def erase_dataset(
         action=Action.DELETE,
         target=Target(register=register, record_type=RECORD_TYPE, owner_organisation=partner),
     )
+    settings = settings or get_settings()
+    with writer_lock(settings.analytics_path, wait=settings.analytics_lock_wait_seconds):
+        return _erase(session, contract, register, partner, dataset, settings, engine)
+
+
+def _erase(
+    session: Session,
+    contract: FeedContract,
+    register: str,
+    partner: str,
+    dataset: str,
+    settings: Settings,
+    engine: AnalyticsEngine | None,
+) -> ErasedDataset:
+    from accord.feeds.ingest import open_engine
+
     destroyed = destroy_dataset_key(session, register=register, partner=partner, dataset=dataset)
     result = session.execute(
         delete(FeedIdentity).where(
@@ -74,7 +96,7 @@ def erase_dataset(
     )
     session.flush()
     owned = engine is None
-    engine = engine or open_engine(settings or get_settings())
+    engine = engine or open_engine(settings)
     try:
         engine.drop(TableSpec.from_contract(contract))
     finally:

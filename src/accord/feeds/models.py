@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.base import Base, UuidPk, utcnow
+from accord.store.base import Base, UtcDateTime, UuidPk, utcnow
 
 # A batch's state: `pending` from before the analytical store is written until the
 # relational store commits it (`applied`); `complete` once its undo table is gone. The next
@@ -48,7 +47,7 @@ class FeedBatch(UuidPk, Base):
     file_hash: Mapped[str] = mapped_column(String(64))
     delivery: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16), default=COMPLETE, server_default=COMPLETE)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     rows_in: Mapped[int] = mapped_column(Integer)
     rows_loaded: Mapped[int] = mapped_column(Integer)  # inserted + updated + unchanged
@@ -95,7 +94,7 @@ class FeedIdentity(Base):
     row_digest: Mapped[str] = mapped_column(String(32))
     record_date: Mapped[date | None] = mapped_column(Date)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class FeedDataKey(UuidPk, Base):
@@ -109,4 +108,4 @@ class FeedDataKey(UuidPk, Base):
     dataset: Mapped[str] = mapped_column(String(64))
     key_id: Mapped[str] = mapped_column(String(64))
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -9,7 +9,7 @@ unfinished, so the record counts of both stores agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from accord.gate.catalogue import Permission
 from accord.gate.service import require
 from accord.gate.types import Actor
 from accord.settings import Settings, get_settings
+from accord.store.base import aware, utcnow
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,6 @@ class FeedStatus:
     overdue: bool
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def feed_status(
     session: Session,
     *,
@@ -65,7 +62,7 @@ def feed_status(
         what="feeds-status",
         register=register,
     )
-    now = now or datetime.now(UTC)
+    now = aware(now) if now else utcnow()
     settings = settings or get_settings()
     owned = engine is None
     engine = engine or open_engine(settings)
@@ -100,7 +97,7 @@ def feed_status(
                     FeedIdentity.dataset == contract.dataset,
                 )
             )
-            received = _aware(last.received_at) if last else None
+            received = last.received_at if last else None
             due = contract.cadence.after(received) if received else None
             assert due is None or isinstance(due, datetime)
             out.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,7 +22,7 @@ from accord.gate.models import AccessGrant
 from accord.gate.policy import Facts, decide
 from accord.gate.service import purpose_of, register_or_refuse, require, subject_facts
 from accord.gate.types import AccessDenied, Action, Actor, Decision, ReasonCode, Target
-from accord.store.base import utcnow
+from accord.store.base import aware, utcnow
 
 MIN_REASON = 10  # characters: "checking" is not a reason a DPO can review
 MAX_HOURS = 24.0
@@ -90,7 +90,7 @@ def request_access(
     decision = decide(facts)
     if decision.reason == ReasonCode.ALLOWED:
         raise AlreadyInCaseloadError("record_id: this record is already in your caseload")
-    moment = now or utcnow()
+    moment = aware(now) if now else utcnow()
     if not decision.allowed:
         _refuse(session, actor, target, decision, moment, short=bool(stated))
     grant = AccessGrant(
@@ -207,12 +207,12 @@ def decide_review(
     text = (note or "").strip()
     if verdict == ReviewOutcome.INAPPROPRIATE and not text:
         raise AccessError("note: say why the access was inappropriate")
-    moment = now or utcnow()
+    moment = aware(now) if now else utcnow()
     grant.review_state = verdict.value
     grant.reviewed_by = actor.id
     grant.reviewed_at = moment
     grant.review_note = text or None
-    if verdict == ReviewOutcome.INAPPROPRIATE and _aware(grant.expires_at) > moment:
+    if verdict == ReviewOutcome.INAPPROPRIATE and grant.expires_at > moment:
         grant.expires_at = moment
     audit.record(
         session,
@@ -231,7 +231,3 @@ def decide_review(
     )
     session.flush()
     return grant
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.base import Base, UuidPk, utcnow
+from accord.store.base import Base, UtcDateTime, UuidPk, utcnow
 
 GENESIS_HASH = "0" * 64
 
@@ -60,7 +59,7 @@ class AuditEntry(Base):
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     actor_kind: Mapped[str] = mapped_column(String(16))
     actor_organisation: Mapped[str] = mapped_column(String(64))
@@ -116,10 +115,10 @@ class AccessGrant(UuidPk, Base):
     owner_organisation: Mapped[str] = mapped_column(String(64), index=True)
     purpose: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)  # free text: kept here, never in the audit trail
-    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     audit_seq: Mapped[int | None] = mapped_column(BigInteger)
     review_state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     reviewed_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     review_note: Mapped[str | None] = mapped_column(Text)

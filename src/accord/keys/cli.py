@@ -306,6 +306,7 @@ def shred_dataset(
 ) -> None:
     """Erase a partner dataset: destroy its key (every copy of its identifiers, backups
     included, becomes unreadable), then delete its rows from both stores."""
+    from accord.analytics.lock import AnalyticsBusy
     from accord.feeds.cli import _actor
     from accord.feeds.erase import erase_dataset
     from accord.feeds.errors import FeedError
@@ -331,6 +332,10 @@ def shred_dataset(
                 session.commit()  # the refusal's audit entry
                 err_console.print(f"[red]✗[/red] {exc}", highlight=False, soft_wrap=True)
                 raise typer.Exit(1) from None
+            except AnalyticsBusy as exc:
+                session.rollback()
+                err_console.print(f"[red]✗[/red] {exc}; nothing erased", soft_wrap=True)
+                raise typer.Exit(3) from None
             session.commit()
     finally:
         engine.dispose()

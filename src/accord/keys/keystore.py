@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import (
-    DateTime,
     Engine,
     LargeBinary,
     MetaData,
@@ -39,7 +38,7 @@ from accord.keys.erasures import ErasureLog
 from accord.keys.errors import KeystoreMisconfigured
 from accord.keys.keyring import WrappedKey
 from accord.settings import Settings
-from accord.store.base import NAMING_CONVENTION, utcnow
+from accord.store.base import NAMING_CONVENTION, UtcDateTime, aware, utcnow
 from accord.store.engine import make_engine
 
 
@@ -62,8 +61,8 @@ class _KeyRow(KeystoreBase):
     subject_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     key_id: Mapped[str] = mapped_column(String(64), index=True)
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    rewrapped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    rewrapped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class DataKey(_KeyRow):
@@ -210,7 +209,7 @@ class Keystore:
         model = _MODELS[kind]
         with Session(self.engine) as db, db.begin():
             row = db.get(model, subject_id, with_for_update=True)
-            if row is None or (made_by is not None and _aware(row.created_at) > _aware(made_by)):
+            if row is None or (made_by is not None and row.created_at > aware(made_by)):
                 return False
             db.delete(row)
             return True
@@ -320,8 +319,3 @@ class Keystore:
                 return
             yield batch
             after = batch[-1][0]
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes for timezone-aware columns; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)

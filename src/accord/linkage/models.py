@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.base import Base, UuidPk, utcnow
+from accord.store.base import Base, UtcDateTime, UuidPk, utcnow
 
 
 class LinkageRun(UuidPk, Base):
@@ -35,8 +34,8 @@ class LinkageRun(UuidPk, Base):
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="running")
     engine: Mapped[str] = mapped_column(String(16))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     started_by: Mapped[str] = mapped_column(String(64))
     records: Mapped[int] = mapped_column(Integer, default=0)
     delta_records: Mapped[int] = mapped_column(Integer, default=0)
@@ -58,7 +57,7 @@ class PersonId(Base):
     run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("linkage_runs.id"))
     # keyed digest of the identifiers as linked, so a later run can tell changed records
     fingerprint: Mapped[str] = mapped_column(String(64))
-    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ReviewPair(UuidPk, Base):
@@ -82,10 +81,10 @@ class ReviewPair(UuidPk, Base):
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     decision: Mapped[str | None] = mapped_column(String(16))
     decided_by: Mapped[str | None] = mapped_column(String(64))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     note: Mapped[str | None] = mapped_column(Text)
     run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("linkage_runs.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class WorkingSet(UuidPk, Base):
@@ -107,4 +106,4 @@ class WorkingSet(UuidPk, Base):
     # the match columns the run's gate decision allowed; a set built under others is not used
     columns: Mapped[list[str]] = mapped_column(JSON)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    written_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from accord.cases import purposes
 from accord.cases.access import load_case
-from accord.cases.clock import aware
 from accord.cases.errors import Conflict, NotFound
 from accord.cases.models import MatchProposal
 from accord.cases.workflow import add_event
@@ -31,7 +30,7 @@ def _out(row: MatchProposal) -> MatchOut:
         score=row.score,
         reasons=row.reasons.split("; ") if row.reasons else [],
         status=row.status,
-        decided_at=aware(row.decided_at) if row.decided_at else None,
+        decided_at=row.decided_at,
         decision_reason=row.decision_reason,
     )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String, UniqueConstraint
+from sqlalchemy import JSON, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.base import Base, UuidPk, utcnow
+from accord.store.base import Base, UtcDateTime, UuidPk, utcnow
 
 
 class RegisterVersion(UuidPk, Base):
@@ -20,5 +20,5 @@ class RegisterVersion(UuidPk, Base):
     register_id: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[str] = mapped_column(String(32))
     digest: Mapped[str] = mapped_column(String(64))
-    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
