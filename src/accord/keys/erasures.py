@@ -10,7 +10,6 @@ that was made before it was erased, is destroyed again. The log holds ids and ti
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from accord.store.engine import make_engine
 if TYPE_CHECKING:
     from accord.keys.keystore import KeyKind, Keystore
 
-ERASURE_LOG_ENV = "ACCORD_ERASURE_LOG_URL"
 DEFAULT_ERASURE_LOG_URL = "sqlite:///accord-erasures.db"
 
 
@@ -61,11 +59,12 @@ class ErasureLog:
         self._lock = threading.Lock()
 
     @staticmethod
-    def url_from_env(keystore_url: str) -> str:
-        """ACCORD_ERASURE_LOG_URL; unset, a SQLite file beside a SQLite keystore's file (a
-        file of its own, so replacing the keystore file at a restore leaves it alone)."""
-        if os.environ.get(ERASURE_LOG_ENV):
-            return os.environ[ERASURE_LOG_ENV]
+    def url_for(keystore_url: str, configured: str | None = None) -> str:
+        """`configured` (ACCORD_ERASURE_LOG_URL); unset, a SQLite file beside a SQLite
+        keystore's file (a file of its own, so replacing the keystore file at a restore leaves
+        it alone)."""
+        if configured:
+            return configured
         url = make_url(keystore_url)
         if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
             path = Path(url.database)
