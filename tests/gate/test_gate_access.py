@@ -226,6 +226,11 @@ def test_routes_request_review_and_decide(
     )
     assert decided.status_code == 200
     assert decided.json()["review_state"] == "appropriate"
+    again = client.post(
+        f"/api/access/reviews/{made.json()['id']}/decision", json={"outcome": "inappropriate"}
+    )
+    assert again.status_code == 409
+    assert again.json()["detail"]["field"] == "grant_id"
     assert client.get("/api/access/reviews").json() == []
     history = client.get(f"/api/subjects/{target.subject_ids[0]}/history").json()
     assert [h["action"] for h in history] == ["grant", "grant"]

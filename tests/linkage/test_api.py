@@ -14,6 +14,7 @@ from accord.gate.types import Actor
 from accord.linkage.api import linkage_config
 from accord.linkage.config import LinkageConfig
 from accord.linkage.models import LinkageRun, ReviewPair
+from factories.audit import refusals
 
 
 @pytest.fixture
@@ -76,3 +77,13 @@ def test_other_roles_get_403(
     assert client.get("/api/linkage/review").status_code == 403
     refused = client.post(f"/api/linkage/review/{pair.id}", json={"decision": "accept"})
     assert refused.status_code == 403
+
+
+def test_a_refusal_is_answered_with_its_reason_and_stays_audited(
+    app: FastAPI, client: TestClient, session: Session, outsider: Actor, pair: ReviewPair
+) -> None:
+    _as(app, outsider)
+    refused = client.post(f"/api/linkage/review/{pair.id}", json={"decision": "accept"})
+    assert refused.status_code == 403
+    assert refused.json()["detail"]["reason"] == refusals(session, outsider)[-1][2]
+    assert session.get(ReviewPair, pair.id).decision is None  # type: ignore[union-attr]
