@@ -443,7 +443,7 @@ def pending_requests(
 ) -> list[RequestView]:
     """Requests awaiting a decision that this actor may decide (without their sealed
     reasons), oldest first; each one shown passes the gate and is audited."""
-    require(actor, Permission.DISCLOSURE_REQUEST_APPROVE, session=session)
+    require(actor, Permission.DISCLOSURE_REQUEST_APPROVE, session=session, register=register or "")
     query = select(DisclosureRequest).where(DisclosureRequest.state == RequestState.PENDING.value)
     if register is not None:
         query = query.where(DisclosureRequest.register == register)

@@ -20,8 +20,15 @@ from accord.gate import audit, outbox
 from accord.gate.catalogue import Permission
 from accord.gate.models import AccessGrant
 from accord.gate.policy import Facts, decide
-from accord.gate.service import purpose_of, register_or_refuse, require, subject_facts
+from accord.gate.service import (
+    holds_permission,
+    purpose_of,
+    register_or_refuse,
+    require,
+    subject_facts,
+)
 from accord.gate.types import AccessDenied, Action, Actor, Decision, ReasonCode, Target
+from accord.register.registry import current_registry
 from accord.store.base import aware, utcnow
 
 MIN_REASON = 10  # characters: "checking" is not a reason a DPO can review
@@ -168,11 +175,18 @@ def list_reviews(
     require(session, actor=actor, permission=Permission.ACCESS_REVIEW_READ, what="access-review")
     if state is not None and state not in ("pending", *(o.value for o in ReviewOutcome)):
         raise AccessError("state: one of pending, appropriate, inappropriate")
+    # Only grants in registers where one of the actor's own roles may review access.
+    registers = [
+        r.id
+        for r in current_registry().registers_of(actor.organisation)
+        if holds_permission(actor, Permission.ACCESS_REVIEW_READ, r.id)
+    ]
     query = select(AccessGrant).where(
+        AccessGrant.register.in_(registers),
         or_(
             AccessGrant.owner_organisation == actor.organisation,
             AccessGrant.actor_organisation == actor.organisation,
-        )
+        ),
     )
     if state is not None:
         query = query.where(AccessGrant.review_state == state)
@@ -200,6 +214,13 @@ def decide_review(
         grant.actor_organisation,
     ):
         raise LookupError(f"grant_id: no access grant {grant_id} for your organisation to review")
+    require(
+        session,
+        actor=actor,
+        permission=Permission.ACCESS_REVIEW_DECIDE,
+        what="access-review",
+        register=grant.register,
+    )
     if grant.review_state != "pending":
         raise AlreadyReviewedError(
             f"grant_id: this access was already reviewed ({grant.review_state})"

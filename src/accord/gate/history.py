@@ -71,17 +71,19 @@ def view_history(
     by the erasure's tombstone). A person the case database has no trace of, or erased
     without a tombstone, cannot be scoped, so their history is refused.
     """
+    subject = session.get(Subject, subject_id)
+    owner = (subject.organisation, subject.register) if subject is not None else None
+    owner = owner or erased_owner(session, subject_id)
+    register = owner[1] if owner is not None else ""
+    # The permission must come from a role in the person's register, not any register.
     require(
         session,
         actor=actor,
         permission=Permission.AUDIT_HISTORY_READ,
         what=WHAT,
+        register=register,
         subject_ids=(subject_id,),
     )
-    subject = session.get(Subject, subject_id)
-    owner = (subject.organisation, subject.register) if subject is not None else None
-    owner = owner or erased_owner(session, subject_id)
-    register = owner[1] if owner is not None else ""
     if owner is None or owner[0] != actor.organisation:
         refuse(
             session,

@@ -99,8 +99,8 @@ def list_case(
     session: Session, *, actor: Actor, meeting_id: uuid.UUID, case_id: uuid.UUID
 ) -> PanelListing:
     """Put a case on a meeting's agenda (at the end)."""
-    require(actor, Permission.PANEL_MEETING_MANAGE, session=session)
     meeting = _meeting(session, meeting_id)
+    require(actor, Permission.PANEL_MEETING_MANAGE, session=session, register=meeting.register)
     if meeting.status == "cancelled":
         raise PanelError("meeting_id: the meeting was cancelled")
     case, _ = load_case(session, actor=actor, case_id=case_id, action=Action.UPDATE, categories=())
@@ -154,8 +154,8 @@ def agenda(session: Session, *, actor: Actor, meeting_id: uuid.UUID) -> Agenda:
     """The meeting's agenda: case references and risk levels in order (no personal details),
     each case shown only when the gate lets this reader read it (audited); the rest are
     counted in `others`."""
-    require(actor, Permission.PANEL_CASE_READ, session=session)
     meeting = _meeting(session, meeting_id)
+    require(actor, Permission.PANEL_CASE_READ, session=session, register=meeting.register)
     rows = session.execute(
         select(PanelListing, SafetyCase)
         .join(SafetyCase, SafetyCase.id == PanelListing.case_id)
