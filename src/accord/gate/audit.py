@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from accord.gate.models import (
@@ -48,6 +50,8 @@ _SET_HEAD = (
 # Where a transaction's last append left the head (in the connection's info, with the
 # transaction it belongs to).
 _HELD = "accord.audit.head"
+# The entries a `together` block has gathered, not yet written.
+_BATCH = "accord.audit.batch"
 _INSERT_ENTRIES = insert(_entries)
 _INSERT_LINKS = insert(_subjects)
 
@@ -87,6 +91,9 @@ def append(
     # Core on the session's connection with statements built once: an entry is written for
     # every access, so the ORM's per-statement overhead would dominate.
     connection = session.connection() if isinstance(session, Session) else session
+    batch: _Batch | None = connection.info.get(_BATCH)
+    if batch is not None and not batch.current(connection):
+        raise RuntimeError("audit: the transaction changed inside a `together` block")
     held = _held(connection)
     if held is None:
         # Taking the next numbers and the lock in one statement: concurrent appenders queue here.
@@ -105,9 +112,76 @@ def append(
         rows.append(row)
         links.extend({"subject_id": s, "entry_seq": seq} for s in set(event.subject_ids))
         appended.append(Appended(seq=seq, id=row["id"], hash=prev))
-    _write(connection, rows, links, seq=seq, head=prev, taken=held is None)
+    if batch is not None:
+        batch.rows.extend(rows)
+        batch.links.extend(links)
+        batch.seq, batch.head = seq, prev
+    else:
+        _write(connection, rows, links, seq=seq, head=prev, taken=held is None)
     _hold(connection, seq, prev)
     return appended
+
+
+@dataclass
+class _Batch:
+    transactions: tuple[Any, Any]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    seq: int = 0
+    head: str = ""
+
+    def current(self, connection: Connection) -> bool:
+        root, nested = _transactions(connection)
+        return (
+            root is not None
+            and root.is_active
+            and root is self.transactions[0]
+            and nested is self.transactions[1]
+        )
+
+
+@contextmanager
+def together(session: Session) -> Iterator[None]:
+    """Appends in the block are written as one append when it ends, raising or not.
+
+    Each event keeps its own entry, numbered and chained as it is recorded; only the writes
+    are gathered (for a few decisions made back to back, e.g. a referral's intake and
+    equality categories). A commit or savepoint begun inside the block writes what was
+    gathered first, and later appends are written at once; a rollback takes them with it.
+    """
+    connection = session.connection()
+    if connection.info.get(_BATCH) is not None:
+        yield  # an enclosing block writes them
+        return
+    batch = _Batch(_transactions(connection))
+    connection.info[_BATCH] = batch
+
+    def write(*_: Any) -> None:
+        if connection.info.get(_BATCH) is batch:
+            del connection.info[_BATCH]
+            if batch.rows and batch.current(connection):
+                _write(
+                    connection, batch.rows, batch.links, seq=batch.seq, head=batch.head, taken=False
+                )
+
+    def drop(*_: Any) -> None:
+        if connection.info.get(_BATCH) is batch:
+            del connection.info[_BATCH]
+            connection.info.pop(_HELD, None)
+
+    hooks = (
+        ("before_commit", write),
+        ("after_transaction_create", write),
+        ("after_rollback", drop),
+    )
+    for name, hook in hooks:
+        sa_event.listen(session, name, hook)
+    try:
+        yield
+    finally:
+        for name, hook in hooks:
+            sa_event.remove(session, name, hook)
+        write()
 
 
 def _write(

@@ -22,6 +22,7 @@ from accord.cases.inputs import loaded_register
 from accord.cases.models import Case, MatchProposal
 from accord.cases.workflow import add_event
 from accord.consent import ledger
+from accord.gate import audit
 from accord.gate.types import Action, Actor, Target
 from accord.people import plausible
 from accord.people import service as people
@@ -223,23 +224,25 @@ def receive(
         owner_organisation=receiving,
         shared_with=_source_of(register, actor),
     )
-    authorize(
-        session,
-        actor=actor,
-        purpose=purposes.INTAKE,
-        action=Action.CREATE,
-        target=target,
-        categories=written,
-    )
-    if equality:
+    # Two decisions, two entries, written to the audit trail in one append.
+    with audit.together(session):
         authorize(
             session,
             actor=actor,
-            purpose=purposes.EQUALITY,
+            purpose=purposes.INTAKE,
             action=Action.CREATE,
             target=target,
-            categories={purposes.EQUALITY_CATEGORIES[f] for f in equality},
+            categories=written,
         )
+        if equality:
+            authorize(
+                session,
+                actor=actor,
+                purpose=purposes.EQUALITY,
+                action=Action.CREATE,
+                target=target,
+                categories={purposes.EQUALITY_CATEGORIES[f] for f in equality},
+            )
 
     subject = people.create_subject(session, register=register.id, organisation=receiving)
     try:
