@@ -12,6 +12,7 @@ from starlette.routing import Match
 
 from accord.accounts.deps import CurrentActor, OptionalActor
 from accord.gate.catalogue import Permission
+from accord.gate.policy import permissions_in, roles_for
 from accord.register.notice import build_notice
 from accord.register.notice_render import NoticeFormat, render
 from accord.register.registry import current_registry
@@ -134,25 +135,18 @@ def privacy_notice(register_id: str) -> HTMLResponse:
 
 @router.get("/")
 def home(request: Request, actor: CurrentActor) -> Response:
-    sections = [
-        s for s in SECTIONS if s.permission in actor.permissions and _served(request, s.path)
-    ]
     registry = current_registry()
-    roles = []
+    # A role's permissions count only in the register it was granted in (for the actor's
+    # organisation there): the same role id elsewhere opens no section here.
+    held: set[str] = set()
     for register in registry.registers.values():
-        for role in register.roles:
-            if (
-                role.id in actor.roles
-                and (role.organisation in (None, actor.organisation))
-                and any(o.id == actor.organisation for o in register.organisations)
-            ):
-                roles.append(
-                    {
-                        "register": register.title,
-                        "role": role.name,
-                        "anonymous_only": role.anonymous_only,
-                    }
-                )
+        held |= permissions_in(actor, register)
+    sections = [s for s in SECTIONS if s.permission in held and _served(request, s.path)]
+    roles = [
+        {"register": register.title, "role": role.name, "anonymous_only": role.anonymous_only}
+        for register in registry.registers.values()
+        for role in roles_for(actor, register)
+    ]
     return templates.TemplateResponse(
         request, "home.html", {"actor": actor, "sections": sections, "roles": roles}
     )
