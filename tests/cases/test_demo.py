@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import random
 from pathlib import Path
 
 import pytest
+from faker import Faker
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from accord.cases import demo
 from accord.cases.models import Case, CaseShare
 from accord.demo import DemoContext
+from accord.referrals import bulk
+from accord.referrals.cli import file_actor
 from accord.settings import Settings
+from accord.store.exports import FORMULA_STARTS
 
 
 def test_demo_step_builds_a_realistic_caseload(
@@ -28,3 +34,18 @@ def test_demo_step_builds_a_realistic_caseload(
     assert {"engaged", "not-taken-up"} & statuses
     assert (session.scalar(select(func.count()).select_from(Case)) or 0) >= 12 + 9
     assert (session.scalar(select(func.count()).select_from(CaseShare)) or 0) >= 1
+
+
+def test_demo_bulk_file_escapes_formula_cells_and_reads_back_as_written(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Numbers written in international form start with "+", which a spreadsheet runs.
+    monkeypatch.setattr(demo, "_phone", lambda rng: f"+44 7700 900{rng.randrange(0, 1000):03d}")
+    police = file_actor(demo.REGISTER, "metropolitan-police")
+    demo._bulk_file(tmp_path, session, police, Faker("en_GB"), random.Random(7))
+    path = tmp_path / "casework" / "met-referrals.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert [c for c in cells if c.startswith(FORMULA_STARTS)] == []
+    _, rows = bulk.read_rows(path)
+    assert [r["phone"][:4] for r in rows] == ["+44 "] * len(rows)

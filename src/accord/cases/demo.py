@@ -8,7 +8,6 @@ All people are fictional (Faker en_GB; phone numbers from Ofcom's drama ranges).
 
 from __future__ import annotations
 
-import csv
 import random
 import uuid
 from collections import Counter
@@ -38,6 +37,7 @@ from accord.enquiries.schemas import EnquiryIn
 from accord.gate.types import Actor
 from accord.referrals import bulk, codes, intake
 from accord.referrals.cli import file_actor
+from accord.referrals.rejects import write_for_correction
 from accord.referrals.schemas import PoliceReferralIn
 from accord.register.load import digest
 from accord.register.registry import current_registry
@@ -338,10 +338,9 @@ def _bulk_file(
     rows[3]["crime_number"] = "12/3456"  # bad rows, as police exports sometimes have
     rows[7]["date_of_birth"] = "2099-01-01"
     rows[9]["consent_given"] = "no"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(bulk.COLUMNS))
-        writer.writeheader()
-        writer.writerows(rows)
+    # Written as accord writes every CSV: a cell a spreadsheet would run is escaped (the
+    # import takes the escape off again).
+    write_for_correction(path, list(bulk.COLUMNS), rows)
     _, read = bulk.read_rows(path)
     report = bulk.import_rows(session, actor=police, rows=read, register=REGISTER)
     rejects = folder / "met-referrals.rejects.csv"
