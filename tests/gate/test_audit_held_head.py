@@ -130,3 +130,16 @@ def test_a_rollback_inside_a_together_block_drops_what_it_gathered(session: Sess
     after = audit.record(session, _event(subject))
     assert after.seq == before.seq + 1
     assert audit.verify(session).ok
+
+
+def test_a_savepoint_inside_a_together_block_keeps_what_was_gathered(session: Session) -> None:
+    subject = uuid.uuid4()
+    with audit.together(session):
+        kept = audit.record(session, _event(subject))
+        nested = session.begin_nested()
+        audit.record(session, _event(subject))
+        nested.rollback()
+        after = audit.record(session, _event(subject))
+    assert after.seq == kept.seq + 1
+    assert [h.seq for h in audit.history(session, subject_id=subject)] == [kept.seq, after.seq]
+    assert audit.verify(session).ok

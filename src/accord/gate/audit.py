@@ -164,6 +164,10 @@ def together(session: Session) -> Iterator[None]:
                     connection, batch.rows, batch.links, seq=batch.seq, head=batch.head, taken=False
                 )
 
+    def savepoint(_session: Session, transaction: Any) -> None:
+        if transaction.nested:  # a flush's own subtransaction is no savepoint
+            write()
+
     def drop(*_: Any) -> None:
         if connection.info.get(_BATCH) is batch:
             del connection.info[_BATCH]
@@ -171,7 +175,7 @@ def together(session: Session) -> Iterator[None]:
 
     hooks = (
         ("before_commit", write),
-        ("after_transaction_create", write),
+        ("after_transaction_create", savepoint),
         ("after_rollback", drop),
     )
     for name, hook in hooks:
