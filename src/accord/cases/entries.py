@@ -56,7 +56,7 @@ def record_event(session: Session, *, actor: Actor, case_id: uuid.UUID, data: Ev
         case_id=case_id,
         purpose=purposes.CASEWORK,
         action=Action.UPDATE,
-        categories=categories_for(data.kind),
+        categories=categories_for(session, case_id, data.kind),
     )
     require_state(
         case,

@@ -11,15 +11,11 @@ from sqlalchemy.orm import Session
 
 from accord.cases.access import case_target, shares_of
 from accord.cases.models import Case
-from accord.cases.purposes import IDENTITY_CATEGORIES
+from accord.cases.purposes import IDENTITY_FIELDS, field_categories
 from accord.gate.facts import SourceRecord
 from accord.gate.types import Target
 from accord.people import service as people
 from accord.register.registry import current_registry
-
-# Casework keeps an address with the contact details; a register that lists the address as a
-# category of its own discloses it (and the postcode) under that category.
-ADDRESS_FIELDS = frozenset({"address", "postcode"})
 
 
 def subject_targets(session: Session, *, subject_id: uuid.UUID) -> list[Target]:
@@ -29,15 +25,16 @@ def subject_targets(session: Session, *, subject_id: uuid.UUID) -> list[Target]:
     ]
 
 
-def group_by_category(register_id: str, identity: dict[str, Any]) -> dict[str, Any]:
+def group_by_category(
+    register_id: str, record_type: str, identity: dict[str, Any]
+) -> dict[str, Any]:
     """A case's sealed identity fields as {category: {field: value}}, in the categories the
-    case's register names (so what a disclosure approves is found where it is held)."""
-    categories = {c.id for c in current_registry().get(register_id).categories}
+    case's register names for its record type (so what a disclosure approves is found where
+    it is held)."""
+    categories = field_categories(current_registry().get(register_id), record_type)
     grouped: dict[str, Any] = {}
     for field, value in identity.items():
-        category = IDENTITY_CATEGORIES.get(field)
-        if field in ADDRESS_FIELDS and "address" in categories:
-            category = "address"
+        category = categories.get(field) if field in IDENTITY_FIELDS else None
         if category is not None and value is not None:
             grouped.setdefault(category, {})[field] = value
     return grouped
@@ -56,7 +53,7 @@ class CaseRecords:
         return SourceRecord(
             target=case_target(case, shares_of(session, case.id)),
             subject_id=case.subject_id,
-            values=group_by_category(case.register, identity),
+            values=group_by_category(case.register, case.record_type, identity),
         )
 
 

@@ -1,9 +1,12 @@
 """The register purposes, record types and categories casework acts under (LVWS ids).
 
-Kept in one place so a register that names them differently is a one-file change.
+Kept in one place so a register that names them differently is a one-file change; the
+categories of stored fields come from the register where it names its own.
 """
 
 from __future__ import annotations
+
+from accord.register.schema import RecordType, Register
 
 # purposes
 CASEWORK = "victim-support"  # support and casework
@@ -31,8 +34,11 @@ ENQUIRY_TYPES = {
 # organisation, so every provider has its own `intake` team).
 INTAKE_TEAM = "intake"
 
-# Data categories each stored field belongs to (minimisation filters on these).
-IDENTITY_CATEGORIES: dict[str, str] = {
+# The category each stored field belongs to (minimisation filters on these), as LVWS names
+# them. A record type's `fields` in the register overrides them one field at a time, since the
+# ids differ between registers (one register's `contact-details` is another's `telephone`).
+DEFAULT_FIELDS: dict[str, str] = {
+    # sealed identity
     "given_name": "name",
     "family_name": "name",
     "date_of_birth": "date-of-birth",
@@ -45,21 +51,41 @@ IDENTITY_CATEGORIES: dict[str, str] = {
     "crime_date": "crime-details",
     "crime_time": "crime-details",
     "description": "crime-details",
-}
-CLEAR_CATEGORIES: dict[str, str] = {
+    # in clear
     "crime_type": "crime-details",
     "domestic_abuse": "crime-details",
     "age": "age",
     "vulnerable": "vulnerability",
-}
-EQUALITY_CATEGORIES: dict[str, str] = {
+    # equality monitoring, sealed apart
     "disability": "disability",
     "ethnicity": "ethnicity",
     "religion": "religion",
 }
+IDENTITY_FIELDS = frozenset(
+    {
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "gender",
+        "phone",
+        "email",
+        "address",
+        "postcode",
+        "crime_number",
+        "crime_date",
+        "crime_time",
+        "description",
+    }
+)
+EQUALITY_FIELDS = ("disability", "ethnicity", "religion")
+# A register that lists the address as a category of its own holds the address (and the
+# postcode) under it unless its record type says otherwise.
+ADDRESS_FIELDS = frozenset({"address", "postcode"})
+
 # Timeline entries: the category their sealed details hold. Administrative entries (routing,
-# contact attempts, closure) carry none: whoever may read the case may read them.
-EVENT_CATEGORIES: dict[str, str] = {
+# contact attempts, closure) carry none: whoever may read the case may read them. A record
+# type's `events` in the register overrides them one kind at a time.
+DEFAULT_EVENTS: dict[str, str] = {
     "needs-assessment": "support-needs",
     "vulnerability": "vulnerability",
     "note": "support-needs",
@@ -68,3 +94,26 @@ EVENT_CATEGORIES: dict[str, str] = {
     "translation": "support-needs",
     "feedback": "service-outcomes",
 }
+
+
+def _record_type(register: Register, record_type: str) -> RecordType | None:
+    return next((rt for rt in register.record_types if rt.id == record_type), None)
+
+
+def field_categories(register: Register, record_type: str) -> dict[str, str]:
+    """{stored field: category} for `record_type` of `register`: the defaults, with the
+    register's own ids where its record type declares them. A field mapped to a category the
+    record type does not hold is refused by the gate (and never shown)."""
+    mapping = dict(DEFAULT_FIELDS)
+    if any(c.id == "address" for c in register.categories):
+        mapping.update(dict.fromkeys(ADDRESS_FIELDS, "address"))
+    rt = _record_type(register, record_type)
+    if rt is not None:
+        mapping.update(rt.fields)
+    return mapping
+
+
+def event_categories(register: Register, record_type: str) -> dict[str, str]:
+    """{timeline entry kind: category of its details} for `record_type` of `register`."""
+    rt = _record_type(register, record_type)
+    return {**DEFAULT_EVENTS, **(rt.events if rt is not None else {})}

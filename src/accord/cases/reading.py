@@ -45,10 +45,12 @@ def summary(case: Case) -> CaseSummary:
 def person_fields(session: Session, case: Case, decision: Decision) -> dict[str, Any]:
     """The sealed identity fields whose category the decision allows; equality data never."""
     values = people.unseal(session, subject_id=case.subject_id, blob=case.identity)
+    register = current_registry().get(case.register)
+    categories = purposes.field_categories(register, case.record_type)
     return {
         field: value
         for field, value in values.items()
-        if purposes.IDENTITY_CATEGORIES.get(field) in decision.categories
+        if field in purposes.IDENTITY_FIELDS and categories.get(field) in decision.categories
     }
 
 

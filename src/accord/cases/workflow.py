@@ -80,7 +80,7 @@ def add_event(
         outcome=outcome,
         channel=channel,
         service=service,
-        category=purposes.EVENT_CATEGORIES.get(kind),
+        category=event_category(case, kind),
         detail=people.seal(session, subject_id=case.subject_id, values=details)
         if details
         else None,
@@ -108,8 +108,18 @@ def require_state(case: Case, *, states: tuple[str, ...] = OPEN) -> None:
         raise Conflict(f"the case is {case.status}; this needs it to be {' or '.join(states)}")
 
 
-def categories_for(kind: str) -> set[str] | None:
-    category = purposes.EVENT_CATEGORIES.get(kind)
+def event_category(case: Case, kind: str) -> str | None:
+    """The category a timeline entry's details hold, as the case's register names it."""
+    register = current_registry().get(case.register)
+    return purposes.event_categories(register, case.record_type).get(kind)
+
+
+def categories_for(session: Session, case_id: uuid.UUID, kind: str) -> set[str] | None:
+    """What the gate is asked for when writing a `kind` entry on the case. Only the case's
+    register and record type are read here (no personal data); a missing case gives None and
+    the gate's load then answers not found."""
+    case = session.get(Case, case_id)
+    category = event_category(case, kind) if case is not None else None
     return {category} if category else None
 
 
@@ -233,7 +243,7 @@ def record_contact(session: Session, *, actor: Actor, case_id: uuid.UUID, data: 
         case_id=case_id,
         purpose=purposes.CASEWORK,
         action=Action.UPDATE,
-        categories=categories_for("contact-attempt"),
+        categories=categories_for(session, case_id, "contact-attempt"),
     )
     require_state(case)
     at = moment(data.at)

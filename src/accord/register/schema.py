@@ -253,6 +253,11 @@ class RecordType(Model):
     personal_data: bool = True  # e.g. crime statistics hold no personal data
     # A named access profile or the rules inline; required: validate reports its absence.
     access: str | AccessRules | None = None
+    # {stored field: category} where this register's ids differ from casework's defaults
+    # (e.g. ethnicity -> racial-ethnic-origin); each category must be one the record type holds.
+    fields: dict[str, str] = {}
+    # {timeline entry kind: category of its details}, likewise (e.g. feedback -> service-feedback).
+    events: dict[str, str] = {}
 
 
 # --- recipients, transfers, sharing and routing --------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from accord.register.access import check_access
 from accord.register.errors import Problem
+from accord.register.fields import check_fields
 from accord.register.references import (
     KNOWN_PERMISSIONS,
     check_duplicates,
@@ -408,6 +409,7 @@ def validate(register: Register, file: Path) -> list[Problem]:
         *check_references(register, file),
         *check_roles(register, file),
         *check_access(register, KNOWN_PERMISSIONS, file),
+        *check_fields(register, file),
         *check_feeds(register, file),
         *_check_organisations(register, file),
         *_check_purposes(register, file),
