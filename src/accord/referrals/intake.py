@@ -184,7 +184,7 @@ def identity_values(intake: Intake) -> dict[str, Any]:
 def equality_values(person: Person) -> dict[str, str]:
     return {
         field: value
-        for field in purposes.EQUALITY_CATEGORIES
+        for field in purposes.EQUALITY_FIELDS
         if (value := getattr(person, field)) is not None
     }
 
@@ -212,12 +212,13 @@ def receive(
     )
     identity = identity_values(intake)
     equality = equality_values(intake.person)
-    written = {purposes.IDENTITY_CATEGORIES[f] for f in identity}
-    written.add(purposes.CLEAR_CATEGORIES["vulnerable"])
+    categories = purposes.field_categories(register, purposes.REFERRAL)
+    written = {categories[f] for f in identity}
+    written.add(categories["vulnerable"])
     if age is not None:
-        written.add(purposes.CLEAR_CATEGORIES["age"])
+        written.add(categories["age"])
     if crime.get("crime_type"):
-        written.add(purposes.CLEAR_CATEGORIES["crime_type"])
+        written.add(categories["crime_type"])
     target = Target(
         register=register.id,
         record_type=purposes.REFERRAL,
@@ -241,7 +242,7 @@ def receive(
                 purpose=purposes.EQUALITY,
                 action=Action.CREATE,
                 target=target,
-                categories={purposes.EQUALITY_CATEGORIES[f] for f in equality},
+                categories={categories[f] for f in equality},
             )
 
     subject = people.create_subject(session, register=register.id, organisation=receiving)
