@@ -95,8 +95,9 @@ def as_accord_error(exc: Exception) -> errors.AccordError | None:
     if isinstance(exc, _INVALID):
         field, why = _split(str(exc), loose=True)
         return errors.Invalid(field or "body", why) if field else errors.Invalid("body", why)
-    if isinstance(exc, LookupError) and not isinstance(exc, KeyError | IndexError):
-        field, why = _split(str(exc))
+    if isinstance(exc, LookupError):  # e.g. the registry's KeyError for an unknown register
+        said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+        field, why = _split(said)
         return errors.NotFound(field or "record", why)
     return None
 
