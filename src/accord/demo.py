@@ -7,6 +7,9 @@ summary. Steps run in the order of accord.domains, through the same services the
 from __future__ import annotations
 
 import importlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -33,6 +36,26 @@ class DemoStep(Protocol):
     def __call__(self, ctx: DemoContext) -> list[str]: ...
 
 
+@contextmanager
+def _library_log(path: Path) -> Iterator[None]:
+    """Send library messages (Splink's training notes, warnings) to a file, not the terminal.
+
+    Splink adds its own terminal handler only when no handler is set above it, so one file
+    handler on the root logger keeps the terminal for the summary.
+    """
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    logging.captureWarnings(True)
+    try:
+        yield
+    finally:
+        logging.captureWarnings(False)
+        root.removeHandler(handler)
+        handler.close()
+
+
 def run(out: Path = typer.Option(Path("demo-output"), help="Folder for generated files.")) -> None:
     """Load the registers and run every domain's demo step, printing what was made."""
     settings = get_settings()
@@ -42,12 +65,16 @@ def run(out: Path = typer.Option(Path("demo-output"), help="Folder for generated
     summary = Table(title=f"accord demo (output in {out}/)")
     summary.add_column("step")
     summary.add_column("what it made")
-    for domain in manifests():
-        if domain.demo is None:
-            continue
-        step: DemoStep = getattr(importlib.import_module(domain.demo.module), domain.demo.function)
-        with console.status(domain.demo.title):
-            lines = step(ctx)
-        summary.add_row(domain.demo.title, "\n".join(lines))
+    log_path = out / "accord-demo.log"
+    with _library_log(log_path):
+        for domain in manifests():
+            if domain.demo is None:
+                continue
+            module = importlib.import_module(domain.demo.module)
+            step: DemoStep = getattr(module, domain.demo.function)
+            with console.status(domain.demo.title):
+                lines = step(ctx)
+            summary.add_row(domain.demo.title, "\n".join(lines))
     engine.dispose()
     console.print(summary)
+    console.print(f"library messages: {log_path}")

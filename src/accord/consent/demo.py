@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import UTC, datetime
 
 from faker import Faker
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.cases import workflow
 from accord.cases.models import Case
+from accord.cases.schemas import AssignmentIn
 from accord.consent.extract import ExtractRow, evaluation_extract
 from accord.consent.ledger import record_consent
 from accord.consent.optout import contactable
@@ -27,20 +30,31 @@ from accord.disclosures.records import find_record
 from accord.gate.types import Actor
 from accord.people.models import Subject
 from accord.people.service import create_subject, index_values
+from accord.referrals import intake
+from accord.referrals.schemas import Person, ReferralConsent
 from accord.register.load import digest
 from accord.register.registry import current_registry
 
 SEED = 2028
 
 
-def _actor(register: str, role: str, organisation: str, kind: str = "user") -> Actor:
+def _actor(
+    register: str,
+    role: str,
+    organisation: str,
+    kind: str = "user",
+    teams: frozenset[str] = frozenset(),
+) -> Actor:
+    # Bound to the register its role comes from, as people and tokens are.
     return Actor(
         id=None if kind == "system" else uuid.uuid4(),
         kind=kind,  # type: ignore[arg-type]
         organisation=organisation,
         roles=frozenset({role}),
         permissions=frozenset(current_registry().role(register, role).permissions),
+        teams=teams,
         name=f"demo {role}",
+        grants=frozenset({(register, role)}),
     )
 
 
@@ -68,21 +82,53 @@ def _given(
 
 
 def _cambs(session: Session) -> str:
-    caseworker = _actor("cambs-hub", "caseworker", "cambs-hub")
-    clients = [
-        create_subject(session, register="cambs-hub", organisation="cambs-hub") for _ in range(5)
+    # Clients refer themselves online; the one who later withdraws has been assigned to a
+    # caseworker, since only a person's own caseworker (or an organisation-wide caseload)
+    # may act on them.
+    caseworker = _actor("cambs-hub", "caseworker", "cambs-hub", teams=frozenset({"intake"}))
+    manager = _actor("cambs-hub", "team-manager", "cambs-hub", teams=frozenset({"intake"}))
+    fake = Faker("en_GB")
+    fake.seed_instance(SEED)
+    accepted = [
+        intake.receive(
+            session,
+            actor=caseworker,
+            intake=intake.Intake(
+                register="cambs-hub",
+                person=Person(
+                    given_name=fake.first_name(),
+                    family_name=fake.last_name(),
+                    phone=f"07700 900{300 + n:03d}",
+                ),
+                consent=ReferralConsent(
+                    given=True,
+                    captured_by="the person (self-referral form)",
+                    captured_at=datetime.now(UTC),
+                    channel="online",
+                ),
+                source="self-referral",
+                receiving_organisation="cambs-hub",
+            ),
+        )
+        for n in range(5)
     ]
-    for client in clients:
+    for client in accepted:
         _given(
             session,
             caseworker,
             "cambs-hub",
             "cambs-hub",
-            client.id,
+            client.subject_id,
             "victim-support",
             channel="web-form",
         )
-    gone = clients[0].id
+    workflow.assign(
+        session,
+        actor=manager,
+        case_id=accepted[0].case_id,
+        data=AssignmentIn(user_id=caseworker.id, team="intake"),
+    )
+    gone = accepted[0].subject_id
     withdraw(
         session,
         actor=caseworker,
@@ -92,7 +138,6 @@ def _cambs(session: Session) -> str:
         purpose="victim-support",
         channel="phone",
         notice_digest=digest(current_registry().get("cambs-hub")),
-        record_type="case",
     )
     left = session.get(Subject, gone) is None
     return f"cambs-hub: 5 clients consented; 1 withdrew and was deleted at once ({'no row left' if left else 'STILL PRESENT'})"
