@@ -84,7 +84,7 @@ def one_run(
                 partner, dataset = key.split("/")
                 result = ingest_file(
                     session, actor=actor, partner=partner, dataset=dataset, path=path,
-                    settings=settings, engine=analytics, today=today,
+                    settings=settings, engine=analytics, today=today, register="tvt",
                 )  # fmt: skip
                 assert result.reconciled
                 rows += result.rows_in
@@ -94,7 +94,7 @@ def one_run(
         with make_session_factory(engine)() as session:
             result = ingest_file(
                 session, actor=actor, partner=POLICE.partner, dataset=POLICE.dataset,
-                path=delta, settings=settings, engine=analytics, today=today,
+                path=delta, settings=settings, engine=analytics, today=today, register="tvt",
             )  # fmt: skip
             session.commit()
         delta_s, delta_cpu = time.perf_counter() - start, _cpu() - cpu

@@ -49,14 +49,14 @@ def steps(
             partner, dataset = key.split("/")
             result = ingest_file(
                 session, actor=actor, partner=partner, dataset=dataset, path=path,
-                settings=settings, engine=engine, today=today,
+                settings=settings, engine=engine, today=today, register="tvt",
             )  # fmt: skip
             rows += result.rows_in
         out["ingest_s"], out["rows"] = time.perf_counter() - start, rows
         start = time.perf_counter()
         ingest_file(
             session, actor=actor, partner=POLICE.partner, dataset=POLICE.dataset, path=delta,
-            settings=settings, engine=engine, today=today,
+            settings=settings, engine=engine, today=today, register="tvt",
         )  # fmt: skip
         out["delta_s"] = time.perf_counter() - start
         session.commit()

@@ -143,7 +143,7 @@ def main(n_records: int = 1_000_000) -> None:
                     partner, dataset = feed.split("/")
                     result = ingest_file(
                         session, actor=actor, partner=partner, dataset=dataset, path=path,
-                        settings=settings, engine=analytics, today=today,
+                        settings=settings, engine=analytics, today=today, register="tvt",
                     )  # fmt: skip
                     assert result.reconciled, f"{feed}: counts do not reconcile"
                     rows += result.loaded

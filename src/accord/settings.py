@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     # Organisation given to people who first sign in through the provider.
     oidc_default_organisation: str | None = None
 
+    # The register whose public forms (self-referral, contact us) this site serves; unset,
+    # those pages answer that they are not offered here.
+    public_register: str | None = None
+
     # Sign-in sessions and throttling.
     session_idle_minutes: int = 30
     session_max_hours: int = 12

@@ -17,9 +17,9 @@ from .test_identifiers import _frame
 
 
 def test_matching_role_reads_identifiers_through_the_gate(session, analyst, settings) -> None:  # type: ignore[no-untyped-def]
-    write_frame(session, _frame(), settings=settings)
+    write_frame(session, _frame(), settings=settings, register="tvt")
     audited = session.scalar(select(func.count()).select_from(AuditEntry))
-    table = read_identifiers(session, actor=analyst, settings=settings)
+    table = read_identifiers(session, actor=analyst, settings=settings, register="tvt")
     assert table.num_rows == 2
     assert sorted(table.column("first_name").to_pylist()) == ["Siobhán", "Zoë"]
     # one audited decision per partner dataset
@@ -27,9 +27,9 @@ def test_matching_role_reads_identifiers_through_the_gate(session, analyst, sett
 
 
 def test_report_recipient_cannot_read_identifiers(session, recipient, settings) -> None:  # type: ignore[no-untyped-def]
-    write_frame(session, _frame(), settings=settings)
+    write_frame(session, _frame(), settings=settings, register="tvt")
     with pytest.raises(AccessDenied) as caught:
-        read_identifiers(session, actor=recipient, settings=settings)
+        read_identifiers(session, actor=recipient, settings=settings, register="tvt")
     assert caught.value.decision.reason in {
         ReasonCode.NO_PERMISSION,
         ReasonCode.PURPOSE_NOT_FOR_ROLE,
@@ -46,10 +46,11 @@ def test_report_recipient_cannot_ingest(session, recipient, settings, tmp_path) 
             dataset=POLICE.dataset,
             path=path,
             settings=settings,
+            register="tvt",
         )
 
 
 def test_status_needs_the_status_permission(session, recipient, settings) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(AccessDenied, match="no-permission") as refused:
-        feed_status(session, actor=recipient, settings=settings)
+        feed_status(session, actor=recipient, settings=settings, register="tvt")
     assert refused.value.decision.audit_id is not None  # the refusal is in the audit trail

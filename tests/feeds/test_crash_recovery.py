@@ -167,7 +167,7 @@ def test_status_repairs_an_unfinished_batch_before_counting(
         assert run_accord(_ingest(first), env) == 0
         crashed = run_accord(_ingest(second), env, crash_at="feeds.ingest.before-commit")
         assert crashed == CRASH_STATUS
-        assert run_accord(["feeds", "status"], env) == 0
+        assert run_accord(["feeds", "status", "--register", "tvt"], env) == 0
         stores = _read(env)
         assert stores.analytical == stores.relational
         assert set(stores.batches) == {first.name}  # the unfinished batch is gone

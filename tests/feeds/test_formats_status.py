@@ -30,6 +30,7 @@ def _ingest(session, actor, settings, engine, contract, path):  # type: ignore[n
         settings=settings,
         engine=engine,
         today=TODAY,
+        register="tvt",
     )
 
 
@@ -72,7 +73,9 @@ def test_parquet_with_native_types(session, analyst, settings, duck, tmp_path) -
     pq.write_table(pa.table(columns), path)
     result = _ingest(session, analyst, settings, duck, OXFORDSHIRE_CARE, path)
     assert (result.inserted, result.quarantined) == (1, 0)
-    assert identifiers_frame(session, settings=settings)["dob"].tolist() == [date(2008, 9, 10)]
+    assert identifiers_frame(session, settings=settings, register="tvt")["dob"].tolist() == [
+        date(2008, 9, 10)
+    ]
 
 
 def test_census_areas_hold_no_identifiers(session, analyst, settings, duck, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -84,7 +87,7 @@ def test_census_areas_hold_no_identifiers(session, analyst, settings, duck, tmp_
         session, analyst, settings, duck, CENSUS, write_rows(tmp_path / "a.csv", CENSUS, rows)
     )
     assert (result.inserted, result.quarantined) == (1, 1)
-    assert identifiers_frame(session, settings=settings).empty
+    assert identifiers_frame(session, settings=settings, register="tvt").empty
     stored = duck.read(TableSpec.from_contract(CENSUS)).to_pylist()
     assert stored[0]["lsoa"] == "E01028500"
     assert stored[0]["population"] == 1500
@@ -96,7 +99,9 @@ def test_status_counts_and_overdue_feeds(session, analyst, settings, duck, tmp_p
     now = datetime.now(UTC)
     status = {
         (s.partner, s.dataset): s
-        for s in feed_status(session, actor=analyst, settings=settings, engine=duck, now=now)
+        for s in feed_status(
+            session, actor=analyst, settings=settings, engine=duck, now=now, register="tvt"
+        )
     }
     police = status[(POLICE.partner, POLICE.dataset)]
     assert (police.records, police.identifiers, police.quarantined_last, police.deliveries) == (
@@ -110,6 +115,11 @@ def test_status_counts_and_overdue_feeds(session, analyst, settings, duck, tmp_p
     assert care.last_delivery is None
     assert care.overdue
     later = feed_status(
-        session, actor=analyst, settings=settings, engine=duck, now=now + timedelta(days=2)
+        session,
+        actor=analyst,
+        settings=settings,
+        engine=duck,
+        now=now + timedelta(days=2),
+        register="tvt",
     )
     assert next(s for s in later if s.partner == POLICE.partner).overdue

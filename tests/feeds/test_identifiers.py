@@ -33,8 +33,8 @@ def _frame() -> pd.DataFrame:
 
 
 def test_write_then_read_round_trips(session: Session) -> None:
-    assert identifiers.write_frame(session, _frame()) == 2
-    back = identifiers.identifiers_frame(session).set_index("record_id")
+    assert identifiers.write_frame(session, _frame(), register="tvt") == 2
+    back = identifiers.identifiers_frame(session, register="tvt").set_index("record_id")
     assert list(back.reset_index().columns) == identifiers.SCHEMA.names
     assert back.loc["r1", "first_name"] == "Siobhán"
     assert back.loc["r1", "dob"] == date(1990, 3, 7)
@@ -43,14 +43,14 @@ def test_write_then_read_round_trips(session: Session) -> None:
 
 
 def test_identifiers_are_sealed_at_rest(session: Session) -> None:
-    identifiers.write_frame(session, _frame())
+    identifiers.write_frame(session, _frame(), register="tvt")
     blobs = session.scalars(select(FeedIdentity.sealed)).all()
     assert blobs
     assert all(b"Siobh" not in blob and b"OX1" not in blob for blob in blobs)
 
 
 def test_a_blob_moved_to_another_record_fails(session: Session) -> None:
-    identifiers.write_frame(session, _frame())
+    identifiers.write_frame(session, _frame(), register="tvt")
     cipher = dataset_cipher(
         session, register="tvt", partner="thames-valley-police", dataset="crime-events"
     )
@@ -61,11 +61,11 @@ def test_a_blob_moved_to_another_record_fails(session: Session) -> None:
 
 
 def test_rewrite_replaces_and_delete_removes(session: Session) -> None:
-    identifiers.write_frame(session, _frame())
+    identifiers.write_frame(session, _frame(), register="tvt")
     changed = _frame().iloc[:1].assign(surname="Kelly")
-    identifiers.write_frame(session, changed)
+    identifiers.write_frame(session, changed, register="tvt")
     assert identifiers.delete_rows(session, ["r2"]) == 1
-    back = identifiers.identifiers_frame(session)
+    back = identifiers.identifiers_frame(session, register="tvt")
     assert back["record_id"].tolist() == ["r1"]
     assert back["surname"].tolist() == ["Kelly"]
 
@@ -73,8 +73,8 @@ def test_rewrite_replaces_and_delete_removes(session: Session) -> None:
 def test_generated_identifiers_load_directly(session: Session) -> None:
     data = generate(2_000, seed=2, as_of=date(2026, 11, 23), secret=b"s" * 32)
     frame = data.identifiers()
-    assert identifiers.write_frame(session, frame) == 2_000
-    back = identifiers.identifiers_frame(session)
+    assert identifiers.write_frame(session, frame, register="tvt") == 2_000
+    back = identifiers.identifiers_frame(session, register="tvt")
     assert len(back) == 2_000
     merged = back.merge(frame, on="record_id", suffixes=("", "_in"))
     assert (merged["surname"] == merged["surname_in"]).all()
@@ -82,4 +82,4 @@ def test_generated_identifiers_load_directly(session: Session) -> None:
 
 def test_missing_columns_are_named(session: Session) -> None:
     with pytest.raises(ValueError, match="email"):
-        identifiers.write_frame(session, _frame().drop(columns=["email"]))
+        identifiers.write_frame(session, _frame().drop(columns=["email"]), register="tvt")

@@ -44,6 +44,7 @@ def run(
         engine=analytics,
         today=today,
         confirm_removal=confirm_removal,
+        register="tvt",
     )
     assert result.reconciled, result
     return result
@@ -56,7 +57,7 @@ def stored(analytics: AnalyticsEngine, contract: FeedContract) -> dict[str, dict
 
 def surnames(session: Session, settings: Settings, contract: FeedContract) -> list[str]:
     frame = identifiers_frame(
-        session, datasets=[(contract.partner, contract.dataset)], settings=settings
+        session, datasets=[(contract.partner, contract.dataset)], settings=settings, register="tvt"
     )
     return sorted(frame["surname"].tolist())
 
@@ -161,7 +162,9 @@ def test_lookback_excludes_old_rows_and_the_sweep_ages_out_the_rest(
     assert surnames(session, settings, POLICE) == ["Edge", "New"]
     # a year later EDGE is older than six years
     later = date(2027, 11, 23)
-    swept = sweep(session, actor=dpo, today=later, settings=settings, engine=analytics)
+    swept = sweep(
+        session, actor=dpo, today=later, settings=settings, engine=analytics, register="tvt"
+    )
     police = next(s for s in swept if s.partner == POLICE.partner)
     assert (police.attributes_removed, police.identifiers_removed) == (1, 1)
     assert surnames(session, settings, POLICE) == ["New"]
@@ -241,7 +244,7 @@ def test_names_survive_each_encoding(
     path = write_rows(tmp_path / "enc.csv", POLICE, rows, encoding=encoding)
     result = run(session, analyst, analytics, settings, POLICE, path)
     assert result.encoding == encoding
-    frame = identifiers_frame(session, settings=settings)
+    frame = identifiers_frame(session, settings=settings, register="tvt")
     assert sorted(frame["first_name"]) == ["Siobhán", "Zoë"]
     assert "Ó Briain" in set(frame["surname"])
 
@@ -259,11 +262,25 @@ def test_sweep_clears_quarantined_raw_rows_after_thirty_days(
         session, analyst, analytics, settings, POLICE, write_rows(tmp_path / "q.csv", POLICE, rows)
     )
     today = datetime.now(UTC).date()
-    sweep(session, actor=dpo, today=today + timedelta(days=29), settings=settings, engine=analytics)
+    sweep(
+        session,
+        actor=dpo,
+        today=today + timedelta(days=29),
+        settings=settings,
+        engine=analytics,
+        register="tvt",
+    )
     assert open_quarantined(session, register="tvt", batch_id=result.batch_id, settings=settings)[
         0
     ][2]
-    sweep(session, actor=dpo, today=today + timedelta(days=31), settings=settings, engine=analytics)
+    sweep(
+        session,
+        actor=dpo,
+        today=today + timedelta(days=31),
+        settings=settings,
+        engine=analytics,
+        register="tvt",
+    )
     [(number, reasons, raw)] = open_quarantined(
         session, register="tvt", batch_id=result.batch_id, settings=settings
     )

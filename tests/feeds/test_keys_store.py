@@ -84,7 +84,7 @@ def _crypto(keystore: Keystore, keyring: LocalKeyring) -> Crypto:
 
 
 def _names(session: Session) -> dict[str, str]:
-    frame = identifiers.identifiers_frame(session)
+    frame = identifiers.identifiers_frame(session, register="tvt")
     return dict(zip(frame["record_id"], frame["first_name"], strict=True))
 
 
@@ -92,7 +92,7 @@ def test_a_dataset_key_is_made_in_the_keystore_not_the_case_database(
     session: Session, keystore: Keystore
 ) -> None:
     with use_crypto(_crypto(keystore, LocalKeyring(OLD))):
-        identifiers.write_frame(session, _frame())
+        identifiers.write_frame(session, _frame(), register="tvt")
         assert len(_names(session)) == 6
     assert session.scalar(select(func.count()).select_from(FeedDataKey)) == 0
     for partner, dataset in (POLICE, CARE):
@@ -181,7 +181,7 @@ def test_a_legacy_key_of_an_erased_dataset_is_not_brought_back(
 ) -> None:
     ring = LocalKeyring(OLD)
     with use_crypto(_crypto(keystore, ring)):
-        identifiers.write_frame(session, _frame())
+        identifiers.write_frame(session, _frame(), register="tvt")
         # a restored old case database still holding the dataset's key row
         _legacy_key(session, ring, *CARE)
         keystore.destroy(dataset_key_id("tvt", *CARE), kind="dataset")
@@ -201,7 +201,7 @@ def test_erasing_a_dataset_leaves_an_earlier_case_database_copy_unreadable(
     try:
         with use_crypto(crypto):
             with Session(live) as db, db.begin():
-                identifiers.write_frame(db, _frame())
+                identifiers.write_frame(db, _frame(), register="tvt")
             # The nightly backup: a byte-for-byte copy of the case database file.
             with live.connect() as connection:
                 connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
@@ -252,7 +252,7 @@ def test_erasing_a_dataset_needs_a_role_that_may_delete_partner_data(
     from accord.gate.types import AccessDenied
 
     with use_crypto(_crypto(keystore, LocalKeyring(OLD))):
-        identifiers.write_frame(session, _frame())
+        identifiers.write_frame(session, _frame(), register="tvt")
         with pytest.raises(AccessDenied):
             erase_dataset(
                 session,
@@ -289,7 +289,7 @@ def test_cli_shred_dataset_destroys_the_key_and_deletes_the_rows(
     try:
         with use_crypto(_crypto(keystore, LocalKeyring(OLD))):
             with Session(live) as db, db.begin():
-                identifiers.write_frame(db, _frame())
+                identifiers.write_frame(db, _frame(), register="tvt")
             runner = CliRunner()
             refused = runner.invoke(app, ["keys", "shred-dataset", *CARE])
             assert refused.exit_code == 2
@@ -332,7 +332,7 @@ def test_erasing_a_dataset_while_another_writer_holds_the_analytical_store_chang
 ) -> None:
     busy = settings.model_copy(update={"analytics_lock_wait_seconds": 0.2})
     with use_crypto(_crypto(keystore, LocalKeyring(OLD))):
-        identifiers.write_frame(session, _frame())
+        identifiers.write_frame(session, _frame(), register="tvt")
         with _writer_elsewhere(busy.analytics_path), pytest.raises(AnalyticsBusy):
             erase_dataset(
                 session,
@@ -373,7 +373,7 @@ def test_cli_shred_dataset_answers_busy_with_exit_3_while_another_writer_holds_t
     try:
         with use_crypto(_crypto(keystore, LocalKeyring(OLD))):
             with Session(live) as db, db.begin():
-                identifiers.write_frame(db, _frame())
+                identifiers.write_frame(db, _frame(), register="tvt")
             with _writer_elsewhere(analytics):
                 result = CliRunner().invoke(app, ["keys", "shred-dataset", *CARE, "--yes"])
             assert result.exit_code == 3, result.output

@@ -14,6 +14,13 @@ from sqlalchemy.orm import Session
 from accord.cases.models import Case
 from accord.enquiries.models import Enquiry
 from accord.people import service as people
+from accord.settings import Settings
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The shared settings, serving the public forms for the lvws register."""
+    return settings.model_copy(update={"public_register": "lvws"})
 
 
 @pytest.fixture
@@ -143,3 +150,18 @@ def test_self_referral_refuses_implausible_values_on_each_field(
         assert f'href="#{field}"' in text, field
     assert "before 1900" in text
     assert session.scalars(select(Case)).all() == before
+
+
+@pytest.mark.parametrize("path", ["/self-referral", "/contact-us"])
+def test_public_forms_are_not_offered_without_a_public_register(
+    app: FastAPI, settings: Settings, session: Session, path: str
+) -> None:
+    app.state.settings = settings.model_copy(update={"public_register": None})
+    with TestClient(app, base_url="http://localhost") as browser:
+        page = browser.get(path)
+        token = _token(browser.get("/sign-in").text)
+        posted = browser.post(path, data={"csrf_token": token, "name": "Jo", "message": "Hi"})
+    assert page.status_code == 404
+    assert posted.status_code == 404
+    assert session.scalars(select(Case)).all() == []
+    assert session.scalars(select(Enquiry)).all() == []

@@ -82,6 +82,7 @@ def live_server(
         registers_dir=ROOT / "registers",
         # One server for the whole session: every test's form posts come from 127.0.0.1.
         public_form_limit=0,
+        public_register="lvws",
     )
     server = LiveServer(create_app(settings))
     server.start()

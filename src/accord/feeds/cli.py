@@ -31,7 +31,11 @@ app = typer.Typer(
     help="Partner feeds: ingest deliveries, sweep the lookback, status.", no_args_is_help=True
 )
 
-REGISTER = typer.Option("tvt", help="Register holding the feed contracts.")
+REGISTER = typer.Option(..., help="Register holding the feed contracts.")
+FEED_REGISTER = typer.Option(
+    None,
+    help="Register holding the feed contract (default: the one register that declares it).",
+)
 ORGANISATION = typer.Option("thames-valley-police", help="Organisation the command acts for.")
 
 
@@ -47,6 +51,20 @@ def _actor(register: str, role_id: str, organisation: str) -> Actor:
         permissions=frozenset(role.permissions),
         name=f"accord feeds ({role.id})",
     )
+
+
+def resolve_register(register: str | None, partner: str, dataset: str) -> str:
+    """The register named on the command line, else the one declaring the feed (exit 2 when
+    none or several do)."""
+    if register is not None:
+        return register
+    from accord.feeds.contracts import register_for_feed
+
+    try:
+        return register_for_feed(partner, dataset)
+    except FeedError as exc:
+        err_console.print(f"[red]✗[/red] {exc}")
+        raise typer.Exit(2) from exc
 
 
 @contextmanager
@@ -83,7 +101,7 @@ def ingest_command(
     partner: str,
     dataset: str,
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-    register: str = REGISTER,
+    register: str | None = FEED_REGISTER,
     role: str = typer.Option("partnership-analyst", help="Register role to act as."),
     organisation: str = ORGANISATION,
     confirm_removal: bool = typer.Option(
@@ -94,6 +112,7 @@ def ingest_command(
     ),
 ) -> None:
     """Validate, split and load one delivery (CSV, JSON Lines or Parquet)."""
+    register = resolve_register(register, partner, dataset)
     with _session() as session:
         try:
             result = ingest_file(

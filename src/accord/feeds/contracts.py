@@ -6,7 +6,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from accord.feeds.errors import UnknownFeed
+from accord.feeds.errors import FeedError, UnknownFeed
 from accord.register.period import Unit
 from accord.register.registry import current_registry
 from accord.register.schema import FeedContract, FeedField, FieldRole
@@ -24,6 +24,27 @@ def get_contract(register: str, partner: str, dataset: str) -> FeedContract:
         if contract.partner == partner and contract.dataset == dataset:
             return contract
     raise UnknownFeed(register, partner, dataset, [f"{c.partner}/{c.dataset}" for c in found])
+
+
+def register_for_feed(partner: str, dataset: str) -> str:
+    """The one loaded register whose feed contracts declare `partner`/`dataset`.
+
+    Lets a command given a delivery find its register without a built-in default; a
+    feed declared by no register, or by several, is refused and the caller must name one.
+    """
+    found = sorted(
+        r.id
+        for r in current_registry().registers.values()
+        if any(c.partner == partner and c.dataset == dataset for c in r.feeds)
+    )
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise FeedError(f"no loaded register has a feed contract for {partner}/{dataset}")
+    raise FeedError(
+        f"registers {', '.join(found)} all have a feed contract for {partner}/{dataset}:"
+        " name one with --register"
+    )
 
 
 def lookback_cutoff(contract: FeedContract, today: date) -> date | None:

@@ -48,7 +48,7 @@ def run(ctx: DemoContext) -> list[str]:
         with ctx.session_factory() as session:
             result = ingest_file(
                 session, actor=actor, partner=partner, dataset=dataset, path=path,  # type: ignore[arg-type]
-                settings=ctx.settings,
+                settings=ctx.settings, register="tvt",
             )  # fmt: skip
             session.commit()
         return result

@@ -5,15 +5,15 @@
 Columns (`SCHEMA`): record_id (the pseudonymous key), partner, dataset, first_name, surname,
 dob (date), postcode, address, phone, email; every identifier column is nullable.
 
-- `read_identifiers(session, *, actor, purpose="data-matching", register="tvt")` is the
+- `read_identifiers(session, *, actor, purpose="data-matching", register)` is the
   public path: the gate decides for each partner dataset (only the matching role,
   `partnership-analyst`, passes), audits it, and columns whose data categories the purpose
   may not hold are returned empty. Returns a pyarrow Table.
-- `identifiers_frame(session, *, register="tvt", datasets=None)` is the linkage engine's fast
+- `identifiers_frame(session, *, register, datasets=None)` is the linkage engine's fast
   internal path: the same rows as a pandas DataFrame, without a gate call of its own. Only
   call it after the caller has passed the gate for purpose `data-matching` (the linkage
   service authorises the run, then reads through this).
-- `write_frame(session, frame, *, register="tvt")` seals and stores a frame in this shape
+- `write_frame(session, frame, *, register)` seals and stores a frame in this shape
   directly (tests, and loading a prepared extract); ingest writes the same rows itself.
 """
 
@@ -200,7 +200,7 @@ def write_frame(
     session: Session,
     frame: pd.DataFrame,
     *,
-    register: str = "tvt",
+    register: str,
     batch_id: uuid.UUID | None = None,
     settings: Settings | None = None,
 ) -> int:
@@ -245,7 +245,7 @@ def datasets_held(session: Session, register: str) -> list[tuple[str, str]]:
 def identifiers_table(
     session: Session,
     *,
-    register: str = "tvt",
+    register: str,
     datasets: Iterable[tuple[str, str]] | None = None,
     settings: Settings | None = None,
     columns: dict[tuple[str, str], frozenset[str]] | None = None,
@@ -356,7 +356,7 @@ def _json_table(plains: list[bytes]) -> pa.Table:
 def identifiers_frame(
     session: Session,
     *,
-    register: str = "tvt",
+    register: str,
     datasets: Iterable[tuple[str, str]] | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
@@ -395,7 +395,7 @@ def authorize_datasets(
     *,
     actor: Actor,
     purpose: str = "data-matching",
-    register: str = "tvt",
+    register: str,
 ) -> dict[tuple[str, str], frozenset[str]]:
     """One audited gate decision per partner dataset held (a refusal raises AccessDenied);
     returns the match columns each decision allows."""
@@ -428,7 +428,7 @@ def read_identifiers(
     *,
     actor: Actor,
     purpose: str = "data-matching",
-    register: str = "tvt",
+    register: str,
     settings: Settings | None = None,
 ) -> pa.Table:
     """Identifiers of every partner dataset, through the gate (one audited decision per

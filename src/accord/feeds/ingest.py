@@ -101,7 +101,7 @@ def ingest_file(
     partner: str,
     dataset: str,
     path: Path,
-    register: str = "tvt",
+    register: str,
     settings: Settings | None = None,
     engine: AnalyticsEngine | None = None,
     today: date | None = None,

@@ -49,7 +49,7 @@ def feed_status(
     session: Session,
     *,
     actor: Actor,
-    register: str = "tvt",
+    register: str,
     now: datetime | None = None,
     settings: Settings | None = None,
     engine: AnalyticsEngine | None = None,

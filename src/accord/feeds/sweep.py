@@ -42,7 +42,7 @@ def sweep(
     session: Session,
     *,
     actor: Actor,
-    register: str = "tvt",
+    register: str,
     today: date | None = None,
     settings: Settings | None = None,
     engine: AnalyticsEngine | None = None,

@@ -297,7 +297,10 @@ def check(
 def shred_dataset(
     partner: str = typer.Argument(..., help="Partner organisation of the dataset."),
     dataset: str = typer.Argument(..., help="Dataset name in the feed contract."),
-    register: str = typer.Option("tvt", help="Register holding the feed contract."),
+    register: str | None = typer.Option(
+        None,
+        help="Register holding the feed contract (default: the one register that declares it).",
+    ),
     role: str = typer.Option("dpo", help="Register role to act as (needs to delete partner data)."),
     organisation: str = typer.Option(
         "thames-valley-police", help="Organisation the command acts for."
@@ -307,7 +310,7 @@ def shred_dataset(
     """Erase a partner dataset: destroy its key (every copy of its identifiers, backups
     included, becomes unreadable), then delete its rows from both stores."""
     from accord.analytics.lock import AnalyticsBusy
-    from accord.feeds.cli import _actor
+    from accord.feeds.cli import _actor, resolve_register
     from accord.feeds.erase import erase_dataset
     from accord.feeds.errors import FeedError
     from accord.gate.types import AccessDenied
@@ -316,6 +319,7 @@ def shred_dataset(
     if not yes:
         err_console.print("[red]✗[/red] erasing a dataset cannot be undone: add --yes")
         raise typer.Exit(2)
+    register = resolve_register(register, partner, dataset)
     _keystore()  # refuses a keystore inside the case database
     engine = make_engine(get_settings().database_url)
     try:

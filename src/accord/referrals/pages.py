@@ -7,15 +7,15 @@ show a GOV.UK error summary with a message on each field in error.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
 from accord.accounts.csrf import CsrfChecked
 from accord.cases.errors import InvalidInput
-from accord.deps import DbSession
+from accord.deps import AppSettings, DbSession
 from accord.enquiries import service as enquiries
 from accord.enquiries.schemas import EnquiryIn
 from accord.gate.types import AccessDenied
@@ -27,7 +27,16 @@ from accord.register.registry import current_registry
 from accord.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-REGISTER = "lvws"
+
+
+def _public_register(settings: AppSettings) -> str:
+    """The register the public forms serve (ACCORD_PUBLIC_REGISTER); 404 when none is set."""
+    if settings.public_register is None:
+        raise HTTPException(status_code=404, detail="This service does not take forms online")
+    return settings.public_register
+
+
+PublicRegister = Annotated[str, Depends(_public_register)]
 
 # pydantic locations -> the form field that shows the message
 _FIELD_OF = {"date_of_birth": "dob-day", "age": "dob-day"}
@@ -37,8 +46,8 @@ def _form(request_form: Any) -> dict[str, str]:
     return {k: str(v).strip() for k, v in request_form.items() if k != "csrf_token"}
 
 
-def _context(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
-    register = current_registry().get(REGISTER)
+def _context(register_id: str, values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    register = current_registry().get(register_id)
     return {
         "values": values,
         "errors": errors,
@@ -48,8 +57,10 @@ def _context(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
 
 
 @router.get("/self-referral")
-def self_referral_form(request: Request) -> Response:
-    return templates.TemplateResponse(request, "referrals/self_referral.html", _context({}, {}))
+def self_referral_form(request: Request, register_id: PublicRegister) -> Response:
+    return templates.TemplateResponse(
+        request, "referrals/self_referral.html", _context(register_id, {}, {})
+    )
 
 
 def _dob(values: dict[str, str], errors: dict[str, str]) -> date | None:
@@ -88,7 +99,9 @@ def _person(values: dict[str, str], errors: dict[str, str]) -> Person | None:
 
 
 @router.post("/self-referral")
-async def self_referral(request: Request, session: DbSession, _csrf: CsrfChecked) -> Response:
+async def self_referral(
+    request: Request, register_id: PublicRegister, session: DbSession, _csrf: CsrfChecked
+) -> Response:
     values = _form(await request.form())
     errors: dict[str, str] = {}
     person = _person(values, errors)
@@ -115,18 +128,21 @@ async def self_referral(request: Request, session: DbSession, _csrf: CsrfChecked
         )
     if errors or person is None:
         return templates.TemplateResponse(
-            request, "referrals/self_referral.html", _context(values, errors), status_code=400
+            request,
+            "referrals/self_referral.html",
+            _context(register_id, values, errors),
+            status_code=400,
         )
-    register = current_registry().get(REGISTER)
+    register = current_registry().get(register_id)
     receiving = routing.lead_provider(register)
-    actor = public_actor(REGISTER, receiving)
+    actor = public_actor(register_id, receiving)
     wanted = "restorative_justice" if values.get("service") == "restorative-justice" else None
     try:
         accepted = intake.receive(
             session,
             actor=actor,
             intake=intake.Intake(
-                register=REGISTER,
+                register=register_id,
                 person=person,
                 consent=ReferralConsent(
                     given=True,
@@ -146,7 +162,10 @@ async def self_referral(request: Request, session: DbSession, _csrf: CsrfChecked
         session.rollback()
         errors[""] = "We could not take your referral online just now. Please phone us instead."
         return templates.TemplateResponse(
-            request, "referrals/self_referral.html", _context(values, errors), status_code=503
+            request,
+            "referrals/self_referral.html",
+            _context(register_id, values, errors),
+            status_code=503,
         )
     return templates.TemplateResponse(
         request,
@@ -156,12 +175,16 @@ async def self_referral(request: Request, session: DbSession, _csrf: CsrfChecked
 
 
 @router.get("/contact-us")
-def contact_form(request: Request) -> Response:
-    return templates.TemplateResponse(request, "enquiries/contact.html", _context({}, {}))
+def contact_form(request: Request, register_id: PublicRegister) -> Response:
+    return templates.TemplateResponse(
+        request, "enquiries/contact.html", _context(register_id, {}, {})
+    )
 
 
 @router.post("/contact-us")
-async def contact(request: Request, session: DbSession, _csrf: CsrfChecked) -> Response:
+async def contact(
+    request: Request, register_id: PublicRegister, session: DbSession, _csrf: CsrfChecked
+) -> Response:
     values = _form(await request.form())
     errors: dict[str, str] = {}
     if not values.get("name"):
@@ -173,7 +196,7 @@ async def contact(request: Request, session: DbSession, _csrf: CsrfChecked) -> R
         try:
             data = EnquiryIn.model_validate(
                 {
-                    "register": REGISTER,
+                    "register": register_id,
                     "channel": "web",
                     "name": values["name"],
                     "email": values.get("email") or None,
@@ -189,18 +212,24 @@ async def contact(request: Request, session: DbSession, _csrf: CsrfChecked) -> R
                 errors.setdefault(field, message[0].upper() + message[1:])
     if errors or data is None:
         return templates.TemplateResponse(
-            request, "enquiries/contact.html", _context(values, errors), status_code=400
+            request,
+            "enquiries/contact.html",
+            _context(register_id, values, errors),
+            status_code=400,
         )
-    register = current_registry().get(REGISTER)
+    register = current_registry().get(register_id)
     receiving = routing.lead_provider(register)
     try:
-        enquiries.record_enquiry(session, actor=public_actor(REGISTER, receiving), data=data)
+        enquiries.record_enquiry(session, actor=public_actor(register_id, receiving), data=data)
         session.commit()
     except (AccessDenied, InvalidInput):
         session.rollback()
         errors[""] = "We could not send your message just now. Please phone us instead."
         return templates.TemplateResponse(
-            request, "enquiries/contact.html", _context(values, errors), status_code=503
+            request,
+            "enquiries/contact.html",
+            _context(register_id, values, errors),
+            status_code=503,
         )
     return templates.TemplateResponse(
         request, "enquiries/contact_done.html", {"register": register}
