@@ -112,7 +112,12 @@ def test_translation_goes_only_to_a_processor_listed_for_casework(
 
 
 def _complaint(**extra: str) -> dict[str, str]:
-    return {"channel": "phone", "name": "Dee Walker", "details": "Nobody called back"} | extra
+    return {
+        "register": "lvws",
+        "channel": "phone",
+        "name": "Dee Walker",
+        "details": "Nobody called back",
+    } | extra
 
 
 def test_a_caseworker_records_a_complaint_for_their_own_organisation_only(

@@ -24,6 +24,7 @@ def test_complaint_clock_moves_with_contact_and_closure_needs_an_outcome(session
             session,
             actor=manager,
             data=ComplaintIn(
+                register_id="lvws",
                 channel="phone",
                 name="Dee Walker",
                 phone="07700 900222",
@@ -57,6 +58,7 @@ def test_complaints_api_scopes_to_the_organisation(app: FastAPI, client: TestCli
     created = client.post(
         "/api/complaints",
         json={
+            "register": "lvws",
             "channel": "email",
             "name": "Ray",
             "email": "ray@example.org",
@@ -68,7 +70,10 @@ def test_complaints_api_scopes_to_the_organisation(app: FastAPI, client: TestCli
     assert created.json()["register"] == "lvws"
     assert client.get("/api/complaints").json()["total"] == 1
     assert client.get(f"/api/complaints/{complaint_id}").json()["content"]["name"] == "Ray"
-    bad = client.post("/api/complaints", json={"channel": "pigeon", "name": "Ray", "details": "x"})
+    bad = client.post(
+        "/api/complaints",
+        json={"register": "lvws", "channel": "pigeon", "name": "Ray", "details": "x"},
+    )
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"][-1] == "channel"
     app.dependency_overrides[current_actor] = lambda: make_actor(

@@ -53,7 +53,8 @@ def test_complaint_list_refuses_unknown_filter_values(
         "victim-support", "team-manager", teams=("complaints",)
     )
     made = client.post(
-        "/api/complaints", json={"channel": "phone", "name": "Dee", "details": "No reply"}
+        "/api/complaints",
+        json={"register": "lvws", "channel": "phone", "name": "Dee", "details": "No reply"},
     )
     assert made.status_code == 201, made.text
     message = _refused(client, "/api/complaints", name, value)

@@ -32,7 +32,11 @@ def test_each_channel_keeps_its_own_record_type_and_clock(session: Session) -> N
                 session,
                 actor=worker,
                 data=EnquiryIn(
-                    channel=channel, name="Lee", email="lee@example.org", message=f"by {channel}"
+                    register_id="lvws",
+                    channel=channel,
+                    name="Lee",
+                    email="lee@example.org",
+                    message=f"by {channel}",
                 ),  # type: ignore[arg-type]
             )
     rows = session.scalars(select(Enquiry).where(Enquiry.assigned_user == worker.id)).all()
@@ -47,6 +51,7 @@ def test_opting_into_updates_is_recorded_as_consent(session: Session) -> None:
         session,
         actor=worker,
         data=EnquiryIn(
+            register_id="lvws",
             channel="phone",
             name="Lee",
             phone="07700 900333",
@@ -65,12 +70,19 @@ def test_enquiry_api_validates_and_lists(app: FastAPI, client: TestClient) -> No
     worker = actor("lvws", "caseworker", "victim-support")
     app.dependency_overrides[current_actor] = lambda: worker
     missing = client.post(
-        "/api/enquiries", json={"channel": "email", "name": "Lee", "message": "hello"}
+        "/api/enquiries",
+        json={"register": "lvws", "channel": "email", "name": "Lee", "message": "hello"},
     )
     assert missing.status_code == 422
     assert "reply" in missing.json()["detail"][0]["msg"]
     made = client.post(
-        "/api/enquiries", json={"channel": "live-chat", "name": "Lee", "message": "chat transcript"}
+        "/api/enquiries",
+        json={
+            "register": "lvws",
+            "channel": "live-chat",
+            "name": "Lee",
+            "message": "chat transcript",
+        },
     )
     assert made.status_code == 201, made.text
     one = client.get(f"/api/enquiries/{made.json()['id']}").json()
@@ -80,3 +92,14 @@ def test_enquiry_api_validates_and_lists(app: FastAPI, client: TestClient) -> No
     assert client.post(f"/api/enquiries/{made.json()['id']}/closure").json()["status"] == "closed"
     app.dependency_overrides[current_actor] = lambda: actor("lvws", "caseworker", "catch22")
     assert client.get(f"/api/enquiries/{made.json()['id']}").status_code == 404
+
+
+def test_an_enquiry_without_a_register_is_refused_naming_it(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
+    app.dependency_overrides[current_actor] = lambda: actor("lvws", "caseworker", "victim-support")
+    body = {"channel": "live-chat", "name": "Lee", "message": "chat transcript"}
+    refused = client.post("/api/enquiries", json=body)
+    assert refused.status_code == 422
+    assert [e["loc"] for e in refused.json()["detail"]] == [["body", "register"]]
+    assert session.scalars(select(Enquiry)).all() == []

@@ -22,11 +22,18 @@ from accord.enquiries.models import Enquiry
 from accord.enquiries.schemas import EnquiryIn, EnquiryOut
 from accord.gate.types import AccessDenied, Actor, ReasonCode
 from accord.people.models import Subject
+from accord.settings import Settings
 from factories.actors import actor
 from factories.audit import refusals
 from factories.registers import register, shipped, using
 
 MESSAGE = "Do you support witnesses of a burglary?"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The shared settings, serving the public forms for the lvws register."""
+    return settings.model_copy(update={"public_register": "lvws"})
 
 
 @pytest.fixture
@@ -65,12 +72,14 @@ def _manager(organisation: str = "victim-support") -> Actor:
 
 def _phone_enquiry(session: Session, worker: Actor) -> EnquiryOut:
     return service.record_enquiry(
-        session, actor=worker, data=EnquiryIn(channel="phone", name="Lee", message=MESSAGE)
+        session,
+        actor=worker,
+        data=EnquiryIn(register_id="lvws", channel="phone", name="Lee", message=MESSAGE),
     )
 
 
 def _listed(session: Session, who: Actor) -> list[uuid.UUID]:
-    return [e.id for e in service.list_enquiries(session, actor=who).items]
+    return [e.id for e in service.list_enquiries(session, actor=who, register="lvws").items]
 
 
 def test_the_public_form_stores_a_sealed_enquiry_listed_only_to_the_lead_providers_intake(
@@ -128,7 +137,13 @@ def test_a_reader_sees_only_the_categories_the_purpose_allows(session: Session) 
     made = service.record_enquiry(
         session,
         actor=worker,
-        data=EnquiryIn(channel="email", name="Lee", email="lee@example.org", message=MESSAGE),
+        data=EnquiryIn(
+            register_id="lvws",
+            channel="email",
+            name="Lee",
+            email="lee@example.org",
+            message=MESSAGE,
+        ),
     )
     categories = next(p for p in shipped("lvws").purposes if p.id == "enquiries").categories
     narrower = register(
@@ -158,14 +173,18 @@ def test_a_channel_the_register_does_not_keep_is_refused_naming_the_field(
     before = _counts(session)
     with using(without_chat), pytest.raises(InvalidInput) as refused:
         service.record_enquiry(
-            session, actor=worker, data=EnquiryIn(channel="live-chat", name="Lee", message="hi")
+            session,
+            actor=worker,
+            data=EnquiryIn(register_id="lvws", channel="live-chat", name="Lee", message="hi"),
         )
     assert refused.value.field == "channel"
     with pytest.raises(InvalidInput) as unknown:
         service.record_enquiry(
             session,
             actor=worker,
-            data=EnquiryIn(channel="phone", name="Lee", message="hi", organisation="acme"),
+            data=EnquiryIn(
+                register_id="lvws", channel="phone", name="Lee", message="hi", organisation="acme"
+            ),
         )
     assert unknown.value.field == "organisation"
     assert _counts(session) == before
@@ -192,14 +211,16 @@ def test_the_list_pages_newest_first_and_filters_by_channel(session: Session) ->
     worker = actor("lvws", "caseworker", "victim-support")
     made = [
         service.record_enquiry(
-            session, actor=worker, data=EnquiryIn(channel=channel, name="Lee", message=MESSAGE)
+            session,
+            actor=worker,
+            data=EnquiryIn(register_id="lvws", channel=channel, name="Lee", message=MESSAGE),
         )
         for channel in ("phone", "live-chat", "phone")
     ]
-    page = service.list_enquiries(session, actor=worker, limit=2)
+    page = service.list_enquiries(session, actor=worker, register="lvws", limit=2)
     assert (page.total, len(page.items)) == (3, 2)
     assert all(item.content is None for item in page.items)  # a list opens nothing
-    phones = service.list_enquiries(session, actor=worker, channel="phone")
+    phones = service.list_enquiries(session, actor=worker, register="lvws", channel="phone")
     assert {e.id for e in phones.items} == {made[0].id, made[2].id}
 
 

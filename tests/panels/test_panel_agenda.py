@@ -93,7 +93,12 @@ def test_implausible_meeting_dates_are_refused(
     app.dependency_overrides[current_actor] = lambda: coordinator
     refused = client.post(
         "/api/panels/meetings",
-        json={"panel": "marac", "held_on": held_on.isoformat(), "chair": "DI Chair"},
+        json={
+            "register": "hounslow",
+            "panel": "marac",
+            "held_on": held_on.isoformat(),
+            "chair": "DI Chair",
+        },
     )
     assert refused.status_code == 422, refused.text
     assert refused.json()["detail"][0]["loc"] == ["body", "held_on"]
@@ -114,7 +119,12 @@ def test_plausible_meeting_dates_are_accepted(
     held_on = date.today() + timedelta(days=days)
     made = client.post(
         "/api/panels/meetings",
-        json={"panel": "marac", "held_on": held_on.isoformat(), "chair": "DI Chair"},
+        json={
+            "register": "hounslow",
+            "panel": "marac",
+            "held_on": held_on.isoformat(),
+            "chair": "DI Chair",
+        },
     )
     assert made.status_code == 201, made.text
     assert made.json()["held_on"] == held_on.isoformat()

@@ -25,6 +25,7 @@ def test_a_marac_case_over_http(
 ) -> None:
     _as(app, coordinator)
     body = {
+        "register": "hounslow",
         "service": "marac",
         "parties": [
             {"role": "victim", "details": {"name": "Asha Test", "telephone": "07700900111"}},
@@ -42,6 +43,11 @@ def test_a_marac_case_over_http(
     bad = client.post("/api/panels/cases", json=body | {"risk_level": "sky-high"})
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"] == ["body", "risk_level"]
+    unnamed = client.post(
+        "/api/panels/cases", json={k: v for k, v in body.items() if k != "register"}
+    )
+    assert unnamed.status_code == 422
+    assert unnamed.json()["detail"][0]["loc"] == ["body", "register"]
 
     second = client.post("/api/panels/cases", json=body)
     assert second.status_code == 201
@@ -52,7 +58,12 @@ def test_a_marac_case_over_http(
 
     meeting = client.post(
         "/api/panels/meetings",
-        json={"panel": "marac", "held_on": str(date.today()), "chair": "DI Chair"},
+        json={
+            "register": "hounslow",
+            "panel": "marac",
+            "held_on": str(date.today()),
+            "chair": "DI Chair",
+        },
     )
     assert meeting.status_code == 201, meeting.text
     meeting_id = meeting.json()["id"]
@@ -89,7 +100,7 @@ def test_a_marac_case_over_http(
     # The partner cannot open cases or schedule meetings.
     refused = client.post(
         "/api/panels/meetings",
-        json={"panel": "marac", "held_on": str(date.today()), "chair": "x"},
+        json={"register": "hounslow", "panel": "marac", "held_on": str(date.today()), "chair": "x"},
     )
     assert refused.status_code == 403
     assert refused.json()["detail"]["reason"] == "no-permission"

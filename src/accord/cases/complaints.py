@@ -176,7 +176,7 @@ def list_complaints(
     session: Session,
     *,
     actor: Actor,
-    register: str = "lvws",
+    register: str,
     status: str | None = None,
     limit: int = 50,
     offset: int = 0,

@@ -364,6 +364,7 @@ def _complaints_and_enquiries(
             session,
             actor=manager,
             data=ComplaintIn(
+                register_id=REGISTER,
                 channel="email",
                 name=fake.name(),
                 email=f"{fake.user_name()}@example.org",
@@ -375,6 +376,7 @@ def _complaints_and_enquiries(
             session,
             actor=worker,
             data=EnquiryIn(
+                register_id=REGISTER,
                 channel=channel,
                 name=fake.name(),
                 phone=_phone(rng),

@@ -173,7 +173,7 @@ class TimelineEntry(BaseModel):
 
 
 class ComplaintIn(_In):
-    register_id: str = Field(default="lvws", alias="register", description="The register id.")
+    register_id: str = Field(alias="register", description="The register id.")
     organisation: str | None = None
     case_id: uuid.UUID | None = None
     channel: Literal["phone", "email", "letter", "web-form", "in-person"]

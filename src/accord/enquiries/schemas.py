@@ -17,7 +17,7 @@ EnquiryStatus = Literal["open", "closed"]  # the values the list's `status` filt
 class EnquiryIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
-    register_id: str = Field(default="lvws", alias="register")
+    register_id: str = Field(alias="register", description="The register id.")
     organisation: str | None = None
     channel: Channel
     name: str = Field(min_length=1, max_length=200)

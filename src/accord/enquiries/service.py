@@ -173,7 +173,7 @@ def list_enquiries(
     session: Session,
     *,
     actor: Actor,
-    register: str = "lvws",
+    register: str,
     channel: str | None = None,
     status: str | None = None,
     limit: int = 50,

@@ -61,7 +61,7 @@ def agenda(
 @app.command("meetings")
 def list_meetings(
     as_email: str = AS_OPTION,
-    register: str = typer.Option("hounslow", help="Register id."),
+    register: str = typer.Option(..., help="Register id."),
     panel: str | None = typer.Option(None, help="marac, community-risk-panel or iom."),
     since: str | None = typer.Option(
         None, help="Only meetings on or after this date (YYYY-MM-DD)."

@@ -19,7 +19,7 @@ class PartyBody(In):
 
 
 class CaseIn(In):
-    register_id: str = Field("hounslow", alias="register", description="The register id.")
+    register_id: str = Field(alias="register", description="The register id.")
     service: str = Field(description="marac, community-risk-panel, iom, dsv-outreach, fgm-service")
     parties: list[PartyBody] = Field(min_length=1)
     referral: dict[str, Any] = Field(default_factory=dict)
@@ -56,7 +56,7 @@ class CaseOut(CaseSummary):
 
 
 class MeetingIn(In):
-    register_id: str = Field("hounslow", alias="register", description="The register id.")
+    register_id: str = Field(alias="register", description="The register id.")
     panel: str
     held_on: date
     chair: str = Field(min_length=1, max_length=120)

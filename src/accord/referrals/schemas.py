@@ -165,7 +165,7 @@ class Crime(_In):
 class PoliceReferralIn(_In):
     """A referral from a police system (API body, or one row of a bulk file)."""
 
-    register_id: str = Field(default="lvws", alias="register", description="The register id.")
+    register_id: str = Field(alias="register", description="The register id.")
     role: Literal["victim", "witness"] = "victim"
     person: Person
     crime: Crime
