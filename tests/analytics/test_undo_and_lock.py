@@ -3,10 +3,6 @@ was made; one writer at a time holds the store, and a killed holder frees it."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import uuid
 from datetime import date
 from pathlib import Path
@@ -18,6 +14,7 @@ from accord.analytics.engine import AnalyticsEngine, undo_table
 from accord.analytics.lock import AnalyticsBusy, lock_path, writer_lock
 from accord.analytics.tables import TableSpec
 from accord.synthetic.tvt import POLICE
+from support.holders import writer_elsewhere
 
 from .test_engine import rows
 
@@ -94,26 +91,11 @@ def test_a_kept_batch_loses_only_its_undo_table(analytics: AnalyticsEngine) -> N
 
 def test_writer_lock_excludes_another_process_until_it_is_killed(tmp_path: Path) -> None:
     store = tmp_path / "analytics.duckdb"
-    script = (
-        "import sys, time\n"
-        "from accord.analytics.lock import writer_lock\n"
-        "with writer_lock(sys.argv[1], wait=0):\n"
-        "    print('held', flush=True)\n"
-        "    time.sleep(60)\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", script, str(store)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "held"
+    with writer_elsewhere(store):
         with pytest.raises(AnalyticsBusy) as busy, writer_lock(store, wait=0.2):
             pass
         assert busy.value.retry_after >= 1
         assert "busy" in str(busy.value)
-    finally:
-        os.kill(holder.pid, signal.SIGKILL)
-        holder.wait()
     with writer_lock(store, wait=2):  # the kernel freed it with the holder
         assert lock_path(store).exists()
 

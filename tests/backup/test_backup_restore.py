@@ -5,11 +5,8 @@ and, with ACCORD_TEST_DATABASE_URL, on PostgreSQL (pg_dump / pg_restore)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +29,7 @@ from accord.people.models import Subject
 from accord.settings import get_settings
 from accord.store import migrate
 from accord.store.engine import make_engine
+from support.holders import writer_elsewhere
 
 MASTER = bytes(range(70, 102))
 ALICE = {"name": "Alice Restoreson"}
@@ -246,28 +244,6 @@ def test_postgresql_without_pg_dump_on_path_is_a_clear_error(
     assert not any((tmp_path / "out").iterdir())
 
 
-@contextmanager
-def _writer_elsewhere(store: Path) -> Iterator[None]:
-    """Another process holding the analytical store's writer lock (as a CLI ingest does)."""
-    script = (
-        "import sys, time\n"
-        "from accord.analytics.lock import writer_lock\n"
-        "with writer_lock(sys.argv[1], wait=0):\n"
-        "    print('held', flush=True)\n"
-        "    time.sleep(60)\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", script, str(store)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "held"
-        yield
-    finally:
-        holder.kill()
-        holder.wait()
-
-
 def test_backup_and_restore_answer_busy_while_another_writer_holds_the_analytical_store(
     stores: Stores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -279,7 +255,7 @@ def test_backup_and_restore_answer_busy_while_another_writer_holds_the_analytica
     monkeypatch.setenv("ACCORD_ANALYTICS_LOCK_WAIT_SECONDS", "0.2")
     get_settings.cache_clear()
     dirs = {name: stores.tmp / name for name in ("case", "analytics")}
-    with _writer_elsewhere(stores.analytics):
+    with writer_elsewhere(stores.analytics):
         code, output = _invoke(
             "backup", "--case-dir", str(dirs["case"]), "--analytics-dir", str(dirs["analytics"])
         )

@@ -5,10 +5,7 @@ case database taken before the erasure no longer opens."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +34,7 @@ from accord.people.crypto import Crypto, use_crypto
 from accord.settings import Settings
 from accord.store import migrate
 from accord.store.engine import make_engine
+from support.holders import writer_elsewhere
 
 from .conftest import actor_with
 
@@ -305,35 +303,13 @@ def test_cli_shred_dataset_destroys_the_key_and_deletes_the_rows(
     assert keystore.get(dataset_key_id("tvt", *CARE), kind="dataset") is None
 
 
-@contextmanager
-def _writer_elsewhere(store: Path) -> Iterator[None]:
-    """Another process holding the analytical store's writer lock (as a CLI ingest does)."""
-    script = (
-        "import sys, time\n"
-        "from accord.analytics.lock import writer_lock\n"
-        "with writer_lock(sys.argv[1], wait=0):\n"
-        "    print('held', flush=True)\n"
-        "    time.sleep(60)\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", script, str(store)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "held"
-        yield
-    finally:
-        holder.kill()
-        holder.wait()
-
-
 def test_erasing_a_dataset_while_another_writer_holds_the_analytical_store_changes_nothing(
     session: Session, keystore: Keystore, settings: Settings
 ) -> None:
     busy = settings.model_copy(update={"analytics_lock_wait_seconds": 0.2})
     with use_crypto(_crypto(keystore, LocalKeyring(OLD))):
         identifiers.write_frame(session, _frame(), register="tvt")
-        with _writer_elsewhere(busy.analytics_path), pytest.raises(AnalyticsBusy):
+        with writer_elsewhere(busy.analytics_path), pytest.raises(AnalyticsBusy):
             erase_dataset(
                 session,
                 actor=actor_with("dpo"),
@@ -374,7 +350,7 @@ def test_cli_shred_dataset_answers_busy_with_exit_3_while_another_writer_holds_t
         with use_crypto(_crypto(keystore, LocalKeyring(OLD))):
             with Session(live) as db, db.begin():
                 identifiers.write_frame(db, _frame(), register="tvt")
-            with _writer_elsewhere(analytics):
+            with writer_elsewhere(analytics):
                 result = CliRunner().invoke(app, ["keys", "shred-dataset", *CARE, "--yes"])
             assert result.exit_code == 3, result.output
             assert "busy" in result.output
