@@ -3,40 +3,23 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from accord.keys.keyring import WrappedKey
 from accord.keys.keystore import Keystore
-from accord.store.engine import make_engine
-
-TEST_DATABASE_ENV = "ACCORD_TEST_DATABASE_URL"
+from support.databases import fresh_databases
 
 
 @pytest.fixture
 def keystore_url(tmp_path: Path) -> Iterator[str]:
     """A keystore database of its own on the tests' backend."""
-    base = os.environ.get(TEST_DATABASE_ENV)
-    if not base:
-        yield f"sqlite:///{tmp_path / 'keys.db'}"
-        return
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    name = f"accord_keys_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_databases(tmp_path, "keys_test") as make:
+        yield make("keys")
 
 
 def test_a_put_key_is_committed_and_never_replaced(keystore_url: str) -> None:
