@@ -12,6 +12,7 @@ from accord.gate.catalogue import Permission
 from accord.gate.types import Actor
 from accord.register.registry import Registry, use_registry
 from accord.register.schema import Register
+from factories.registers import case_access
 
 CONSENT_REGISTER: dict[str, Any] = {
     "id": "consent-test",
@@ -63,16 +64,7 @@ CONSENT_REGISTER: dict[str, Any] = {
                 "support",
             ],
             "data_subjects": ["victim"],
-            "access": {
-                "read": ["case:case:read"],
-                "list": ["case:case:list"],
-                "create": ["case:case:update"],
-                "update": ["case:case:update"],
-                "delete": ["case:case:close", "retention:run:execute", "rights:request:manage"],
-                "disclose": ["disclosure:request:create", "disclosure:request:approve"],
-                "export": ["rights:request:manage", "disclosure:request:create"],
-                "aggregate": ["stats:aggregate:read", "reports:aggregate:read"],
-            },
+            "access": case_access(),
             "retention": {
                 "trigger": "last_contact",
                 "period": "6 years",

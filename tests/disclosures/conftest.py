@@ -11,6 +11,7 @@ from accord.gate.types import Actor
 from accord.register.registry import Registry, use_registry
 from accord.register.schema import Register
 from factories.actors import actor
+from factories.registers import case_access
 
 DISCLOSURE_REGISTER: dict[str, Any] = {
     "id": "disclosure-test",
@@ -61,16 +62,7 @@ DISCLOSURE_REGISTER: dict[str, Any] = {
             "categories": ["name", "address", "phone", "needs"],
             "purposes": ["support", "referral-on", "risk-of-harm-disclosure"],
             "data_subjects": ["victim"],
-            "access": {
-                "read": ["case:case:read"],
-                "list": ["case:case:list"],
-                "create": ["case:case:update"],
-                "update": ["case:case:update"],
-                "delete": ["case:case:close", "retention:run:execute", "rights:request:manage"],
-                "disclose": ["disclosure:request:create", "disclosure:request:approve"],
-                "export": ["rights:request:manage", "disclosure:request:create"],
-                "aggregate": ["stats:aggregate:read", "reports:aggregate:read"],
-            },
+            "access": case_access(),
             "retention": {
                 "trigger": "last_contact",
                 "period": "6 years",

@@ -85,3 +85,18 @@ def using(*registers: str | Register) -> Iterator[Registry]:
     """Make the given registers the current registry for the duration of the block."""
     with use_registry(registry(*registers)) as found:
         yield found
+
+
+def case_access() -> dict[str, list[str]]:
+    """The access map of a `case` record type in a hand-written test register: which
+    permissions allow each act (a fresh copy, so a test may change its own)."""
+    return {
+        "read": ["case:case:read"],
+        "list": ["case:case:list"],
+        "create": ["case:case:update"],
+        "update": ["case:case:update"],
+        "delete": ["case:case:close", "retention:run:execute", "rights:request:manage"],
+        "disclose": ["disclosure:request:create", "disclosure:request:approve"],
+        "export": ["rights:request:manage", "disclosure:request:create"],
+        "aggregate": ["stats:aggregate:read", "reports:aggregate:read"],
+    }

@@ -9,6 +9,7 @@ from accord.gate.catalogue import Permission as Perm
 from accord.gate.types import Actor
 from accord.register.registry import Registry
 from accord.register.schema import Register
+from factories.registers import case_access
 
 ORG_A, ORG_B, COMMISSIONER = "org-a", "org-b", "comm"
 CASEWORK = [
@@ -107,16 +108,7 @@ def register_document() -> dict[str, Any]:
                 "categories": ["name", "contact", "needs", "age-band", "offence", "ethnicity"],
                 "purposes": ["support", "public-task", "referral-on", "equality", "legal", "stats"],
                 "data_subjects": ["victim"],
-                "access": {
-                    "read": ["case:case:read"],
-                    "list": ["case:case:list"],
-                    "create": ["case:case:update"],
-                    "update": ["case:case:update"],
-                    "delete": ["case:case:close", "retention:run:execute", "rights:request:manage"],
-                    "disclose": ["disclosure:request:create", "disclosure:request:approve"],
-                    "export": ["rights:request:manage", "disclosure:request:create"],
-                    "aggregate": ["stats:aggregate:read", "reports:aggregate:read"],
-                },
+                "access": case_access(),
             },
             {
                 "id": "crime-statistics",
