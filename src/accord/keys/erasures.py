@@ -10,7 +10,6 @@ that was made before it was erased, is destroyed again. The log holds ids and ti
 
 from __future__ import annotations
 
-import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,8 +20,8 @@ from sqlalchemy import Engine, Integer, MetaData, String, Uuid, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from accord.keys.lazy import LazyEngine
 from accord.store.base import NAMING_CONVENTION, UtcDateTime, utcnow
-from accord.store.engine import make_engine
 
 if TYPE_CHECKING:
     from accord.keys.keystore import KeyKind, Keystore
@@ -55,8 +54,7 @@ class ErasureLog:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._engine: Engine | None = None
-        self._lock = threading.Lock()
+        self._db = LazyEngine(url, ErasureBase.metadata)
 
     @staticmethod
     def url_for(keystore_url: str, configured: str | None = None) -> str:
@@ -73,17 +71,10 @@ class ErasureLog:
 
     @property
     def engine(self) -> Engine:
-        with self._lock:
-            if self._engine is None:
-                engine = make_engine(self.url)
-                ErasureBase.metadata.create_all(engine)
-                self._engine = engine
-            return self._engine
+        return self._db.get()
 
     def dispose(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        self._db.dispose()
 
     def record(self, kind: str, key_uuid: uuid.UUID) -> None:
         with Session(self.engine) as db, db.begin():

@@ -11,7 +11,6 @@ data: random or derived ids and ciphertext.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -37,9 +36,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from accord.keys.erasures import ErasureLog
 from accord.keys.errors import KeystoreMisconfigured
 from accord.keys.keyring import WrappedKey
+from accord.keys.lazy import LazyEngine
 from accord.settings import Settings
 from accord.store.base import NAMING_CONVENTION, UtcDateTime, aware, utcnow
-from accord.store.engine import make_engine
 
 
 class KeystoreBase(DeclarativeBase):
@@ -110,8 +109,7 @@ class Keystore:
     def __init__(self, url: str, *, erasures: ErasureLog | None = None) -> None:
         self.url = url
         self.erasures = erasures
-        self._engine: Engine | None = None
-        self._lock = threading.Lock()
+        self._db = LazyEngine(url, KeystoreBase.metadata)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Keystore:
@@ -134,17 +132,10 @@ class Keystore:
 
     @property
     def engine(self) -> Engine:
-        with self._lock:  # one engine per keystore even when threads race to first use
-            if self._engine is None:
-                engine = make_engine(self.url)
-                KeystoreBase.metadata.create_all(engine)
-                self._engine = engine
-            return self._engine
+        return self._db.get()
 
     def dispose(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        self._db.dispose()
         if self.erasures is not None:
             self.erasures.dispose()
 
