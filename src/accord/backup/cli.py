@@ -60,6 +60,20 @@ def _advance(bar: Progress, task: TaskID) -> Callable[[int, int], None]:
     return update
 
 
+def _each_database(
+    bar: Progress,
+    jobs: list[tuple[StoreKind, str, Path]],
+    run: Callable[..., Manifest],
+) -> list[Manifest]:
+    """Back up or restore each (store, url, path) in order, one progress line each."""
+    done: list[Manifest] = []
+    for store, url, path in jobs:
+        task = bar.add_task(f"{store} database", total=None)
+        done.append(run(store, url, path, progress=_advance(bar, task)))
+        bar.update(task, completed=1, total=1)
+    return done
+
+
 def _bar(quiet: bool) -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -107,17 +121,7 @@ def backup(
                 jobs.append(("case", settings.database_url, case_dir))
             if keystore_dir:
                 jobs.append(("keystore", _keystore().url, keystore_dir))
-            for store, url, out in jobs:
-                task = bar.add_task(f"{store} database", total=None)
-                written.append(
-                    backup_database(
-                        store,
-                        url,
-                        out,
-                        progress=_advance(bar, task),
-                    )
-                )
-                bar.update(task, completed=1, total=1)
+            written += _each_database(bar, jobs, backup_database)
     except BackupError as exc:
         raise _fail(exc) from None
     except AnalyticsBusy as exc:
@@ -169,22 +173,12 @@ def restore(
                 bar.update(task, completed=1)
             # The keystore before the case database: the erasure replay below runs against
             # what was restored.
-            for store, file, url in (
-                ("keystore", keystore, live_keys.url),
-                ("case", case, settings.database_url),
-            ):
-                if file is None:
-                    continue
-                task = bar.add_task(f"{store} database", total=None)
-                restored.append(
-                    restore_database(
-                        store,  # type: ignore[arg-type]
-                        url,
-                        file,
-                        progress=_advance(bar, task),
-                    )
-                )
-                bar.update(task, completed=1, total=1)
+            databases: list[tuple[StoreKind, str, Path | None]] = [
+                ("keystore", live_keys.url, keystore),
+                ("case", settings.database_url, case),
+            ]
+            jobs = [(store, url, file) for store, url, file in databases if file is not None]
+            restored += _each_database(bar, jobs, restore_database)
     except BackupError as exc:
         raise _fail(exc) from None
     except AnalyticsBusy as exc:
