@@ -4,8 +4,6 @@ what one caller changes never hides what the next one could do."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from accord.app import create_app
@@ -22,9 +19,9 @@ from accord.deps import get_session
 from accord.register.registry import Registry, use_registry
 from accord.settings import Settings, get_settings
 from accord.store import migrate
-from accord.store.engine import make_engine
 from security.seed import Group, seed
 from security.walk import Bodies
+from support.databases import fresh_databases
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,24 +44,10 @@ def registry() -> Registry:
 @pytest.fixture(scope="package")
 def sweep_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """SQLite by default; with ACCORD_TEST_DATABASE_URL, a PostgreSQL database of its own."""
-    base = os.environ.get("ACCORD_TEST_DATABASE_URL")
-    if not base:
-        url = f"sqlite:///{tmp_path_factory.mktemp('sweep') / 'accord.db'}"
+    with fresh_databases(tmp_path_factory.mktemp("sweep"), "sweep") as make:
+        url = make("accord")
         migrate.upgrade(url)
         yield url
-        return
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    name = f"accord_sweep_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    try:
-        migrate.upgrade(url)
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="package")
