@@ -81,8 +81,15 @@ def rolled_back(world: World) -> Iterator[tuple[Connection, Session]]:
     transaction = connection.begin()
 
     def per_request() -> Iterator[Session]:
+        # As the app's own session dependency: commit (here, release the savepoint) when the
+        # route returns, roll back when it raises; the outer transaction undoes it all.
         with Session(bind=connection, join_transaction_mode="create_savepoint") as db:
-            yield db
+            try:
+                yield db
+            except BaseException:
+                db.rollback()
+                raise
+            db.commit()
 
     world.app.dependency_overrides[get_session] = per_request
     db = Session(bind=connection, join_transaction_mode="create_savepoint")
