@@ -42,6 +42,7 @@ def limited(
             "public_form_window_seconds": WINDOW,
             "token_limit": LIMIT,
             "token_window_seconds": WINDOW,
+            "public_register": "lvws",
         }
     )
     app = create_app(limited_settings, limits=RateLimits(limited_settings, clock))
