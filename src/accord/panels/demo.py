@@ -173,7 +173,10 @@ def run(ctx: DemoContext) -> list[str]:
                 made[f"{service} cases"] += 1
         outreach_case = _open(session, fake, outreach, "dsv-outreach")
         released = _risk_of_harm(session, outreach, dpo, outreach_case)
-        closed = session.scalars(select(SafetyCase).where(SafetyCase.service == "iom")).first()
+        closed = session.scalars(
+            # An open one: a second run of the demo finds last run's case already closed.
+            select(SafetyCase).where(SafetyCase.service == "iom", SafetyCase.status != "closed")
+        ).first()
         if closed is not None:
             close_case(session, actor=coordinator, case_id=closed.id, at=today)
             made["closed (clock started)"] += 1
