@@ -31,6 +31,9 @@ from accord.store import migrate
 from accord.store.engine import make_engine
 from support.holders import writer_elsewhere
 
+# Run again on PostgreSQL by `make test-pg`: the stores these tests make follow the suite's database.
+pytestmark = pytest.mark.store
+
 MASTER = bytes(range(70, 102))
 ALICE = {"name": "Alice Restoreson"}
 BOB = {"name": "Bob Keeper"}

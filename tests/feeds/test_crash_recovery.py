@@ -26,6 +26,9 @@ from accord.store.faults import CRASH_STATUS
 from .conftest import OXFORDSHIRE_CARE, care_row, write_rows
 from .crashes import fresh_store, run_accord
 
+# Run again on PostgreSQL by `make test-pg`: the stores these tests make follow the suite's database.
+pytestmark = pytest.mark.store
+
 CARE = OXFORDSHIRE_CARE
 SPEC = TableSpec.from_contract(CARE)
 # Every step of an ingest, in order (accord.feeds.ingest, accord.analytics.engine).

@@ -14,6 +14,9 @@ from accord.keys.keyring import WrappedKey
 from accord.keys.keystore import Keystore
 from support.databases import fresh_databases
 
+# Run again on PostgreSQL by `make test-pg`: the stores these tests make follow the suite's database.
+pytestmark = pytest.mark.store
+
 
 @pytest.fixture
 def keystore_url(tmp_path: Path) -> Iterator[str]:

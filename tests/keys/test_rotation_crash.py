@@ -25,6 +25,9 @@ from accord.store.base import Base
 from accord.store.engine import make_engine
 from accord.store.faults import CRASH_ENV, CRASH_STATUS
 
+# Run again on PostgreSQL by `make test-pg`: the stores these tests make follow the suite's database.
+pytestmark = pytest.mark.store
+
 OLD = bytes(range(32))
 NEW = bytes(range(100, 132))
 # The `accord keys` command group, without importing every other domain's commands.

@@ -23,6 +23,9 @@ from accord.store.faults import CRASH_STATUS
 from accord.synthetic.partners import generate
 from feeds.crashes import fresh_store, run_accord
 
+# Run again on PostgreSQL by `make test-pg`: the stores these tests make follow the suite's database.
+pytestmark = pytest.mark.store
+
 LINK_STEPS = [
     "linkage.after-person-ids",
     "linkage.after-review-queue",

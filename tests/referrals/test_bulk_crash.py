@@ -27,6 +27,9 @@ from accord.store.engine import make_engine
 from accord.store.faults import CRASH_STATUS
 from feeds.crashes import fresh_store, run_accord
 
+# Run again on PostgreSQL by `make test-pg`: the stores these tests make follow the suite's database.
+pytestmark = pytest.mark.store
+
 STEPS = [
     "referrals.import.after-row.1",
     "referrals.import.after-row.4",  # mid-file: three keys made, a bad row already seen

@@ -24,6 +24,9 @@ from security.conftest import World
 from security.seed import RELATED
 from security.walk import allowed_entries, personal, plan, revealed, snapshot, touched
 
+# Run again on PostgreSQL by `make test-pg`: the stores these tests make follow the suite's database.
+pytestmark = pytest.mark.store
+
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = Registry.from_directory(ROOT / "registers")
 CALLERS = callers(REGISTRY, RELATED)

@@ -24,6 +24,9 @@ from security.seed import Group
 from security.test_cross_organisation import CALLERS, _teams
 from security.walk import allowed_entries, personal, revealed, snapshot, touched
 
+# Run again on PostgreSQL by `make test-pg`: the stores these tests make follow the suite's database.
+pytestmark = pytest.mark.store
+
 USERS = [c for c in CALLERS if c.kind == "user"]
 PREFIX = "cli."
 
