@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.accounts.deps import current_actor
-from accord.analytics.lock import lock_path
 from accord.deps import get_app_settings
 from accord.feeds.models import FeedBatch, FeedIdentity
 from accord.gate.types import Actor
 from accord.settings import Settings
+from support.holders import writer_elsewhere
 
 from .conftest import OXFORDSHIRE_CARE, POLICE, actor_with, care_row, police_row, write_rows
 
@@ -166,25 +166,8 @@ def test_recorded_name_keeps_the_type_within_255_characters() -> None:
 @pytest.fixture
 def held_lock(settings: Settings) -> Iterator[None]:
     """Another process holding the analytical store's writer lock (as a CLI ingest does)."""
-    script = (
-        "import fcntl, os, sys, time\n"
-        "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
-        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
-        "print('held', flush=True)\n"
-        "time.sleep(60)\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", script, str(lock_path(settings.analytics_path))],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "held"
+    with writer_elsewhere(settings.analytics_path):
         yield
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 @pytest.fixture
