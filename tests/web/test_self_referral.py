@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from accord.people.service import find_subjects
+from support.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -58,3 +59,11 @@ def test_person_refers_themselves_and_gets_a_reference(page: Any, engine: Engine
     assert len(page.inner_text(".govuk-panel__body").strip()) >= 8
     # stored once, found by its blind index however the address is typed
     assert len(subjects_with_email(engine, email.lower())) == 1
+
+
+def test_form_and_its_errors_pass_the_accessibility_checks(page: Any) -> None:
+    page.goto("/self-referral")
+    assert_accessible(page)
+    page.click("button:has-text('Send my referral')")
+    assert page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
