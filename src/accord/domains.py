@@ -31,6 +31,10 @@ DOMAINS: tuple[str, ...] = (
     "notifications",
     "feeds",
     "linkage",
+    "rights",
+    "reports",
+    "retention",
+    "jobs",
     "backup",
 )
 

@@ -1,0 +1,1 @@
+"""Recurring jobs: a job table with leases, run by `accord jobs run` under cron or a systemd timer."""

@@ -1,0 +1,5 @@
+"""What jobs contributes."""
+
+from accord.domains import Manifest
+
+MANIFEST = Manifest(name="jobs")

@@ -1,0 +1,1 @@
+"""Agreed reports: definitions approved by the partners, statistical disclosure control, releases."""

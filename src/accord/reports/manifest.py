@@ -1,0 +1,5 @@
+"""What reports contributes."""
+
+from accord.domains import Manifest
+
+MANIFEST = Manifest(name="reports")

@@ -1,0 +1,5 @@
+"""What retention contributes."""
+
+from accord.domains import Manifest
+
+MANIFEST = Manifest(name="retention")

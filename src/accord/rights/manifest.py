@@ -1,0 +1,5 @@
+"""What rights contributes."""
+
+from accord.domains import Manifest
+
+MANIFEST = Manifest(name="rights")
