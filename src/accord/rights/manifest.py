@@ -2,4 +2,4 @@
 
 from accord.domains import Manifest
 
-MANIFEST = Manifest(name="rights")
+MANIFEST = Manifest(name="rights", models="accord.rights.models")
