@@ -33,6 +33,8 @@ class Case(UuidPk, Timestamps, Base):
 
     register: Mapped[str] = mapped_column(String(64))
     organisation: Mapped[str] = mapped_column(String(64), index=True)  # the owner (controller)
+    # Human-readable, e.g. LVWS-2026-000123 (`accord.cases.references`); set at intake.
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
     service: Mapped[str | None] = mapped_column(String(64), index=True)
     record_type: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), index=True)
@@ -65,6 +67,16 @@ class Case(UuidPk, Timestamps, Base):
     closure_reason: Mapped[str | None] = mapped_column(String(64))
     retention_from: Mapped[datetime | None] = mapped_column(UtcDateTime)
     retention_due: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+class CaseReferenceCounter(Base):
+    """The last case reference number given in a register in a year (one row each)."""
+
+    __tablename__ = "case_reference_counters"
+
+    register: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
 
 
 class CaseShare(Base):

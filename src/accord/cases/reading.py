@@ -26,6 +26,7 @@ CASE_TYPES = (purposes.REFERRAL, purposes.CASE, purposes.RJ_CASE)
 def summary(case: Case) -> CaseSummary:
     return CaseSummary(
         id=case.id,
+        reference=case.reference,
         register_id=case.register,
         organisation=case.organisation,
         service=case.service,

@@ -36,6 +36,9 @@ class CaseSummary(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     id: uuid.UUID
+    reference: str | None = Field(
+        default=None, description="The case reference people quote, e.g. LVWS-2026-000123."
+    )
     register_id: str = Field(alias="register")
     organisation: str
     service: str | None

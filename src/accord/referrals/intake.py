@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.accounts.actor import role_permissions
-from accord.cases import purposes
+from accord.cases import purposes, references
 from accord.cases.access import authorize
 from accord.cases.errors import Conflict, InvalidInput
 from accord.cases.inputs import loaded_register
@@ -297,6 +297,7 @@ def _store(
         id=uuid.uuid4(),
         register=register.id,
         organisation=receiving,
+        reference=references.next_reference(session, register=register.id, at=now),
         record_type=purposes.REFERRAL,
         status="referred",
         subject_id=subject_id,
