@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accord.rights.clock import (
-    Clock,
     SUBDIVISIONS,
+    Clock,
     Event,
     Kind,
     Nation,
