@@ -60,3 +60,6 @@ class Permission(StrEnum):
     REPORTS_AGGREGATE_READ = "reports:aggregate:read"
     REPORTS_IDENTIFYING_READ = "reports:identifying:read"
     STATS_AGGREGATE_READ = "stats:aggregate:read"
+    REPORTS_RUN_EXECUTE = "reports:run:execute"  # produce a report the partners agreed
+    REPORTS_DEFINITION_APPROVE = "reports:definition:approve"  # a partner's approval
+    REPORTS_OUTPUT_CHECK = "reports:output:check"  # release an output held for review

@@ -14,6 +14,7 @@ from typing import Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from accord.register.period import Period
+from accord.register.report_schema import DisclosureControl, ReportDefinition
 
 
 class Model(BaseModel):
@@ -433,6 +434,9 @@ class Register(Model):
 
     # Lookups by id; validate guarantees ids are unique and references resolve.
     def organisation(self, org_id: str) -> Organisation:
+    # Reports the partners agreed, and the disclosure control every one passes (the floor).
+    disclosure_control: DisclosureControl = DisclosureControl()
+    reports: list[ReportDefinition] = []
         return _by_id(self.organisations, org_id, "organisation")
 
     def service(self, service_id: str) -> Service:

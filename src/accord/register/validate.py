@@ -19,6 +19,7 @@ from accord.register.references import (
     check_references,
     check_roles,
 )
+from accord.register.report_checks import check_reports
 from accord.register.schema import (
     Art6,
     Art9,
@@ -416,4 +417,5 @@ def validate(register: Register, file: Path) -> list[Problem]:
         *_check_record_types(register, file),
         *_check_recipients(register, file),
         *_check_sharing(register, file),
+        *check_reports(register, file),
     ]

@@ -1,0 +1,100 @@
+"""Report definitions and disclosure-control settings, as the register holds them.
+
+A register's `disclosure_control` is both the default and the floor: a report may tighten any
+setting (a higher minimum cell count, a coarser rounding base, a stricter dominance rule) and
+never loosen one (`accord.register.report_checks` refuses it). A report names its purpose, its
+source table, the record types it reads, its measures and breakdowns, who receives it, and
+whether it is aggregate or identifying.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Dominance(_Model):
+    """Dominance rules for sum measures, as the secure research environments apply them:
+    (n, k): the largest `n` contributors may not make up more than `k` of a cell's total;
+    p%: what is left after the two largest must be at least `p` of the largest."""
+
+    n: int = Field(default=2, ge=1)
+    k: float = Field(default=0.9, gt=0, le=1)
+    p: float = Field(default=0.1, ge=0, le=1)
+
+
+class DisclosureControl(_Model):
+    """The register's defaults, which are also its floor."""
+
+    min_cell: int = Field(default=10, ge=1)  # fewest contributors a released cell may have
+    # fewest for a table broken down by a special category (ethnicity, religion, sexual
+    # orientation, disability, health)
+    special_min_cell: int = Field(default=20, ge=1)
+    rounding_base: int = Field(default=5, ge=1)  # released counts are rounded to this base
+    zeros_disclosive: bool = False  # an empty cell tells something (e.g. "no one in area X")
+    dominance: Dominance = Dominance()
+
+
+class DisclosureOverrides(_Model):
+    """A report's tightening of the register's settings; anything left out is inherited."""
+
+    min_cell: int | None = Field(default=None, ge=1)
+    special_min_cell: int | None = Field(default=None, ge=1)
+    rounding_base: int | None = Field(default=None, ge=1)
+    zeros_disclosive: bool | None = None
+    dominance_n: int | None = Field(default=None, ge=1)
+    dominance_k: float | None = Field(default=None, gt=0, le=1)
+    dominance_p: float | None = Field(default=None, ge=0, le=1)
+
+
+class MeasureKind(StrEnum):
+    COUNT = "count"  # how many records (contributors) fall in the cell
+    SUM = "sum"  # the total of a numeric or yes/no field; dominance rules apply
+
+
+class Measure(_Model):
+    id: str
+    name: str
+    kind: MeasureKind = MeasureKind.COUNT
+    field: str | None = None  # required for a sum
+
+
+class Period(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class Breakdown(_Model):
+    """One dimension of the table: a field as it is, banded (ages) or by period (dates)."""
+
+    field: str
+    label: str | None = None
+    bands: list[int] = []  # age bands' lower bounds after the first, e.g. [18, 25, 35, 50, 65]
+    period: Period | None = None  # for a date field
+
+
+class ReportKind(StrEnum):
+    AGGREGATE = "aggregate"
+    IDENTIFYING = "identifying"
+
+
+class ReportDefinition(_Model):
+    id: str
+    name: str
+    description: str | None = None
+    purpose: str
+    # casework | panels | partner:<organisation>/<dataset>
+    source: str
+    record_types: list[str]
+    kind: ReportKind = ReportKind.AGGREGATE
+    measures: list[Measure]
+    breakdowns: list[Breakdown]
+    recipients: list[str]  # register recipient ids
+    roles: list[str]  # register role ids whose holders receive the released output
+    disclosure_control: DisclosureOverrides = DisclosureOverrides()
