@@ -12,7 +12,7 @@ from accord.cases import purposes
 from accord.cases.access import authorize, load_case, load_record
 from accord.cases.clock import compute
 from accord.cases.errors import Conflict, InvalidInput
-from accord.cases.inputs import loaded_register, organisation_in
+from accord.cases.inputs import index_contact, loaded_register, organisation_in
 from accord.cases.models import Complaint
 from accord.cases.schemas import ComplaintIn, ComplaintOut, ComplaintUpdateIn, Page
 from accord.gate import service as gate
@@ -107,6 +107,7 @@ def create_complaint(session: Session, *, actor: Actor, data: ComplaintIn) -> Co
         subject_id = people.create_subject(
             session, register=register.id, organisation=organisation
         ).id
+        index_contact(session, subject_id, values)
     at = aware(data.received_at) if data.received_at else datetime.now(UTC)
     row = Complaint(
         register=register.id,

@@ -1,18 +1,19 @@
-"""Casework's facts for the gate: the cases held about a person, and a case as the record a
-disclosure is made from (found by `accord.gate.facts`)."""
+"""Casework's facts for the gate: the cases (and complaints) held about a person, and a case as
+the record a disclosure is made from (found by `accord.gate.facts`)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.cases.access import case_target, shares_of
-from accord.cases.models import Case
+from accord.cases.models import Case, Complaint
 from accord.cases.purposes import IDENTITY_FIELDS, field_categories
-from accord.gate.facts import SourceRecord
+from accord.gate.facts import HeldRecord, SourceRecord
 from accord.gate.types import Target
 from accord.people import service as people
 from accord.register.registry import current_registry
@@ -59,3 +60,28 @@ class CaseRecords:
 
 SUBJECT_TARGETS = subject_targets
 RECORDS = CaseRecords()
+
+
+def subject_records(session: Session, *, subject_ids: Sequence[uuid.UUID]) -> list[HeldRecord]:
+    """The cases and complaints held about these people (ids and owners only)."""
+    ids = list(subject_ids)
+    cases = session.execute(
+        select(
+            Case.id, Case.subject_id, Case.register, Case.organisation, Case.record_type,
+            Case.received_at,
+        ).where(Case.subject_id.in_(ids))
+    )  # fmt: skip
+    complaints = session.execute(
+        select(
+            Complaint.id, Complaint.subject_id, Complaint.register, Complaint.organisation,
+            Complaint.record_type, Complaint.received_at,
+        ).where(Complaint.subject_id.in_(ids))
+    )  # fmt: skip
+    return [
+        HeldRecord(kind, *row)
+        for kind, rows in (("case", cases), ("complaint", complaints))
+        for row in rows
+    ]
+
+
+SUBJECT_RECORDS = subject_records

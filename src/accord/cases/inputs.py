@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy.orm import Session
 
 from accord.cases.errors import InvalidInput
+from accord.people import service as people
 from accord.register.registry import current_registry
 from accord.register.schema import Register
 
@@ -39,3 +43,14 @@ def organisation_in(register: Register, organisation: str) -> str:
     if not any(o.id == organisation for o in register.organisations):
         raise InvalidInput("organisation", f"{organisation!r} is not in {register.id!r}")
     return organisation
+
+
+def index_contact(session: Session, subject_id: uuid.UUID, values: Mapping[str, str]) -> None:
+    """Blind indexes of the email and phone given, so that a rights request finds the record;
+    a value the index cannot read (a phone number in words) is left unindexed, not refused."""
+    for kind in ("email", "phone"):
+        if values.get(kind):
+            try:
+                people.index_values(session, subject_id=subject_id, values={kind: values[kind]})
+            except ValueError:
+                continue

@@ -1,16 +1,18 @@
-"""The consent ledger's facts for the gate: a person's current consent, and the same rule
-as SQL for listings (found by `accord.gate.facts`)."""
+"""The consent ledger's facts for the gate: a person's current consent, the same rule as SQL
+for listings, and the statements held about a person (found by `accord.gate.facts`)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from accord.consent.ledger import current_state
 from accord.consent.models import ConsentEvent
+from accord.gate.facts import HeldRecord
 from accord.store.base import utcnow
 
 
@@ -48,3 +50,20 @@ class LedgerConsent:
 
 
 CONSENT = LedgerConsent()
+
+
+def subject_records(session: Session, *, subject_ids: Sequence[uuid.UUID]) -> list[HeldRecord]:
+    """Each consent statement these people made (the ledger's rows, ids only)."""
+    rows = session.execute(
+        select(
+            ConsentEvent.id, ConsentEvent.subject_id, ConsentEvent.register,
+            ConsentEvent.controller, ConsentEvent.recorded_at,
+        ).where(ConsentEvent.subject_id.in_(list(subject_ids)))
+    )  # fmt: skip
+    return [
+        HeldRecord("consent", row_id, subject_id, register, controller, None, at)
+        for row_id, subject_id, register, controller, at in rows
+    ]
+
+
+SUBJECT_RECORDS = subject_records

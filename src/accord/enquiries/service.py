@@ -13,7 +13,7 @@ from accord.cases import purposes
 from accord.cases.access import authorize, load_record
 from accord.cases.clock import compute
 from accord.cases.errors import Conflict, InvalidInput
-from accord.cases.inputs import loaded_register, organisation_in
+from accord.cases.inputs import index_contact, loaded_register, organisation_in
 from accord.cases.schemas import Page
 from accord.consent import ledger
 from accord.enquiries.models import Enquiry
@@ -104,6 +104,7 @@ def record_enquiry(session: Session, *, actor: Actor, data: EnquiryIn) -> Enquir
         categories={fields[k] for k in values},
     )
     subject = people.create_subject(session, register=register.id, organisation=organisation)
+    index_contact(session, subject.id, values)
     at = data.received_at or datetime.now(UTC)
     row = Enquiry(
         register=register.id,

@@ -4,8 +4,10 @@ Besides the register and the person's flags, a decision may need what only a dom
 the consent ledger's state for a person (and the same rule as SQL, for listings), the
 records held about a person, and the record a disclosure is made from with its values. A
 domain provides these in a module `accord.<domain>.facts` holding any of
-`CONSENT: ConsentFacts`, `SUBJECT_TARGETS: SubjectTargets` and `RECORDS: RecordSource`; the
-gate finds those modules on first use (`gate.discovery`) and imports no domain itself.
+`CONSENT: ConsentFacts`, `SUBJECT_TARGETS: SubjectTargets`, `SUBJECT_RECORDS: SubjectRecords`
+(everything held about a set of people, ledger entries included, for finding a person's data)
+and `RECORDS: RecordSource`; the gate finds those modules on first use (`gate.discovery`) and
+imports no domain itself.
 
 With no consent provider the gate fails closed: consent reads as not recorded, and a
 listing for a purpose that needs consent shows nobody.
@@ -15,7 +17,9 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, false
@@ -47,6 +51,27 @@ class SubjectTargets(Protocol):
 
 
 @dataclass(frozen=True)
+class HeldRecord:
+    """One record or ledger entry a domain holds about a person, without its values."""
+
+    kind: str  # case, complaint, enquiry, safety-case, consent, disclosure, notice ...
+    record_id: uuid.UUID
+    subject_id: uuid.UUID
+    register: str
+    owner_organisation: str
+    # the register record type; None for an entry about the person (a consent statement, a
+    # logged disclosure, a fair-processing notice), read through its own domain's service
+    record_type: str | None
+    at: datetime | None = None
+
+
+class SubjectRecords(Protocol):
+    def __call__(self, session: Session, *, subject_ids: Sequence[uuid.UUID]) -> list[HeldRecord]:
+        """Every record and ledger entry this domain holds about any of these people."""
+        ...
+
+
+@dataclass(frozen=True)
 class SourceRecord:
     """A record a disclosure is made from: its target, its person, values by category id."""
 
@@ -69,6 +94,7 @@ class RecordSource(Protocol):
 class Providers:
     consent: ConsentFacts | None = None
     subject_targets: list[SubjectTargets] = field(default_factory=list)
+    subject_records: list[SubjectRecords] = field(default_factory=list)
     records: list[RecordSource] = field(default_factory=list)
 
 
@@ -96,6 +122,8 @@ def _discover() -> Providers:
             found.consent = consent
         if (targets := getattr(module, "SUBJECT_TARGETS", None)) is not None:
             found.subject_targets.append(targets)
+        if (held := getattr(module, "SUBJECT_RECORDS", None)) is not None:
+            found.subject_records.append(held)
         if (records := getattr(module, "RECORDS", None)) is not None:
             found.records.append(records)
     return found
@@ -123,6 +151,18 @@ def subject_targets(session: Session, *, subject_id: uuid.UUID) -> list[Target]:
         target
         for provide in providers().subject_targets
         for target in provide(session, subject_id=subject_id)
+    ]
+
+
+def subject_records(session: Session, *, subject_ids: Sequence[uuid.UUID]) -> list[HeldRecord]:
+    """Every record and ledger entry any domain holds about these people (one query or a few
+    per domain, whatever their number)."""
+    if not subject_ids:
+        return []
+    return [
+        held
+        for provide in providers().subject_records
+        for held in provide(session, subject_ids=subject_ids)
     ]
 
 

@@ -5,11 +5,12 @@ party to, and a safety case as the record a disclosure is made from (found by
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.gate.facts import SourceRecord
+from accord.gate.facts import HeldRecord, SourceRecord
 from accord.gate.types import Target
 from accord.panels.access import agencies_of, case_target
 from accord.panels.models import CaseParty, SafetyCase
@@ -56,3 +57,34 @@ class SafetyCaseRecords:
 
 SUBJECT_TARGETS = subject_targets
 RECORDS = SafetyCaseRecords()
+
+
+def subject_records(session: Session, *, subject_ids: Sequence[uuid.UUID]) -> list[HeldRecord]:
+    """The safety cases these people are the subject of or a party to (one row per case and
+    person; a party's case is listed under the party)."""
+    ids = list(subject_ids)
+    columns = (SafetyCase.id, SafetyCase.register, SafetyCase.organisation, SafetyCase.record_type)
+    rows = list(
+        session.execute(
+            select(*columns, SafetyCase.subject_id, SafetyCase.opened_at).where(
+                SafetyCase.subject_id.in_(ids)
+            )
+        )
+    )
+    rows += session.execute(
+        select(*columns, CaseParty.subject_id, CaseParty.added_at)
+        .join(CaseParty, CaseParty.case_id == SafetyCase.id)
+        .where(CaseParty.subject_id.in_(ids))
+    ).all()
+    seen: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    out = []
+    for case_id, register, owner, record_type, subject_id, at in rows:
+        if (case_id, subject_id) not in seen:
+            seen.add((case_id, subject_id))
+            out.append(
+                HeldRecord("safety-case", case_id, subject_id, register, owner, record_type, at)
+            )
+    return out
+
+
+SUBJECT_RECORDS = subject_records

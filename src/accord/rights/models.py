@@ -78,3 +78,7 @@ class RightsRequestEvent(UuidPk, Base):
     reason: Mapped[str | None] = mapped_column(String(32))  # e.g. complex, manifestly-excessive
     partner: Mapped[str | None] = mapped_column(String(64))  # forwarded to / answered by
     note: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed under the requester's key
+
+
+import accord.rights.bundle_models  # noqa: E402, F401  (the discovery and access bundle tables, for metadata)
+import accord.rights.decision_models  # noqa: E402, F401  (the tables of decisions on each right, for metadata)
