@@ -216,7 +216,10 @@ class Clock:
         return None if self.due is None else (self.due - today).days
 
     def explain(self) -> list[str]:
-        """How the due date was reached, one plain sentence a step."""
+        """How the due date was reached, one plain sentence a step, then what followed."""
+        return self._due_steps() + self._outcome_steps()
+
+    def _due_steps(self) -> list[str]:
         steps = [f"The request arrived on {long_date(self.received_on)}."]
         for event in self.events:
             if event.kind is Kind.IDENTITY_VERIFIED:
@@ -307,6 +310,10 @@ class Clock:
                     "count and the one-month date stands."
                 )
         steps.append(f"The response is due by {long_date(due)}.")
+        return steps
+
+    def _outcome_steps(self) -> list[str]:
+        steps = []
         for partner in self.partners:
             steps.append(
                 f"Forwarded to {partner.partner} on {long_date(partner.forwarded_on)}; their "
