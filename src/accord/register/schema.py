@@ -259,6 +259,9 @@ class RecordType(Model):
     fields: dict[str, str] = {}
     # {timeline entry kind: category of its details}, likewise (e.g. feedback -> service-feedback).
     events: dict[str, str] = {}
+    # Where records of this type are kept when accord keeps none of them (e.g. a processor's
+    # own system); accord's retention runs leave their disposal to that system.
+    kept_elsewhere: str | None = None
 
 
 # --- recipients, transfers, sharing and routing --------------------------------------------

@@ -1,5 +1,10 @@
-"""What retention contributes."""
+"""What retention contributes: its commands, certificate routes and tables."""
 
-from accord.domains import Manifest
+from accord.domains import Command, Manifest
 
-MANIFEST = Manifest(name="retention")
+MANIFEST = Manifest(
+    name="retention",
+    routers=("accord.retention.api",),
+    commands=(Command("accord.retention.cli", "retention"),),
+    models="accord.retention.models",
+)

@@ -1,0 +1,157 @@
+"""Legal holds: litigation, investigation or inquiry on a person, a record or a record type.
+
+A held record is never disposed of; the run reads the holds again inside the transaction
+that disposes, so a hold placed while a run is going still stops it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from accord.errors import Conflict, Invalid, NotFound
+from accord.gate.catalogue import Permission
+from accord.gate.service import require
+from accord.gate.types import Actor
+from accord.register.registry import current_registry
+from accord.retention.declare import DueRow, chunks
+from accord.retention.models import RetentionHold
+
+SCOPES = ("subject", "record", "record-type")
+KINDS = ("litigation", "investigation", "inquiry")
+
+
+def _who(actor: Actor) -> str:
+    return actor.name or f"{actor.kind} of {actor.organisation}"
+
+
+def place_hold(
+    session: Session,
+    *,
+    actor: Actor,
+    register: str,
+    scope: str,
+    kind: str,
+    reason: str,
+    record_type: str | None = None,
+    record_id: uuid.UUID | None = None,
+    subject_id: uuid.UUID | None = None,
+) -> RetentionHold:
+    require(
+        session,
+        actor=actor,
+        permission=Permission.RETENTION_RUN_EXECUTE,
+        what="retention-hold",
+        register=register,
+    )
+    reg = current_registry().get(register)
+    if scope not in SCOPES:
+        raise Invalid("scope", f"{scope!r} is not one of {', '.join(SCOPES)}")
+    if kind not in KINDS:
+        raise Invalid("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+    if len(reason.strip()) < 10:
+        raise Invalid("reason", "say why the records are held (at least 10 characters)")
+    known = {rt.id for rt in reg.record_types}
+    if scope == "record-type" and (record_type is None or record_type not in known):
+        raise Invalid("record_type", f"{record_type!r} is not a record type of {register!r}")
+    if scope == "record" and record_id is None:
+        raise Invalid("record_id", "a hold on a record names the record")
+    if scope == "subject" and subject_id is None:
+        raise Invalid("subject_id", "a hold on a person names the person")
+    hold = RetentionHold(
+        id=uuid.uuid4(),
+        scope=scope,
+        register=register,
+        record_type=record_type if scope == "record-type" else None,
+        record_id=record_id if scope == "record" else None,
+        subject_id=subject_id if scope == "subject" else None,
+        kind=kind,
+        reason=reason.strip(),
+        placed_by=_who(actor),
+        placed_at=datetime.now(UTC),
+    )
+    session.add(hold)
+    session.flush()
+    return hold
+
+
+def release_hold(session: Session, *, actor: Actor, hold_id: uuid.UUID) -> RetentionHold:
+    hold = session.get(RetentionHold, hold_id)
+    if hold is None:
+        raise NotFound("hold")
+    require(
+        session,
+        actor=actor,
+        permission=Permission.RETENTION_RUN_EXECUTE,
+        what="retention-hold",
+        register=hold.register,
+    )
+    if hold.released_at is not None:
+        raise Conflict("the hold was already released")
+    hold.released_at = datetime.now(UTC)
+    hold.released_by = _who(actor)
+    session.flush()
+    return hold
+
+
+def list_holds(session: Session, *, actor: Actor, active: bool = True) -> list[RetentionHold]:
+    require(
+        session, actor=actor, permission=Permission.RETENTION_RUN_EXECUTE, what="retention-hold"
+    )
+    query = select(RetentionHold).order_by(RetentionHold.placed_at)
+    if active:
+        query = query.where(RetentionHold.released_at.is_(None))
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ActiveHolds:
+    records: frozenset[uuid.UUID]
+    subjects: frozenset[uuid.UUID]
+    record_types: frozenset[tuple[str, str]]
+
+    def covers(self, row: DueRow, subjects: Sequence[uuid.UUID] = ()) -> bool:
+        return (
+            row.id in self.records
+            or (row.subject_id is not None and row.subject_id in self.subjects)
+            or any(s in self.subjects for s in subjects)
+            or (row.register, row.record_type) in self.record_types
+        )
+
+
+def active_holds(
+    session: Session, rows: Sequence[DueRow], subjects: Sequence[uuid.UUID] = ()
+) -> ActiveHolds:
+    """The holds in force now over these rows (and people), read in the caller's transaction."""
+    records: set[uuid.UUID] = set()
+    people: set[uuid.UUID] = set()
+    ids = [r.id for r in rows]
+    subject_ids = list({*(r.subject_id for r in rows if r.subject_id is not None), *subjects})
+    live = RetentionHold.released_at.is_(None)
+    for part in chunks(ids):
+        records.update(
+            session.scalars(
+                select(RetentionHold.record_id).where(live, RetentionHold.record_id.in_(part))
+            )
+        )
+    for part in chunks(subject_ids):
+        people.update(
+            session.scalars(
+                select(RetentionHold.subject_id).where(live, RetentionHold.subject_id.in_(part))
+            )
+        )
+    types = session.execute(
+        select(RetentionHold.register, RetentionHold.record_type).where(
+            live, or_(RetentionHold.scope == "record-type")
+        )
+    ).all()
+    return ActiveHolds(
+        records=frozenset(x for x in records if x is not None),
+        subjects=frozenset(x for x in people if x is not None),
+        record_types=frozenset((r, t) for r, t in types if t is not None),
+    )
