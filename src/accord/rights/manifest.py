@@ -1,5 +1,10 @@
 """What rights contributes."""
 
-from accord.domains import Manifest
+from accord.domains import Command, Manifest
 
-MANIFEST = Manifest(name="rights", models="accord.rights.models")
+MANIFEST = Manifest(
+    name="rights",
+    routers=("accord.rights.api",),
+    commands=(Command("accord.rights.cli", "rights"),),
+    models="accord.rights.models",
+)
