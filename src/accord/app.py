@@ -18,13 +18,21 @@ from accord.web.headers import SecurityHeaders
 from accord.web.health import UNREACHABLE, database_unavailable
 from accord.web.limits import BodySizeLimit
 from accord.web.ratelimit import RateLimit, RateLimits
+from accord.web.requestid import RequestId
 from accord.web.validation import reject_bad_input
 
 
 def create_app(settings: Settings | None = None, *, limits: RateLimits | None = None) -> FastAPI:
     """The application; `limits` lets a test count rate limits with its own clock."""
     settings = settings or get_settings()
-    app = FastAPI(title="accord", version=__version__, dependencies=[Depends(reject_bad_input)])
+    app = FastAPI(
+        title="accord",
+        version=__version__,
+        dependencies=[Depends(reject_bad_input)],
+        # web/docs.py serves the documentation from local assets; the defaults use a CDN
+        docs_url=None,
+        redoc_url=None,
+    )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine
@@ -45,6 +53,8 @@ def create_app(settings: Settings | None = None, *, limits: RateLimits | None = 
     app.add_middleware(RateLimit, limits=app.state.rate_limits)
     app.add_middleware(BodySizeLimit, settings=settings)
     app.add_middleware(SecurityHeaders, settings=settings)
+    # Outermost, so every log line of the request, the access log's included, has its id.
+    app.add_middleware(RequestId)
     return app
 
 

@@ -3,6 +3,7 @@ and a plain refusal when the port is taken."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -48,11 +49,16 @@ def test_serve_answers_and_keeps_library_logging_in_its_file(tmp_path: Path) -> 
         deadline, answered = time.monotonic() + 120, None
         while time.monotonic() < deadline and answered is None and server.poll() is None:
             try:
-                answered = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                answered = httpx.get(
+                    f"http://127.0.0.1:{port}/healthz",
+                    headers={"X-Request-ID": "req-from-proxy-1"},
+                    timeout=2,
+                )
             except httpx.HTTPError:
                 time.sleep(0.3)
         assert answered is not None, f"no answer; log: {log.read_text() if log.exists() else ''}"
         assert answered.status_code == 200
+        assert answered.headers["X-Request-ID"] == "req-from-proxy-1"
     finally:
         server.terminate()
         out, err = server.communicate(timeout=30)
@@ -60,9 +66,11 @@ def test_serve_answers_and_keeps_library_logging_in_its_file(tmp_path: Path) -> 
         f"accord {__version__} serving on http://127.0.0.1:{port} (1 worker; log: {log})"
     ]
     assert "Uvicorn running" not in out + err  # uvicorn's own lines went to the file
-    logged = log.read_text()
-    assert f"Uvicorn running on http://127.0.0.1:{port}" in logged
-    assert "GET /healthz" in logged  # the access log
+    lines = [json.loads(line) for line in log.read_text().splitlines()]  # JSON, every line
+    assert any(f"Uvicorn running on http://127.0.0.1:{port}" in line["message"] for line in lines)
+    access = [line for line in lines if "GET /healthz" in line["message"]]
+    assert access
+    assert {line["request_id"] for line in access} == {"req-from-proxy-1"}
 
 
 def test_serve_refuses_a_port_in_use_in_plain_words(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 The terminal gets one line saying where the service is; uvicorn's and the libraries' own
 logging goes to a log file, so a terminal or service journal is not filled with per-request
-chatter. Each worker process builds its own application with `create_app()` from the same
+chatter. Log lines are JSON by default (one object a line, for a log shipper) or plain text,
+and each carries the request id of the request it was written for (`web/requestid.py`). Each worker process builds its own application with `create_app()` from the same
 ACCORD_* settings.
 """
 
@@ -21,20 +22,30 @@ APP_FACTORY = "accord.app:create_app"
 DEFAULT_LOG = Path("accord-server.log")
 
 
-def log_config(log_file: Path, level: str = "INFO") -> dict[str, Any]:
+LOG_FORMATS = ("json", "plain")
+
+
+def log_config(log_file: Path, level: str = "INFO", log_format: str = "json") -> dict[str, Any]:
     """Everything logged (uvicorn, its access log, SQLAlchemy, ...) goes to one file."""
     handler = {
         "class": "logging.FileHandler",
         "filename": str(log_file),
         "encoding": "utf-8",
-        "formatter": "plain",
+        "formatter": log_format,
+        "filters": ["request_id"],
     }
     quiet = {"handlers": ["file"], "level": level, "propagate": False}
+    fields = "%(asctime)s %(process)d %(levelname)s %(name)s %(request_id)s %(message)s"
     return {
         "version": 1,
         "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "accord.web.requestid.RequestIdFilter"}},
         "formatters": {
-            "plain": {"format": "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"}
+            "plain": {
+                "format": "%(asctime)s %(process)d %(levelname)s %(name)s "
+                "[%(request_id)s]: %(message)s"
+            },
+            "json": {"()": "pythonjsonlogger.json.JsonFormatter", "format": fields},
         },
         "handlers": {"file": handler},
         "loggers": {"uvicorn": quiet, "uvicorn.error": quiet, "uvicorn.access": quiet},
@@ -69,6 +80,9 @@ def run(
         DEFAULT_LOG, help="Where uvicorn and library logging goes (appended)."
     ),
     access_log: bool = typer.Option(True, help="Log each request to the log file."),
+    log_format: str = typer.Option(
+        "json", help="Log lines as JSON objects (json) or text (plain), with the request id."
+    ),
     proxy_headers: bool = typer.Option(
         False, help="Trust X-Forwarded-* from a proxy in front (needed for https behind one)."
     ),
@@ -84,6 +98,10 @@ def run(
     except (InsecureSettingsError, ValidationError) as error:
         typer.echo(f"accord serve: the settings cannot be used: {error}", err=True)
         raise typer.Exit(2) from None
+    if log_format not in LOG_FORMATS:
+        raise typer.BadParameter(
+            f"choose one of {', '.join(LOG_FORMATS)}", param_hint="--log-format"
+        )
     _check_free(host, port)
     log_file.parent.mkdir(parents=True, exist_ok=True)
     typer.echo(
@@ -96,7 +114,7 @@ def run(
         host=host,
         port=port,
         workers=workers,
-        log_config=log_config(log_file),
+        log_config=log_config(log_file, log_format=log_format),
         access_log=access_log,
         proxy_headers=proxy_headers,
         server_header=False,
