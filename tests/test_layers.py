@@ -30,7 +30,8 @@ LAYERS: tuple[frozenset[str], ...] = (
 DOMAIN_LAYER = len(LAYERS)
 INTERFACE_LAYER = DOMAIN_LAYER + 1
 # Whole packages and top-level modules that only serve people and programs (HTTP, terminal,
-# demo); and, inside any package, the modules that do the same for that package.
+# demo); and, inside any package, the modules that do the same for that package (also
+# `cli_*`, `*_cli`, `*_api`, `pages_*` and `*_pages`).
 INTERFACE_PACKAGES = frozenset({"app", "cli", "web", "demo", "deps", "console", "domains"})
 INTERFACE_MODULES = frozenset(
     {"api", "cli", "pages", "demo", "http", "asgi", "public", "deps", "csrf", "manifest"}
@@ -96,7 +97,9 @@ def layer_of(module: str) -> int:
         return 0
     if package in INTERFACE_PACKAGES or module in AGGREGATORS:
         return INTERFACE_LAYER
-    if leaf in INTERFACE_MODULES or leaf.startswith("cli_") or leaf.endswith(("_cli", "_api")):
+    if leaf in INTERFACE_MODULES or leaf.startswith(("cli_", "pages_")):
+        return INTERFACE_LAYER
+    if leaf.endswith(("_cli", "_api", "_pages")):
         return INTERFACE_LAYER
     for rank, layer in enumerate(LAYERS):
         if package in layer:

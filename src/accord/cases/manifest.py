@@ -1,10 +1,17 @@
-"""What casework contributes: the cases and complaints APIs, its tables and demo step."""
+"""What casework contributes: the cases and complaints APIs, the caseworker and team manager
+pages, its tables and demo step."""
 
 from accord.domains import DemoStep, Manifest
 
 MANIFEST = Manifest(
     name="cases",
-    routers=("accord.cases.api", "accord.cases.complaints_api"),
+    # The team pages first: /cases/team is theirs, not a case id.
+    routers=(
+        "accord.cases.api",
+        "accord.cases.complaints_api",
+        "accord.cases.pages_team",
+        "accord.cases.pages",
+    ),
     demo=DemoStep(
         "accord.cases.demo", "Casework: LVWS referrals, routing, contacts, clocks, complaints"
     ),

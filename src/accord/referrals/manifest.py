@@ -1,9 +1,10 @@
-"""What referrals contribute: the referrals API, the public referral form, `accord referrals`."""
+"""What referrals contribute: the referrals API, the public referral form, the staff intake
+queue and routing pages, `accord referrals`."""
 
 from accord.domains import Command, Manifest
 
 MANIFEST = Manifest(
     name="referrals",
-    routers=("accord.referrals.api", "accord.referrals.pages"),
+    routers=("accord.referrals.api", "accord.referrals.pages", "accord.referrals.staff_pages"),
     commands=(Command("accord.referrals.cli", "referrals"),),
 )

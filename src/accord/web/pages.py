@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +12,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match
 
 from accord.accounts.deps import CurrentActor, OptionalActor
+from accord.cases import caseload
+from accord.cases.pages_team import manages_a_team
+from accord.deps import DbSession
 from accord.gate.catalogue import Permission
 from accord.gate.policy import permissions_in, roles_for
+from accord.gate.types import AccessDenied, Actor
 from accord.register.notice import build_notice
 from accord.register.notice_render import NoticeFormat, render
 from accord.register.registry import current_registry
@@ -32,6 +37,7 @@ class Section:
     title: str
     description: str
     permission: Permission
+    also: Callable[[Actor], bool] | None = None  # a further condition on the person
 
 
 # Work areas shown on the home page: each appears only for people whose roles carry its
@@ -45,9 +51,16 @@ SECTIONS = (
     ),
     Section(
         "/referrals",
-        "Referrals",
-        "New referrals waiting to be contacted.",
+        "Intake queue",
+        "New referrals waiting for their service to be accepted.",
         Permission.CASE_REFERRAL_READ,
+    ),
+    Section(
+        "/cases/team",
+        "Your team",
+        "Unassigned referrals, assignment and overdue contacts, with counts.",
+        Permission.CASE_CASE_ROUTE,
+        also=manages_a_team,
     ),
     Section(
         "/enquiries",
@@ -133,20 +146,46 @@ def privacy_notice(register_id: str) -> HTMLResponse:
     return HTMLResponse(html, headers={"Content-Security-Policy": policy_for_inline_styles(html)})
 
 
+def _counts(session: DbSession, actor: Actor, paths: set[str]) -> dict[str, str]:
+    """A line of numbers for each casework section shown (none where the gate refuses)."""
+    if not paths & {"/cases", "/referrals", "/cases/team"}:
+        return {}
+    try:
+        found = caseload.counts(session, actor=actor)
+    except AccessDenied:
+        return {}
+
+    def cases(n: int) -> str:
+        return f"{n} {'case' if n == 1 else 'cases'}"
+
+    return {
+        "/cases": f"{cases(found.mine_open)} open and assigned to you",
+        "/referrals": f"{found.awaiting_routing} waiting",
+        "/cases/team": f"{found.unassigned} unassigned, {found.overdue} overdue contacts",
+    }
+
+
 @router.get("/")
-def home(request: Request, actor: CurrentActor) -> Response:
+def home(request: Request, actor: CurrentActor, session: DbSession) -> Response:
     registry = current_registry()
     # A role's permissions count only in the register it was granted in (for the actor's
     # organisation there): the same role id elsewhere opens no section here.
     held: set[str] = set()
     for register in registry.registers.values():
         held |= permissions_in(actor, register)
-    sections = [s for s in SECTIONS if s.permission in held and _served(request, s.path)]
+    sections = [
+        s
+        for s in SECTIONS
+        if s.permission in held and (s.also is None or s.also(actor)) and _served(request, s.path)
+    ]
+    counts = _counts(session, actor, {s.path for s in sections})
     roles = [
         {"register": register.title, "role": role.name, "anonymous_only": role.anonymous_only}
         for register in registry.registers.values()
         for role in roles_for(actor, register)
     ]
     return templates.TemplateResponse(
-        request, "home.html", {"actor": actor, "sections": sections, "roles": roles}
+        request,
+        "home.html",
+        {"actor": actor, "sections": sections, "roles": roles, "counts": counts},
     )
