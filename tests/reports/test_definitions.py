@@ -28,12 +28,8 @@ def test_shipped_definitions_are_valid() -> None:
 def test_unknown_source_table_is_refused_by_name() -> None:
     [(path, rule, message)] = _rules("tvt", "serious-violence-profile", source="partner:nobody/x")
     assert (path, rule) == ("reports[0].source", "unknown-source")
-    assert (
-        "'partner:nobody/x'" in message
-    )
-    assert (
-        "partner:thames-valley-police/crime-events" in message
-    )
+    assert "'partner:nobody/x'" in message
+    assert "partner:thames-valley-police/crime-events" in message
 
 
 def test_unknown_breakdown_is_refused_by_name() -> None:

@@ -1,5 +1,5 @@
-"""What reports contributes."""
+"""What reports contributes: its tables."""
 
 from accord.domains import Manifest
 
-MANIFEST = Manifest(name="reports")
+MANIFEST = Manifest(name="reports", models="accord.reports.models")
