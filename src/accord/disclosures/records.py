@@ -12,7 +12,6 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from accord.errors import NotFound
 from accord.gate import facts
 from accord.gate.facts import SourceRecord
 from accord.gate.types import Target
@@ -29,10 +28,10 @@ def record_target(session: Session, *, record_id: uuid.UUID) -> Target | None:
 
 
 def find_record(session: Session, *, record_id: uuid.UUID) -> SourceRecord:
-    """The record with this id (a safety case or a casework case), or NotFound."""
+    """The record with this id (a safety case or a casework case), or LookupError."""
     found = facts.source_record(session, record_id=record_id)
     if found is None:
-        raise NotFound("record", "No such record.")
+        raise LookupError("record_id: no such record")
     return found
 
 

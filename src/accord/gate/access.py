@@ -16,7 +16,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from accord.errors import Conflict, Invalid, NotFound
 from accord.gate import audit, outbox
 from accord.gate.catalogue import Permission
 from accord.gate.models import AccessGrant
@@ -48,18 +47,16 @@ class ReviewOutcome(StrEnum):
     INAPPROPRIATE = "inappropriate"
 
 
-class AccessError(Invalid):
-    """A request the gate cannot act on: names the field and why."""
+class AccessError(ValueError):
+    """A request the gate cannot act on; the message names the field and why."""
 
 
-class AlreadyInCaseloadError(Conflict):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message, field=field)
+class AlreadyInCaseloadError(AccessError):
+    pass
 
 
-class AlreadyReviewedError(Conflict):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message, field=field)
+class AlreadyReviewedError(AccessError):
+    pass
 
 
 def request_access(
@@ -78,12 +75,12 @@ def request_access(
     reason authorize would refuse other than the caseload. Lands in the DPO's review queue.
     """
     if target.record_id is None:
-        raise AccessError("record_id", "access outside a caseload is to one identified record")
+        raise AccessError("record_id: access outside a caseload is to one identified record")
     if actor.id is None:
-        raise AccessError("actor", "only a named person or token can be granted access")
+        raise AccessError("actor: only a named person or token can be granted access")
     duration = AccessSettings().access_grant_hours if hours is None else hours
     if not 0 < duration <= MAX_HOURS:
-        raise AccessError("hours", f"must be more than 0 and at most {MAX_HOURS:g}")
+        raise AccessError(f"hours: must be more than 0 and at most {MAX_HOURS:g}")
     register = register_or_refuse(session, actor=actor, purpose=purpose, target=target)
     stated = (reason or "").strip()
     subjects = subject_facts(session, target.subject_ids, purpose_of(register, purpose), target)
@@ -99,7 +96,7 @@ def request_access(
     )
     decision = decide(facts)
     if decision.reason == ReasonCode.ALLOWED:
-        raise AlreadyInCaseloadError("record_id", "this record is already in your caseload")
+        raise AlreadyInCaseloadError("record_id: this record is already in your caseload")
     moment = aware(now) if now else utcnow()
     if not decision.allowed:
         _refuse(session, actor, target, decision, moment, short=bool(stated))
@@ -177,7 +174,7 @@ def list_reviews(
     """Grants to review: those over this DPO's organisation's records or by its staff."""
     require(session, actor=actor, permission=Permission.ACCESS_REVIEW_READ, what="access-review")
     if state is not None and state not in ("pending", *(o.value for o in ReviewOutcome)):
-        raise AccessError("state", "one of pending, appropriate, inappropriate")
+        raise AccessError("state: one of pending, appropriate, inappropriate")
     # Only grants in registers where one of the actor's own roles may review access.
     registers = [
         r.id
@@ -210,13 +207,13 @@ def decide_review(
     try:
         verdict = ReviewOutcome(outcome)
     except ValueError:
-        raise AccessError("outcome", "one of appropriate, inappropriate") from None
+        raise AccessError("outcome: one of appropriate, inappropriate") from None
     grant = session.get(AccessGrant, grant_id)
     if grant is None or actor.organisation not in (
         grant.owner_organisation,
         grant.actor_organisation,
     ):
-        raise NotFound("grant", f"No access grant {grant_id} for your organisation to review.")
+        raise LookupError(f"grant_id: no access grant {grant_id} for your organisation to review")
     require(
         session,
         actor=actor,
@@ -226,11 +223,11 @@ def decide_review(
     )
     if grant.review_state != "pending":
         raise AlreadyReviewedError(
-            "grant_id", f"this access was already reviewed ({grant.review_state})"
+            f"grant_id: this access was already reviewed ({grant.review_state})"
         )
     text = (note or "").strip()
     if verdict == ReviewOutcome.INAPPROPRIATE and not text:
-        raise AccessError("note", "say why the access was inappropriate")
+        raise AccessError("note: say why the access was inappropriate")
     moment = aware(now) if now else utcnow()
     grant.review_state = verdict.value
     grant.reviewed_by = actor.id

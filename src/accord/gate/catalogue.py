@@ -40,6 +40,7 @@ class Permission(StrEnum):
     ACCESS_REVIEW_DECIDE = "access:review:decide"
     # rights, retention, audit, register
     RIGHTS_REQUEST_MANAGE = "rights:request:manage"
+    RIGHTS_REQUEST_CREATE = "rights:request:create"  # make a request (the public form)
     RETENTION_RUN_EXECUTE = "retention:run:execute"
     AUDIT_TRAIL_READ = "audit:trail:read"
     AUDIT_TRAIL_VERIFY = "audit:trail:verify"

@@ -43,10 +43,11 @@ PURPOSE = "rights-requests"
 RECORD_TYPE = "rights-request"
 TEAM = "information-rights"
 IDENTITY_REMINDER_DAYS = 7  # remind the requester when identity has not arrived after this
+# Each stored field's category, unless the record type's `fields:` names another.
 _CONTACT_CATEGORY = {
     "given_name": "name",
     "family_name": "name",
-    "date_of_birth": "name",
+    "date_of_birth": "date-of-birth",
     "email": "contact-details",
     "phone": "contact-details",
     "address": "contact-details",
@@ -68,6 +69,11 @@ def today() -> date:
 def _keeps_requests(register: Register) -> None:
     if not any(rt.id == RECORD_TYPE for rt in register.record_types):
         raise Invalid("register", f"register {register.id!r} keeps no rights requests")
+
+
+def field_categories(register: Register) -> dict[str, str]:
+    """{stored field: category} for this register's rights requests."""
+    return _CONTACT_CATEGORY | register.record_type(RECORD_TYPE).fields
 
 
 def _target(row: RightsRequest) -> Target:
@@ -161,10 +167,12 @@ def _unseal(session: Session, subject_id: uuid.UUID, blob: bytes | None) -> dict
         return {"erased": True}
 
 
-def _visible(values: dict[str, Any] | None, decision: Decision) -> dict[str, Any] | None:
+def _visible(
+    values: dict[str, Any] | None, decision: Decision, fields: dict[str, str]
+) -> dict[str, Any] | None:
     if values is None or values.get("erased"):
         return values
-    return {k: v for k, v in values.items() if _CONTACT_CATEGORY.get(k) in decision.categories}
+    return {k: v for k, v in values.items() if fields.get(k) in decision.categories}
 
 
 def _out(session: Session, row: RightsRequest, decision: Decision | None) -> RequestOut:
@@ -175,16 +183,20 @@ def _out(session: Session, row: RightsRequest, decision: Decision | None) -> Req
     description = None
     notes: dict[uuid.UUID, str] = {}
     if decision is not None:
+        fields = field_categories(register)
+        history = fields["description"] in decision.categories
         details = _unseal(session, row.subject_id, row.details) or {}
         text = details.pop("description", None)
-        if "contact-history" in decision.categories and isinstance(text, str):
+        if history and isinstance(text, str):
             description = text
-        requester = _visible(details, decision)
+        requester = _visible(details, decision, fields)
         if row.representative_id is not None:
             representative = _visible(
-                _unseal(session, row.representative_id, row.representative_details), decision
+                _unseal(session, row.representative_id, row.representative_details),
+                decision,
+                fields,
             )
-        if "contact-history" in decision.categories:
+        if history:
             for e in events:
                 values = _unseal(session, row.subject_id, e.note)
                 if values and isinstance(values.get("note"), str):
@@ -243,7 +255,13 @@ def log_request(session: Session, *, actor: Actor, data: RequestIn) -> RequestOu
     details: dict[str, Any] = data.requester.model_dump(mode="json", exclude_none=True)
     if data.description:
         details["description"] = data.description
-    categories = {_CONTACT_CATEGORY[k] for k in details}
+    agent: dict[str, Any] = (
+        data.representative.model_dump(mode="json", exclude_none=True)
+        if data.representative is not None
+        else {}
+    )
+    fields = field_categories(register)
+    categories = {fields[k] for k in (*details, *agent)}
     target = Target(
         register=register.id,
         record_type=RECORD_TYPE,
@@ -279,14 +297,10 @@ def log_request(session: Session, *, actor: Actor, data: RequestIn) -> RequestOu
         updated_at=datetime.now(UTC),
     )
     if data.representative is not None:
-        agent = people.create_subject(session, register=register.id, organisation=organisation)
-        row.representative_id = agent.id
+        acting = people.create_subject(session, register=register.id, organisation=organisation)
+        row.representative_id = acting.id
         row.authority = data.representative.authority
-        row.representative_details = people.seal(
-            session,
-            subject_id=agent.id,
-            values=data.representative.model_dump(mode="json", exclude_none=True),
-        )
+        row.representative_details = people.seal(session, subject_id=acting.id, values=agent)
     _retention(row)
     session.add(row)
     session.flush()
