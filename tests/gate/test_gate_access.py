@@ -169,7 +169,7 @@ def test_dpo_reviews_the_queue(session: Session) -> None:
     assert access.list_reviews(session, actor=dpo) == []
     # an inappropriate access ends the grant at once
     assert _read(session, worker, target) == ReasonCode.OUTSIDE_CASELOAD
-    with pytest.raises(access.AccessError, match="already"):
+    with pytest.raises(access.AlreadyReviewedError, match="already"):
         access.decide_review(session, actor=dpo, grant_id=grant.id, outcome="appropriate")
     other_dpo = actor("dpo", organisation=ORG_B)
     assert access.list_reviews(session, actor=other_dpo, state=None) == []

@@ -23,7 +23,7 @@ from accord.disclosures.service import disclosures_for_subject, recipients_to_no
 from accord.gate import audit
 from accord.gate.types import Actor
 from accord.notifications.service import NotificationError, decisions_for, record_sent, withhold
-from accord.panels.access import NotFound, case_target
+from accord.panels.access import NotFound, PanelError, case_target
 from accord.panels.actions import actions_of, add_action, partner_update
 from accord.panels.cases import PartyIn, close_case, get_case, open_case
 from accord.panels.meetings import agenda, list_case, read_minutes, record_minutes, schedule_meeting
@@ -163,7 +163,7 @@ def test_marac_case_from_referral_to_closure(session: Session, hounslow: Registe
         for a in actions_of(session, actor=coordinator, case_id=case.id)
         if a.owner_agency == "probation-service"
     )
-    with pytest.raises(ValueError, match="owning agency"):
+    with pytest.raises(PanelError, match="owning agency"):
         partner_update(
             session,
             actor=police,

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
+from accord.errors import Invalid
 
-class AccountError(ValueError):
+
+class AccountError(Invalid):
     """Bad input to an account operation (unknown role, duplicate email, ...)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")

@@ -19,7 +19,12 @@ from sqlalchemy.orm import Session, aliased
 
 from accord.consent.ledger import ConsentError, ConsentState, consent_purpose
 from accord.consent.models import ConsentEvent
-from accord.disclosures.service import DisclosureBasis, check_recipient, log_disclosure
+from accord.disclosures.service import (
+    DisclosureBasis,
+    DisclosureError,
+    check_recipient,
+    log_disclosure,
+)
 from accord.gate.minimise import minimise
 from accord.gate.service import authorize
 from accord.gate.types import AccessDenied, Action, Actor, Target
@@ -122,8 +127,8 @@ def evaluation_extract(
     consent_purpose(reg, purpose)
     try:
         check_recipient(reg, recipient)
-    except ValueError as exc:
-        raise ConsentError(str(exc)) from None
+    except DisclosureError as exc:
+        raise ConsentError(exc.field, exc.message) from None
     offered = list(candidates)
     excluded = excluded_subjects(session, purpose=purpose)
     states = _latest_states(session, purpose=purpose, subject_ids={c.subject_id for c in offered})
@@ -131,7 +136,7 @@ def evaluation_extract(
     for row in offered:
         if row.target.register != register:
             raise ConsentError(
-                f"candidates: a {row.target.register!r} record in a {register!r} extract"
+                "candidates", f"a {row.target.register!r} record in a {register!r} extract"
             )
         if row.subject_id in excluded:
             out.excluded += 1

@@ -17,6 +17,7 @@ from sqlalchemy import Row, event, select
 from sqlalchemy.orm import Session, object_session
 
 from accord.consent.models import ConsentEvent
+from accord.errors import Invalid
 from accord.gate import facts
 from accord.gate.acts import record_event, require
 from accord.gate.catalogue import Permission
@@ -50,8 +51,8 @@ class Channel(StrEnum):
     UNSUBSCRIBE_LINK = "unsubscribe-link"
 
 
-class ConsentError(ValueError):
-    """A consent statement that cannot be recorded; the message names the field and why."""
+class ConsentError(Invalid):
+    """A consent statement that cannot be recorded: names the field and why."""
 
 
 class LedgerIsAppendOnly(RuntimeError):  # noqa: N818 (reads as the rule that was broken)
@@ -99,12 +100,13 @@ def consent_purpose(register: Register, purpose_id: str) -> Purpose:
         purpose = register.purpose(purpose_id)
     except KeyError:
         raise ConsentError(
-            f"purpose: register {register.id!r} has no purpose {purpose_id!r}"
+            "purpose", f"register {register.id!r} has no purpose {purpose_id!r}"
         ) from None
     if purpose.consent is None:
         raise ConsentError(
-            f"purpose: {purpose_id!r} in register {register.id!r} does not rest on consent "
-            "(it names no consent terms), so there is no consent to record"
+            "purpose",
+            f"{purpose_id!r} in register {register.id!r} does not rest on consent "
+            "(it names no consent terms), so there is no consent to record",
         )
     return purpose
 
@@ -148,21 +150,21 @@ def record_consent(
         org = reg.organisation(controller)
     except KeyError:
         raise ConsentError(
-            f"controller: register {register!r} has no organisation {controller!r}"
+            "controller", f"register {register!r} has no organisation {controller!r}"
         ) from None
     if org.role.value not in ("controller", "joint_controller"):
-        raise ConsentError(f"controller: {controller!r} is a {org.role.value}, not a controller")
+        raise ConsentError("controller", f"{controller!r} is a {org.role.value}, not a controller")
     try:
         state = ConsentState(state)
     except ValueError:
-        raise ConsentError(f"state: {state!r} is not one of given, refused, withdrawn") from None
+        raise ConsentError("state", f"{state!r} is not one of given, refused, withdrawn") from None
     channel = str(channel).strip()
     if channel not in {c.value for c in Channel}:
         raise ConsentError(
-            f"channel: {channel!r} is not one of " + ", ".join(c.value for c in Channel)
+            "channel", f"{channel!r} is not one of " + ", ".join(c.value for c in Channel)
         )
     if not notice_digest or len(notice_digest) > 64:
-        raise ConsentError("notice_digest: the digest of the notice shown is required")
+        raise ConsentError("notice_digest", "the digest of the notice shown is required")
     subject = session.execute(
         select(Subject.register, Subject.organisation).where(Subject.id == subject_id)
     ).first()
@@ -176,16 +178,17 @@ def record_consent(
             _refuse_unshared(session, actor, register, purpose, subject_id)
         if not reaches(reg, controller, targets):
             raise ConsentError(
-                f"controller: {controller!r} does not hold this person's records and they "
-                "were not shared with it, so no statement can be made to it here"
+                "controller",
+                f"{controller!r} does not hold this person's records and they "
+                "were not shared with it, so no statement can be made to it here",
             )
     moment = aware(recorded_at) if recorded_at else utcnow()
     if expires_at is not None:
         expires_at = aware(expires_at)
         if state is not ConsentState.GIVEN:
-            raise ConsentError("expires_at: only a consent that is given can expire")
+            raise ConsentError("expires_at", "only a consent that is given can expire")
         if expires_at <= moment:
-            raise ConsentError("expires_at: the expiry must be after the moment it is recorded")
+            raise ConsentError("expires_at", "the expiry must be after the moment it is recorded")
     row = ConsentEvent(
         subject_id=subject_id,
         register=register,

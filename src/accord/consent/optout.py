@@ -41,7 +41,7 @@ def _digest(kind: str, value: str) -> str:
     try:
         return current_crypto().indexer.digest(kind, value).hex()
     except ValueError as exc:
-        raise ConsentError(f"{kind}: {exc}") from None
+        raise ConsentError(kind, str(exc)) from None
 
 
 def add_opt_out(
@@ -61,7 +61,7 @@ def add_opt_out(
         authorize_list(session, actor=actor, register=reg, purpose=purpose, action=Action.CREATE)
     pairs = ContactDetails(email=email, phone=phone).pairs()
     if not pairs:
-        raise ConsentError("email, phone: give at least one contact detail to opt out")
+        raise ConsentError("email, phone", "give at least one contact detail to opt out")
     added = 0
     for kind, value in pairs:
         digest = _digest(kind, value)
@@ -120,7 +120,9 @@ def list_record_type(register: Register, purpose: str) -> str:
         if record_type.id.endswith("opt-out"):
             return record_type.id
     if not held:
-        raise ConsentError(f"purpose: no record type in register {register.id!r} holds {purpose!r}")
+        raise ConsentError(
+            "purpose", f"no record type in register {register.id!r} holds {purpose!r}"
+        )
     return held[0].id
 
 
@@ -152,7 +154,7 @@ def may_contact(
     """
     pairs = ContactDetails(email=email, phone=phone).pairs()
     if not pairs:
-        raise ConsentError("email, phone: name the contact detail you are about to use")
+        raise ConsentError("email, phone", "name the contact detail you are about to use")
     for kind, value in pairs:
         hit = session.scalar(
             select(OptOut.id).where(

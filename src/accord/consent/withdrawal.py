@@ -50,7 +50,7 @@ def _deletable_record_type(register: Register, purpose: str) -> str:
     for record_type in register.record_types:
         if purpose in record_type.purposes and record_type.personal_data:
             return record_type.id
-    raise ConsentError(f"purpose: no record type in register {register.id!r} holds {purpose!r}")
+    raise ConsentError("purpose", f"no record type in register {register.id!r} holds {purpose!r}")
 
 
 def withdraw(
@@ -74,14 +74,14 @@ def withdraw(
     effect = terms.effect
     if effect is WithdrawalEffect.OPT_OUT_LIST and not (email or phone):
         raise ConsentError(
-            "email, phone: this purpose keeps an opted-out list, so give the contact detail "
-            "to stop using"
+            "email, phone",
+            "this purpose keeps an opted-out list, so give the contact detail to stop using",
         )
     on_record = current_state(
         session, subject_id=subject_id, purpose=purpose, controller=controller
     )
     if on_record is None and effect is not WithdrawalEffect.OPT_OUT_LIST:
-        raise ConsentError(f"purpose: no consent to {purpose!r} is on record for this subject")
+        raise ConsentError("purpose", f"no consent to {purpose!r} is on record for this subject")
     if effect is WithdrawalEffect.DELETE_RECORD:
         # Check every deletion is allowed before anything is written, so a refusal leaves
         # nothing half-done: each of the person's records is checked with its own owner,

@@ -20,6 +20,7 @@ from accord.disclosures.service import (
     disclosures_for_subject,
     recipients_to_notify_of_correction,
 )
+from accord.errors import NotFound
 from accord.paging import Limit, Offset, Page
 from accord.web.errors import ERROR_RESPONSES as ERRORS
 
@@ -237,5 +238,5 @@ def release(
 def _record_of(session: DbSession, request_id: uuid.UUID) -> uuid.UUID:
     row = session.get(DisclosureRequest, request_id)
     if row is None:
-        raise LookupError(f"request_id: no disclosure request {request_id}")
+        raise NotFound("request", f"No disclosure request {request_id}.")
     return row.record_id

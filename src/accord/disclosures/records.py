@@ -12,6 +12,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from accord.errors import NotFound
 from accord.gate import facts
 from accord.gate.facts import SourceRecord
 from accord.gate.types import Target
@@ -28,10 +29,10 @@ def record_target(session: Session, *, record_id: uuid.UUID) -> Target | None:
 
 
 def find_record(session: Session, *, record_id: uuid.UUID) -> SourceRecord:
-    """The record with this id (a safety case or a casework case), or LookupError."""
+    """The record with this id (a safety case or a casework case), or NotFound."""
     found = facts.source_record(session, record_id=record_id)
     if found is None:
-        raise LookupError("record_id: no such record")
+        raise NotFound("record", "No such record.")
     return found
 
 

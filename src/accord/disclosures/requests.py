@@ -29,6 +29,7 @@ from accord.disclosures.service import (
     check_recipient,
     log_disclosure,
 )
+from accord.errors import Conflict, NotFound
 from accord.gate.acts import record_event, require
 from accord.gate.catalogue import Permission
 from accord.gate.minimise import minimise
@@ -60,9 +61,15 @@ class DisclosureNotApproved(DisclosureError):  # noqa: N818 (reads as the refusa
     """Raised when a pending or refused request is released: it is not a disclosure."""
 
 
-class AlreadyReleased(Exception):  # noqa: N818 (reads as the conflict)
+class AlreadyReleased(Conflict):
     """Raised when a request that was already released is released again (a conflict, not
     bad input: the disclosure happened once and is logged once)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the request was already released; an approved request is disclosed once",
+            field="request_id",
+        )
 
 
 @dataclass(frozen=True)
@@ -120,14 +127,15 @@ def _risk_purpose(register_id: str, recipient: str, record_type: str) -> str:
     rules = [r for r in register.sharing if r.kind is SharingKind.DISCLOSURE_RISK_OF_HARM]
     if not rules:
         raise DisclosureError(
-            f"register: {register_id!r} has no risk-of-harm sharing rule, so nothing may be "
-            "disclosed without consent"
+            "register",
+            f"{register_id!r} has no risk-of-harm sharing rule, so nothing may be "
+            "disclosed without consent",
         )
     try:
         held_for = set(register.record_type(record_type).purposes)
     except KeyError:
         raise DisclosureError(
-            f"target: {record_type!r} is not a record type of the register"
+            "target", f"{record_type!r} is not a record type of the register"
         ) from None
     for rule in rules:
         if recipient in rule.recipients:
@@ -135,8 +143,9 @@ def _risk_purpose(register_id: str, recipient: str, record_type: str) -> str:
                 if purpose in held_for:
                     return purpose
     raise DisclosureError(
-        f"recipient: {recipient!r} may not receive {record_type!r} data under a risk-of-harm "
-        f"sharing rule of register {register_id!r}"
+        "recipient",
+        f"{recipient!r} may not receive {record_type!r} data under a risk-of-harm "
+        f"sharing rule of register {register_id!r}",
     )
 
 
@@ -147,14 +156,16 @@ def _check_recipient_categories(register_id: str, recipient: str, fields: Iterab
         if entry.id == recipient and entry.categories:
             extra = sorted(set(fields) - set(entry.categories))
             if extra:
-                raise DisclosureError(f"fields: {recipient!r} may not receive " + ", ".join(extra))
+                raise DisclosureError(
+                    "fields", f"{recipient!r} may not receive " + ", ".join(extra)
+                )
 
 
 def _reason(text: str, field: str) -> str:
     cleaned = " ".join(text.split())
     if len(cleaned) < MIN_REASON_CHARS:
         raise DisclosureError(
-            f"{field}: give at least {MIN_REASON_CHARS} characters a reviewer can weigh"
+            f"{field}", f"give at least {MIN_REASON_CHARS} characters a reviewer can weigh"
         )
     return cleaned
 
@@ -180,7 +191,7 @@ def _same_record(row: DisclosureRequest, target: Target) -> None:
         row.record_type,
         row.record_id,
     ) or row.subject_id not in target.subject_ids:
-        raise DisclosureError("target: this is not the record the request was approved for")
+        raise DisclosureError("target", "this is not the record the request was approved for")
 
 
 def request_disclosure(
@@ -201,9 +212,9 @@ def request_disclosure(
     from it). Nothing is released until someone else approves.
     """
     if subject_id not in target.subject_ids:
-        raise DisclosureError("subject_id: the subject is not one of the record's subjects")
+        raise DisclosureError("subject_id", "the subject is not one of the record's subjects")
     if target.record_id is None:
-        raise DisclosureError("target: name the record the disclosure is made from")
+        raise DisclosureError("target", "name the record the disclosure is made from")
     purpose = _risk_purpose(target.register, recipient, target.record_type)
     released = check_fields(current_registry().get(target.register), fields)
     _check_recipient_categories(target.register, recipient, released)
@@ -211,7 +222,7 @@ def request_disclosure(
         level = RiskLevel(risk_level)
     except ValueError:
         raise DisclosureError(
-            f"risk_level: {risk_level!r} is not one of " + ", ".join(r.value for r in RiskLevel)
+            "risk_level", f"{risk_level!r} is not one of " + ", ".join(r.value for r in RiskLevel)
         ) from None
     reasons = {"risk": _reason(risk, "risk"), "necessity": _reason(necessity, "necessity")}
     authorize(
@@ -257,7 +268,7 @@ def request_disclosure(
 def _load(session: Session, request_id: uuid.UUID) -> DisclosureRequest:
     row = session.get(DisclosureRequest, request_id)
     if row is None:
-        raise LookupError(f"request_id: no disclosure request {request_id}")
+        raise NotFound("request", f"No disclosure request {request_id}.")
     return row
 
 
@@ -282,11 +293,11 @@ def decide(
         subject_ids=(row.subject_id,),
     )
     if row.state != RequestState.PENDING.value:
-        raise DisclosureError(f"request_id: this request was already {row.state}")
+        raise DisclosureError("request_id", f"this request was already {row.state}")
     if actor.kind != "user" or actor.id is None:
-        raise DisclosureError("approver: a named person must decide, not a token or a job")
+        raise DisclosureError("approver", "a named person must decide, not a token or a job")
     if actor.id == row.requested_by:
-        raise DisclosureError("approver: you cannot approve or refuse your own request")
+        raise DisclosureError("approver", "you cannot approve or refuse your own request")
     if target is not None:
         _same_record(row, target)
     authorize(
@@ -337,16 +348,16 @@ def release(
     """
     row = _load(session, request_id)
     if row.state == RequestState.RELEASED.value:
-        raise AlreadyReleased(_RELEASED)
+        raise AlreadyReleased()
     if row.state != RequestState.APPROVED.value:
         raise DisclosureNotApproved(
-            f"request_id: the request is {row.state}; only an approved request is disclosed"
+            "request_id", f"the request is {row.state}; only an approved request is disclosed"
         )
     _same_record(row, target)
     missing = [f for f in row.fields if f not in values]
     if missing:
         raise DisclosureError(
-            "values: the record holds no value for approved field(s) " + ", ".join(missing)
+            "values", "the record holds no value for approved field(s) " + ", ".join(missing)
         )
     decision = authorize(
         session,
@@ -381,9 +392,6 @@ def release(
     return Release(disclosure=entry, values=released)
 
 
-_RELEASED = "request_id: the request was already released; an approved request is disclosed once"
-
-
 def _mark_released(session: Session, row: DisclosureRequest) -> None:
     """Move approved -> released in one conditional update: of two releases racing, the
     second finds no approved row (it waits on the first's row lock) and is refused."""
@@ -398,7 +406,7 @@ def _mark_released(session: Session, row: DisclosureRequest) -> None:
         .execution_options(synchronize_session=False)
     ).scalar_one_or_none()
     if moved is None:
-        raise AlreadyReleased(_RELEASED)
+        raise AlreadyReleased()
     session.refresh(row)
 
 
@@ -426,13 +434,13 @@ def _unless_raised_by(actor: Actor, row: DisclosureRequest) -> str | None:
 
 def get_request(session: Session, *, actor: Actor, request_id: uuid.UUID) -> RequestView:
     """A request with its sealed reasons, for the person who raised it or can decide it.
-    Another organisation's request is reported as missing (LookupError)."""
+    Another organisation's request is reported as missing (NotFound)."""
     row = _load(session, request_id)
     try:
         _authorize_read(session, actor, row)
     except AccessDenied as exc:
         if exc.decision.reason is ReasonCode.NOT_SHARED_WITH_ORGANISATION:
-            raise LookupError(f"request_id: no disclosure request {request_id}") from None
+            raise NotFound("request", f"No disclosure request {request_id}.") from None
         raise
     reasons = people.unseal(session, subject_id=row.subject_id, blob=row.sealed_reasons)
     return RequestView.of(row, reasons)

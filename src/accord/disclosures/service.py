@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from accord.disclosures.models import DisclosureEntry
 from accord.disclosures.records import subject_target
+from accord.errors import Invalid
 from accord.gate import facts
 from accord.gate.acts import record_event
 from accord.gate.catalogue import Permission
@@ -38,8 +39,8 @@ class DisclosureBasis(StrEnum):
     PANEL = "panel"  # shared with partners at a risk panel (MARAC, CRP, IOM) under public task
 
 
-class DisclosureError(ValueError):
-    """A disclosure that cannot be made or logged; the message names the field and why."""
+class DisclosureError(Invalid):
+    """A disclosure that cannot be made or logged: names the field and why."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,9 @@ def check_recipient(register: Register, recipient: str) -> None:
     known = {r.id for r in register.recipients} | {o.id for o in register.organisations}
     if recipient not in known:
         raise DisclosureError(
-            f"recipient: {recipient!r} is not a recipient or organisation in register "
-            f"{register.id!r}; add it to the register before disclosing to it"
+            "recipient",
+            f"{recipient!r} is not a recipient or organisation in register "
+            f"{register.id!r}; add it to the register before disclosing to it",
         )
 
 
@@ -117,12 +119,12 @@ def check_fields(register: Register, fields: Iterable[str]) -> tuple[str, ...]:
     for field in fields:
         if field not in known:
             raise DisclosureError(
-                f"fields: {field!r} is not a data category in register {register.id!r}"
+                "fields", f"{field!r} is not a data category in register {register.id!r}"
             )
         if field not in out:
             out.append(field)
     if not out:
-        raise DisclosureError("fields: name at least one data category that is disclosed")
+        raise DisclosureError("fields", "name at least one data category that is disclosed")
     return tuple(out)
 
 
@@ -160,22 +162,22 @@ def log_disclosure(
         basis = DisclosureBasis(basis)
     except ValueError:
         raise DisclosureError(
-            f"basis: {basis!r} is not one of " + ", ".join(b.value for b in DisclosureBasis)
+            "basis", f"{basis!r} is not one of " + ", ".join(b.value for b in DisclosureBasis)
         ) from None
     if purpose is not None:
         try:
             terms = reg.purpose(purpose).consent
         except KeyError:
             raise DisclosureError(
-                f"purpose: register {register!r} has no purpose {purpose!r}"
+                "purpose", f"register {register!r} has no purpose {purpose!r}"
             ) from None
     else:
         terms = None
     if with_consent:
         if basis is not DisclosureBasis.CONSENT:
-            raise DisclosureError("basis: a disclosure made with consent has basis 'consent'")
+            raise DisclosureError("basis", "a disclosure made with consent has basis 'consent'")
         if purpose is None:
-            raise DisclosureError("purpose: name the purpose the subject consented to")
+            raise DisclosureError("purpose", "name the purpose the subject consented to")
         if terms is not None:
             # the consent ledger's state, as it gives it to the gate
             state = facts.consent_state(
@@ -184,18 +186,19 @@ def log_disclosure(
             if state != "given":
                 shown = state or "never given or expired"
                 raise DisclosureError(
-                    f"with_consent: consent to {purpose!r} is {shown}, so nothing may be shared"
+                    "with_consent", f"consent to {purpose!r} is {shown}, so nothing may be shared"
                 )
     elif basis is DisclosureBasis.CONSENT:
-        raise DisclosureError("basis: 'consent' needs with_consent=True")
+        raise DisclosureError("basis", "'consent' needs with_consent=True")
     if basis is DisclosureBasis.RISK_OF_HARM:
         if approved_by is None:
             raise DisclosureError(
-                "approved_by: a disclosure without consent for a risk of harm needs a named "
-                "approver; raise a disclosure request and have it approved"
+                "approved_by",
+                "a disclosure without consent for a risk of harm needs a named "
+                "approver; raise a disclosure request and have it approved",
             )
         if approved_by == (requested_by or actor.id):
-            raise DisclosureError("approved_by: the approver must be someone other than you")
+            raise DisclosureError("approved_by", "the approver must be someone other than you")
     entry = DisclosureEntry(
         subject_id=subject_id,
         register=register,

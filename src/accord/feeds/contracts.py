@@ -6,7 +6,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from accord.feeds.errors import FeedError, UnknownFeed
+from accord.feeds.errors import AmbiguousFeed, NoFeedContract, UnknownFeed
 from accord.register.period import Unit
 from accord.register.registry import current_registry
 from accord.register.schema import FeedContract, FeedField, FieldRole
@@ -40,8 +40,8 @@ def register_for_feed(partner: str, dataset: str) -> str:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise FeedError(f"no loaded register has a feed contract for {partner}/{dataset}")
-    raise FeedError(
+        raise NoFeedContract(f"no loaded register has a feed contract for {partner}/{dataset}")
+    raise AmbiguousFeed(
         f"registers {', '.join(found)} all have a feed contract for {partner}/{dataset}:"
         " name one with --register"
     )

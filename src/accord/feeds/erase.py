@@ -22,7 +22,7 @@ from accord.analytics.lock import writer_lock
 from accord.analytics.tables import TableSpec
 from accord.feeds.contracts import RECORD_TYPE, contracts
 from accord.feeds.crypto import destroy_dataset_key
-from accord.feeds.errors import FeedError
+from accord.feeds.errors import NoFeedContract
 from accord.feeds.models import FeedBatch, FeedIdentity, QuarantinedRow
 from accord.gate.types import Action, Actor, Target
 from accord.register.schema import FeedContract
@@ -56,7 +56,7 @@ def erase_dataset(
         (c for c in contracts(register) if (c.partner, c.dataset) == (partner, dataset)), None
     )
     if contract is None:
-        raise FeedError(f"register {register!r} has no feed contract {partner}/{dataset}")
+        raise NoFeedContract(f"register {register!r} has no feed contract {partner}/{dataset}")
     authorize(
         session,
         actor=actor,

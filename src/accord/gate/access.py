@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from accord.errors import Conflict, Invalid, NotFound
 from accord.gate import audit, outbox
 from accord.gate.catalogue import Permission
 from accord.gate.models import AccessGrant
@@ -47,16 +48,18 @@ class ReviewOutcome(StrEnum):
     INAPPROPRIATE = "inappropriate"
 
 
-class AccessError(ValueError):
-    """A request the gate cannot act on; the message names the field and why."""
+class AccessError(Invalid):
+    """A request the gate cannot act on: names the field and why."""
 
 
-class AlreadyInCaseloadError(AccessError):
-    pass
+class AlreadyInCaseloadError(Conflict):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, field=field)
 
 
-class AlreadyReviewedError(AccessError):
-    pass
+class AlreadyReviewedError(Conflict):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, field=field)
 
 
 def request_access(
@@ -75,12 +78,12 @@ def request_access(
     reason authorize would refuse other than the caseload. Lands in the DPO's review queue.
     """
     if target.record_id is None:
-        raise AccessError("record_id: access outside a caseload is to one identified record")
+        raise AccessError("record_id", "access outside a caseload is to one identified record")
     if actor.id is None:
-        raise AccessError("actor: only a named person or token can be granted access")
+        raise AccessError("actor", "only a named person or token can be granted access")
     duration = AccessSettings().access_grant_hours if hours is None else hours
     if not 0 < duration <= MAX_HOURS:
-        raise AccessError(f"hours: must be more than 0 and at most {MAX_HOURS:g}")
+        raise AccessError("hours", f"must be more than 0 and at most {MAX_HOURS:g}")
     register = register_or_refuse(session, actor=actor, purpose=purpose, target=target)
     stated = (reason or "").strip()
     subjects = subject_facts(session, target.subject_ids, purpose_of(register, purpose), target)
@@ -96,7 +99,7 @@ def request_access(
     )
     decision = decide(facts)
     if decision.reason == ReasonCode.ALLOWED:
-        raise AlreadyInCaseloadError("record_id: this record is already in your caseload")
+        raise AlreadyInCaseloadError("record_id", "this record is already in your caseload")
     moment = aware(now) if now else utcnow()
     if not decision.allowed:
         _refuse(session, actor, target, decision, moment, short=bool(stated))
@@ -174,7 +177,7 @@ def list_reviews(
     """Grants to review: those over this DPO's organisation's records or by its staff."""
     require(session, actor=actor, permission=Permission.ACCESS_REVIEW_READ, what="access-review")
     if state is not None and state not in ("pending", *(o.value for o in ReviewOutcome)):
-        raise AccessError("state: one of pending, appropriate, inappropriate")
+        raise AccessError("state", "one of pending, appropriate, inappropriate")
     # Only grants in registers where one of the actor's own roles may review access.
     registers = [
         r.id
@@ -207,13 +210,13 @@ def decide_review(
     try:
         verdict = ReviewOutcome(outcome)
     except ValueError:
-        raise AccessError("outcome: one of appropriate, inappropriate") from None
+        raise AccessError("outcome", "one of appropriate, inappropriate") from None
     grant = session.get(AccessGrant, grant_id)
     if grant is None or actor.organisation not in (
         grant.owner_organisation,
         grant.actor_organisation,
     ):
-        raise LookupError(f"grant_id: no access grant {grant_id} for your organisation to review")
+        raise NotFound("grant", f"No access grant {grant_id} for your organisation to review.")
     require(
         session,
         actor=actor,
@@ -223,11 +226,11 @@ def decide_review(
     )
     if grant.review_state != "pending":
         raise AlreadyReviewedError(
-            f"grant_id: this access was already reviewed ({grant.review_state})"
+            "grant_id", f"this access was already reviewed ({grant.review_state})"
         )
     text = (note or "").strip()
     if verdict == ReviewOutcome.INAPPROPRIATE and not text:
-        raise AccessError("note: say why the access was inappropriate")
+        raise AccessError("note", "say why the access was inappropriate")
     moment = aware(now) if now else utcnow()
     grant.review_state = verdict.value
     grant.reviewed_by = actor.id

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from accord.console import console, err_console
+from accord.errors import AccordError
 from accord.gate import access
 from accord.gate.cli_common import AS_OPTION, actor_for, db
 from accord.gate.types import AccessDenied
@@ -31,7 +32,7 @@ def reviews(
             session.commit()
             err_console.print(f"refused: {exc}")
             raise typer.Exit(1) from exc
-        except access.AccessError as exc:
+        except AccordError as exc:
             err_console.print(str(exc))
             raise typer.Exit(2) from exc
         session.commit()
@@ -81,7 +82,7 @@ def decide(
             session.commit()
             err_console.print(f"refused: {exc}")
             raise typer.Exit(1) from exc
-        except (LookupError, access.AccessError) as exc:
+        except AccordError as exc:
             err_console.print(str(exc))
             raise typer.Exit(2) from exc
         session.commit()

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+from accord.errors import Refused
+
 
 class Action(StrEnum):
     READ = "read"
@@ -101,9 +103,10 @@ class Decision:
     audit_id: uuid.UUID | None = None
 
 
-class AccessDenied(Exception):  # noqa: N818 (reads as what happened: raise AccessDenied)
-    """Raised by the gate after it has audited a refusal; the API maps it to 403."""
+class AccessDenied(Refused):
+    """Raised by the gate after it has audited a refusal: 403, with the reason code."""
 
     def __init__(self, decision: Decision, detail: str = "") -> None:
         self.decision = decision
-        super().__init__(f"{decision.reason.value}: {detail}" if detail else decision.reason.value)
+        reason = decision.reason.value
+        super().__init__(reason, f"{reason}: {detail}" if detail else reason)

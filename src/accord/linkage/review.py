@@ -12,6 +12,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord import errors
 from accord.gate.catalogue import Permission
 from accord.gate.types import Action, Actor
 from accord.linkage import access
@@ -23,8 +24,18 @@ Decision = Literal["accept", "reject"]
 Status = Literal["open", "decided", "all"]
 
 
-class ReviewError(LookupError):
+class ReviewError(errors.AccordError):
     """The pair does not exist or cannot take that decision; the message says which."""
+
+
+class UnknownPair(ReviewError, errors.NotFound):  # noqa: N818 (reads as the condition)
+    def __init__(self, pair_id: uuid.UUID) -> None:
+        super().__init__("review pair", f"no review pair {pair_id}")
+
+
+class BadDecision(ReviewError, errors.Invalid):  # noqa: N818 (reads as the condition)
+    def __init__(self, decision: str) -> None:
+        super().__init__("decision", f"must be 'accept' or 'reject', not {decision!r}")
 
 
 def list_pairs(
@@ -58,7 +69,7 @@ def decide(
 ) -> ReviewPair:
     """Record the matching team's decision; a later decision replaces an earlier one."""
     if decision not in ("accept", "reject"):
-        raise ReviewError(f"decision must be 'accept' or 'reject', not {decision!r}")
+        raise BadDecision(decision)
     access.authorize(
         session,
         actor=actor,
@@ -68,7 +79,7 @@ def decide(
     )
     pair = session.get(ReviewPair, pair_id)
     if pair is None:
-        raise ReviewError(f"no review pair {pair_id}")
+        raise UnknownPair(pair_id)
     pair.status = "decided"
     pair.decision = decision
     pair.decided_by = access.actor_label(actor)

@@ -61,7 +61,7 @@ def _target(
             )
         )
         if party is None:
-            raise service.NotificationError("subject_id: the person is not in this case")
+            raise service.NotificationError("subject_id", "the person is not in this case")
     return case_target(case, agencies_of(session, case.id), party=subject_id), case_purpose(case)
 
 

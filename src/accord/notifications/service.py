@@ -18,6 +18,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.errors import Invalid
 from accord.gate.acts import record_event
 from accord.gate.service import authorize
 from accord.gate.types import Action, Actor, Target
@@ -45,8 +46,8 @@ class NotificationChannel(StrEnum):
     IN_PERSON = "in-person"
 
 
-class NotificationError(ValueError):
-    """A decision that cannot be recorded; the message names the field and why."""
+class NotificationError(Invalid):
+    """A decision that cannot be recorded: names the field and why."""
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,11 @@ def _check_purpose(target: Target, purpose: str) -> None:
         record_type = register.record_type(target.record_type)
     except KeyError:
         raise NotificationError(
-            f"record_type: {target.record_type!r} is not in the register"
+            "record_type", f"{target.record_type!r} is not in the register"
         ) from None
     if purpose not in record_type.purposes:
         raise NotificationError(
-            f"purpose: {target.record_type!r} records are not held for {purpose!r}"
+            "purpose", f"{target.record_type!r} records are not held for {purpose!r}"
         )
 
 
@@ -106,15 +107,16 @@ def record_sent(
     version of the notice they were given. The gate checks the contact details may be used."""
     _check_purpose(target, purpose)
     if subject_id not in target.subject_ids:
-        raise NotificationError("subject_id: the person is not a subject of this record")
+        raise NotificationError("subject_id", "the person is not a subject of this record")
     try:
         channel = NotificationChannel(channel)
     except ValueError:
         raise NotificationError(
-            f"channel: {channel!r} is not one of " + ", ".join(c.value for c in NotificationChannel)
+            "channel",
+            f"{channel!r} is not one of " + ", ".join(c.value for c in NotificationChannel),
         ) from None
     if target.record_id is None:
-        raise NotificationError("record_id: name the record the person is told about")
+        raise NotificationError("record_id", "name the record the person is told about")
     contact = {"letter": "address", "email": "email", "phone": "telephone"}.get(channel.value)
     authorize(
         session,
@@ -126,7 +128,7 @@ def record_sent(
     )
     # only after the gate: whether someone was told is itself about them
     if _decided(session, subject_id, target.record_id):
-        raise NotificationError("record_id: this person was already told about this record")
+        raise NotificationError("record_id", "this person was already told about this record")
     register = current_registry().get(target.register)
     row = FairProcessingNotice(
         subject_id=subject_id,
@@ -163,29 +165,30 @@ def withhold(
     when to look again. Refused without a reason; the explanation is sealed, the fact audited."""
     _check_purpose(target, purpose)
     if subject_id not in target.subject_ids:
-        raise NotificationError("subject_id: the person is not a subject of this record")
+        raise NotificationError("subject_id", "the person is not a subject of this record")
     try:
         code = WithholdReason(reason_code)
     except ValueError:
         raise NotificationError(
-            f"reason_code: {reason_code!r} is not one of "
-            + ", ".join(r.value for r in WithholdReason)
+            "reason_code",
+            f"{reason_code!r} is not one of " + ", ".join(r.value for r in WithholdReason),
         ) from None
     explanation = " ".join((reason or "").split())
     if len(explanation) < MIN_REASON_CHARS:
         raise NotificationError(
-            f"reason: explain in at least {MIN_REASON_CHARS} characters why the person is not told"
+            "reason",
+            f"explain in at least {MIN_REASON_CHARS} characters why the person is not told",
         )
     moment = at or utcnow()
     if review_on is not None and review_on <= moment:
-        raise NotificationError("review_on: the review date must be in the future")
+        raise NotificationError("review_on", "the review date must be in the future")
     if target.record_id is None:
-        raise NotificationError("record_id: name the record the person is not told about")
+        raise NotificationError("record_id", "name the record the person is not told about")
     authorize(
         session, actor=actor, purpose=purpose, action=Action.UPDATE, target=target, categories=[]
     )
     if _decided(session, subject_id, target.record_id):
-        raise NotificationError("record_id: this person was already told about this record")
+        raise NotificationError("record_id", "this person was already told about this record")
     register = current_registry().get(target.register)
     row = FairProcessingNotice(
         subject_id=subject_id,

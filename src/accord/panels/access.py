@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord import errors
 from accord.gate.service import authorize
 from accord.gate.types import AccessDenied, Action, Actor, Decision, ReasonCode, Target
 from accord.panels.models import CaseAgency, SafetyCase
@@ -25,14 +26,13 @@ REFERENCE_PREFIX = {
 }
 
 
-class PanelError(ValueError):
-    """Bad input for panels or community safety cases; the message names the field."""
+class PanelError(errors.Invalid):
+    """Bad input for panels or community safety cases: names the field and why."""
 
 
-class NotFound(LookupError):  # noqa: N818 (reads as what happened: raise NotFound)
+class NotFound(errors.NotFound):
     def __init__(self, what: str) -> None:
-        super().__init__(f"no such {what}")
-        self.what = what
+        super().__init__(what, f"No such {what}.")
 
 
 def record_type_for(register: Register, service: str) -> RecordType:
@@ -40,7 +40,7 @@ def record_type_for(register: Register, service: str) -> RecordType:
     for record_type in register.record_types:
         if record_type.service == service and record_type.personal_data:
             return record_type
-    raise PanelError(f"service: register {register.id!r} keeps no case records for {service!r}")
+    raise PanelError("service", f"register {register.id!r} keeps no case records for {service!r}")
 
 
 def purpose_for(record_type: RecordType) -> str:
@@ -57,7 +57,9 @@ def note_category(record_type: RecordType, preferred: str) -> str:
         return preferred
     if "case-information" in record_type.categories:
         return "case-information"
-    raise PanelError(f"record type {record_type.id!r} holds neither {preferred!r} nor case notes")
+    raise PanelError(
+        "record_type", f"{record_type.id!r} holds neither {preferred!r} nor case notes"
+    )
 
 
 def agencies_of(session: Session, case_id: uuid.UUID) -> frozenset[str]:

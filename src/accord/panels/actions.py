@@ -47,7 +47,8 @@ def _agency(case: SafetyCase, agency: str) -> tuple[str, str | None]:
         if agency in (recipient.id, recipient.organisation):
             return recipient.organisation or recipient.id, recipient.id
     raise PanelError(
-        f"owner_agency: {agency!r} is not a recipient for {purpose!r} in register {case.register!r}"
+        "owner_agency",
+        f"{agency!r} is not a recipient for {purpose!r} in register {case.register!r}",
     )
 
 
@@ -101,12 +102,12 @@ def add_action(
     )
     text = description.strip()
     if len(text) < MIN_TEXT_CHARS:
-        raise PanelError("description: say what is to be done")
+        raise PanelError("description", "say what is to be done")
     moment = at or utcnow()
     if due_on < moment.date():
-        raise PanelError("due_on: the due date is in the past")
+        raise PanelError("due_on", "the due date is in the past")
     if case.status != "open":
-        raise PanelError("case_id: actions are agreed on open cases only")
+        raise PanelError("case_id", "actions are agreed on open cases only")
     organisation = _share_with(session, actor, case, owner_agency)
     action = CaseAction(
         case_id=case.id,
@@ -154,20 +155,20 @@ def partner_update(
     )
     body = text.strip()
     if len(body) < MIN_TEXT_CHARS:
-        raise PanelError("text: write the update")
+        raise PanelError("text", "write the update")
     action: CaseAction | None = None
     if action_id is not None:
         action = session.get(CaseAction, action_id)
         if action is None or action.case_id != case.id:
-            raise PanelError("action_id: no such action on this case")
+            raise PanelError("action_id", "no such action on this case")
         if actor.organisation not in (action.owner_agency, case.organisation):
-            raise PanelError("action_id: only the owning agency or the panel updates an action")
+            raise PanelError("action_id", "only the owning agency or the panel updates an action")
     if action_status is not None:
         if action is None:
-            raise PanelError("action_status: name the action whose status changes")
+            raise PanelError("action_status", "name the action whose status changes")
         if action_status not in ACTION_STATUSES:
             raise PanelError(
-                f"action_status: {action_status!r} is not one of " + ", ".join(ACTION_STATUSES)
+                "action_status", f"{action_status!r} is not one of " + ", ".join(ACTION_STATUSES)
             )
     moment = at or utcnow()
     update = CaseUpdate(

@@ -53,15 +53,15 @@ def _check_details(record_type: RecordType, details: Mapping[str, Any], where: s
     for category in details:
         if category not in record_type.categories:
             raise PanelError(
-                f"{where}.{category}: {record_type.id!r} records do not hold this category"
+                f"{where}.{category}", f"{record_type.id!r} records do not hold this category"
             )
 
 
 def _check_party(record_type: RecordType, party: PartyIn, where: str) -> None:
     if party.role not in PARTY_ROLES:
-        raise PanelError(f"{where}.role: {party.role!r} is not one of " + ", ".join(PARTY_ROLES))
+        raise PanelError(f"{where}.role", f"{party.role!r} is not one of " + ", ".join(PARTY_ROLES))
     if not party.details:
-        raise PanelError(f"{where}.details: give at least the person's name")
+        raise PanelError(f"{where}.details", "give at least the person's name")
     _check_details(record_type, party.details, f"{where}.details")
 
 
@@ -123,7 +123,7 @@ def _index(session: Session, subject_id: uuid.UUID, party: PartyIn) -> None:
         try:
             people.index_values(session, subject_id=subject_id, values=indexes)
         except ValueError as exc:
-            raise PanelError(f"parties.index: {exc}") from None
+            raise PanelError("parties.index", str(exc)) from None
 
 
 def open_case(
@@ -146,16 +146,18 @@ def open_case(
     purpose = purpose_for(record_type)
     people_in = list(parties)
     if not people_in:
-        raise PanelError("parties: a referral names at least the person it is about")
+        raise PanelError("parties", "a referral names at least the person it is about")
     for i, party in enumerate(people_in):
         _check_party(record_type, party, f"parties[{i}]")
     _check_details(record_type, referral, "referral")
     if risk_level is not None and risk_level not in RISK_LEVELS:
-        raise PanelError(f"risk_level: {risk_level!r} is not one of " + ", ".join(RISK_LEVELS))
+        raise PanelError("risk_level", f"{risk_level!r} is not one of " + ", ".join(RISK_LEVELS))
     if referred_by is not None:
         known = {o.id for o in reg.organisations} | {r.id for r in reg.recipients}
         if referred_by not in known:
-            raise PanelError(f"referred_by: {referred_by!r} is not named in register {register!r}")
+            raise PanelError(
+                "referred_by", f"{referred_by!r} is not named in register {register!r}"
+            )
     organisation = reg.service(service).organisation
     requested = set(referral) | {c for p in people_in for c in p.details}
     authorize(
@@ -299,7 +301,7 @@ def close_case(
     """Close the case: a `case_closed` retention rule starts its clock now."""
     case, _ = load_case(session, actor=actor, case_id=case_id, action=Action.UPDATE, categories=())
     if case.status == "closed":
-        raise PanelError("status: the case is already closed")
+        raise PanelError("status", "the case is already closed")
     moment = at or utcnow()
     case.status = "closed"
     case.closed_at = moment

@@ -41,10 +41,10 @@ def check_meeting_date(held_on: date, *, today: date | None = None) -> None:
     today = today or date.today()
     latest = _years_after(today, MAX_YEARS_AHEAD)
     if held_on < EARLIEST_MEETING:
-        raise PanelError(f"held_on: {held_on} is before {EARLIEST_MEETING}; check the year")
+        raise PanelError("held_on", f"{held_on} is before {EARLIEST_MEETING}; check the year")
     if held_on > latest:
         raise PanelError(
-            f"held_on: {held_on} is more than {MAX_YEARS_AHEAD} years ahead (latest {latest})"
+            "held_on", f"{held_on} is more than {MAX_YEARS_AHEAD} years ahead (latest {latest})"
         )
 
 
@@ -69,9 +69,9 @@ def schedule_meeting(
     require(actor, Permission.PANEL_MEETING_MANAGE, session=session, register=register)
     reg = current_registry().get(register)
     if panel not in PANEL_SERVICES or panel not in {s.id for s in reg.services}:
-        raise PanelError(f"panel: {panel!r} is not a risk panel of register {register!r}")
+        raise PanelError("panel", f"{panel!r} is not a risk panel of register {register!r}")
     if not chair.strip():
-        raise PanelError("chair: name who chairs the meeting")
+        raise PanelError("chair", "name who chairs the meeting")
     check_meeting_date(held_on)
     meeting = PanelMeeting(
         register=register,
@@ -102,19 +102,21 @@ def list_case(
     meeting = _meeting(session, meeting_id)
     require(actor, Permission.PANEL_MEETING_MANAGE, session=session, register=meeting.register)
     if meeting.status == "cancelled":
-        raise PanelError("meeting_id: the meeting was cancelled")
+        raise PanelError("meeting_id", "the meeting was cancelled")
     case, _ = load_case(session, actor=actor, case_id=case_id, action=Action.UPDATE, categories=())
     if case.service != meeting.panel:
-        raise PanelError(f"case_id: a {case.service!r} case cannot be listed at {meeting.panel!r}")
+        raise PanelError(
+            "case_id", f"a {case.service!r} case cannot be listed at {meeting.panel!r}"
+        )
     if case.status != "open":
-        raise PanelError("case_id: only an open case can be listed")
+        raise PanelError("case_id", "only an open case can be listed")
     existing = session.scalar(
         select(PanelListing).where(
             PanelListing.meeting_id == meeting_id, PanelListing.case_id == case_id
         )
     )
     if existing is not None:
-        raise PanelError("case_id: the case is already on this meeting's agenda")
+        raise PanelError("case_id", "the case is already on this meeting's agenda")
     position = session.scalar(
         select(func.coalesce(func.max(PanelListing.position), 0)).where(
             PanelListing.meeting_id == meeting_id
@@ -223,10 +225,10 @@ def record_minutes(
         )
     )
     if listing is None:
-        raise PanelError("case_id: the case is not on this meeting's agenda")
+        raise PanelError("case_id", "the case is not on this meeting's agenda")
     text = minutes.strip()
     if len(text) < MIN_MINUTES_CHARS:
-        raise PanelError(f"minutes: write at least {MIN_MINUTES_CHARS} characters")
+        raise PanelError("minutes", f"write at least {MIN_MINUTES_CHARS} characters")
     case = session.get(SafetyCase, case_id)
     assert case is not None  # the listing references it
     category = note_category(_record_type(case), "minutes-actions")
@@ -267,7 +269,7 @@ def read_minutes(
         )
     )
     if listing is None:
-        raise PanelError("case_id: the case is not on this meeting's agenda")
+        raise PanelError("case_id", "the case is not on this meeting's agenda")
     case, decision = load_case(session, actor=actor, case_id=case_id, action=Action.READ)
     if listing.minutes is None:
         return None

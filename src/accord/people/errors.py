@@ -4,25 +4,33 @@ from __future__ import annotations
 
 import uuid
 
+from accord import errors
+
 
 class PeopleError(Exception):
     """Base for errors raised by accord.people."""
 
 
-class SubjectNotFound(PeopleError):  # noqa: N818 (reads as the condition it reports)
+class SubjectNotFound(PeopleError, errors.NotFound):  # noqa: N818 (reads as the condition)
+    """No such subject: 404 "No such person."; its text names the subject id, for logs."""
+
     def __init__(self, subject_id: uuid.UUID) -> None:
-        super().__init__(f"no data subject {subject_id}")
+        errors.NotFound.__init__(self, "person", "No such person.")
         self.subject_id = subject_id
 
+    def __str__(self) -> str:
+        return f"no data subject {self.subject_id}"
 
-class SubjectShredded(PeopleError):  # noqa: N818 (reads as the condition it reports)
+
+class SubjectShredded(PeopleError, errors.Gone):  # noqa: N818 (reads as the condition)
     """The subject's data key has been destroyed: their encrypted fields are unreadable."""
 
     def __init__(self, subject_id: uuid.UUID) -> None:
-        super().__init__(
-            f"data subject {subject_id} has been erased: their data key no longer exists"
-        )
+        errors.Gone.__init__(self, "This person's data has been erased.")
         self.subject_id = subject_id
+
+    def __str__(self) -> str:
+        return f"data subject {self.subject_id} has been erased: their data key no longer exists"
 
 
 class SealError(PeopleError):

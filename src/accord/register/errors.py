@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from accord import errors
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -23,3 +25,14 @@ class RegisterError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class NotInRegisters(errors.NotFound, KeyError):  # noqa: N818 (reads as the condition)
+    """No loaded register (or organisation in one) has this id: 404, and still a KeyError
+    for callers that look an id up."""
+
+    def __init__(self, what: str, item_id: str) -> None:
+        super().__init__(what, f"no {what} {item_id!r}")
+
+    def __str__(self) -> str:
+        return self.message

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
+from accord.register.errors import NotInRegisters
 from accord.register.load import load_all
 from accord.register.schema import Organisation, Register, Role
 from accord.settings import get_settings
@@ -29,7 +30,7 @@ class Registry:
         try:
             return self.registers[register_id]
         except KeyError:
-            raise KeyError(f"no register {register_id!r}") from None
+            raise NotInRegisters("register", register_id) from None
 
     def missing(self, register_id: str) -> str:
         """Why `register_id` is not loaded: where registers were looked for and how to point
@@ -54,7 +55,7 @@ class Registry:
     def organisation(self, organisation_id: str) -> Organisation:
         for register in self.registers_of(organisation_id):
             return register.organisation(organisation_id)
-        raise KeyError(f"no organisation {organisation_id!r} in any register")
+        raise NotInRegisters("organisation", organisation_id)
 
     def role(self, register_id: str, role_id: str) -> Role:
         return self.get(register_id).role(role_id)
