@@ -149,15 +149,12 @@ def _subject_check(f: Facts, purpose: Purpose) -> ReasonCode | None:
     for subject in f.subjects:
         if not subject.exists or subject.state in ("erased", "anonymised"):
             return ReasonCode.DISPOSED
+    survives = survives_restriction(purpose)
     for subject in f.subjects:
-        if subject.restricted and not purpose.survives_restriction:
+        if subject.restricted and not survives:
             return ReasonCode.RESTRICTED
     for subject in f.subjects:
-        if (
-            subject.objection_pending
-            and purpose.basis.art6 in _OBJECTABLE
-            and not purpose.survives_restriction
-        ):
+        if subject.objection_pending and purpose.basis.art6 in _OBJECTABLE and not survives:
             return ReasonCode.OBJECTION_PENDING
     # Deleting is what a withdrawal asks for, so it never waits on consent.
     if needs_consent and f.action != Action.DELETE:
@@ -165,6 +162,12 @@ def _subject_check(f: Facts, purpose: Purpose) -> ReasonCode | None:
             if subject.consent != "given":
                 return ReasonCode.NO_CONSENT
     return None
+
+
+def survives_restriction(purpose: Purpose) -> bool:
+    """Whether processing for `purpose` goes on while a person's processing is restricted
+    (Art 18(2)): storage, which the register marks, and legal claims (an Art 9(2)(f) purpose)."""
+    return purpose.survives_restriction or purpose.basis.art9 is Art9.LEGAL_CLAIMS
 
 
 def on_one_record(action: Action, target: Target) -> bool:

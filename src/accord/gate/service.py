@@ -26,6 +26,7 @@ from accord.gate.policy import (
     holds,
     organisation_access,
     roles_for,
+    survives_restriction,
 )
 from accord.gate.types import AccessDenied, Action, Actor, Decision, ReasonCode, Target
 from accord.people.models import Subject
@@ -425,7 +426,7 @@ def _subject_clause(columns: ScopeColumns, purpose: Purpose | None) -> ColumnEle
     if columns.subject_id is None or purpose is None:
         return true()
     conditions: list[ColumnElement[bool]] = [Subject.state == "active"]
-    if not purpose.survives_restriction:
+    if not survives_restriction(purpose):
         conditions.append(Subject.restricted.is_(False))
         if purpose.basis.art6 in (Art6.PUBLIC_TASK, Art6.LEGITIMATE_INTERESTS):
             conditions.append(Subject.objection_pending.is_(False))

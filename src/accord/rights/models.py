@@ -80,5 +80,5 @@ class RightsRequestEvent(UuidPk, Base):
     note: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed under the requester's key
 
 
-import accord.rights.bundle_models  # noqa: E402, F401  (the discovery and access bundle tables, for metadata)
+import accord.rights.bundle_models  # noqa: E402  (the discovery and access bundle tables, for metadata)
 import accord.rights.decision_models  # noqa: E402, F401  (the tables of decisions on each right, for metadata)

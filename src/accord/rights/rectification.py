@@ -1,0 +1,226 @@
+"""Rectification (Art 16): corrected fields with their history, and recipients told (Art 19).
+
+A correction replaces fields of a record's sealed identity (a case's name, date of birth,
+contact details, crime reference...) and keeps, in its own row, the old values (sealed under
+the person's key), who corrected them, when and why. The person's blind indexes are rebuilt
+from every case held about them, so the wrong value no longer finds them. Every recipient in
+the disclosure log who received a corrected category gets a notice, pending until it is
+recorded as sent, impossible or disproportionate (`recipients.record_notice`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.cases.models import Case
+from accord.cases.purposes import IDENTITY_FIELDS, field_categories
+from accord.disclosures.service import recipients_to_notify_of_correction
+from accord.errors import Invalid, NotFound
+from accord.gate.types import Actor
+from accord.people import service as people
+from accord.referrals.matching import index_values
+from accord.register.registry import current_registry
+from accord.rights.decision_models import Rectification
+from accord.rights.decisions import audit, open_text, person_for, seal_text, text
+from accord.rights.recipients import add_notices
+from accord.store.base import utcnow
+
+WHAT = "rights-rectification"
+MAX_VALUE = 200
+
+
+@dataclass(frozen=True)
+class RectificationResult:
+    rectification: Rectification
+    notices: int
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One past correction of a record, as its history shows it."""
+
+    id: uuid.UUID
+    fields: tuple[str, ...]
+    old_values: dict[str, Any]
+    reason: str | None
+    decided_by: uuid.UUID | None
+    decided_at: Any
+    request_id: uuid.UUID | None
+
+
+def _value(field: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Invalid(f"corrections.{field}", "Give the corrected value as text.")
+    cleaned = value.strip()
+    if len(cleaned) > MAX_VALUE:
+        raise Invalid(f"corrections.{field}", f"This must be {MAX_VALUE} characters or fewer.")
+    if field in ("date_of_birth", "crime_date") and cleaned:
+        try:
+            when = date.fromisoformat(cleaned)
+        except ValueError:
+            raise Invalid(f"corrections.{field}", "Give a date as YYYY-MM-DD.") from None
+        if when > date.today() or when.year < 1900:
+            raise Invalid(f"corrections.{field}", "Give a real date, not in the future.")
+    return cleaned or None
+
+
+def _checked(corrections: Mapping[str, Any]) -> dict[str, str | None]:
+    if not corrections:
+        raise Invalid("corrections", "Name at least one field to correct.")
+    checked: dict[str, str | None] = {}
+    for field, value in corrections.items():
+        if field not in IDENTITY_FIELDS:
+            raise Invalid(
+                f"corrections.{field}",
+                "This field cannot be corrected here; fields that can: "
+                + ", ".join(sorted(IDENTITY_FIELDS))
+                + ".",
+            )
+        checked[field] = _value(field, value)
+    return checked
+
+
+def _reindex(session: Session, subject_id: uuid.UUID) -> None:
+    """The person's blind indexes from every case held about them, as corrected."""
+    merged: dict[str, list[str]] = {}
+    for blob in session.scalars(select(Case.identity).where(Case.subject_id == subject_id)):
+        identity = people.unseal(session, subject_id=subject_id, blob=blob)
+        for kind, value in index_values(identity).items():
+            merged.setdefault(kind, []).append(value)
+    kinds = ("name_dob", "email", "phone", "crime_number", "postcode")
+    people.index_values(
+        session,
+        subject_id=subject_id,
+        values={kind: merged.get(kind, []) for kind in kinds},
+        replace=True,
+    )
+
+
+def rectify(
+    session: Session,
+    *,
+    actor: Actor,
+    record_id: uuid.UUID,
+    corrections: Mapping[str, Any],
+    reason: str,
+    request_id: uuid.UUID | None = None,
+) -> RectificationResult:
+    """Correct fields of a case (see the module's description)."""
+    checked = _checked(corrections)
+    why = text("reason", reason)
+    case = session.get(Case, record_id)
+    if case is None:
+        raise NotFound("record")
+    subject = person_for(session, actor=actor, subject_id=case.subject_id, what=WHAT)
+    if case.organisation != actor.organisation:
+        raise NotFound("record")
+    identity = people.unseal(session, subject_id=subject.id, blob=case.identity)
+    changed = {f: v for f, v in checked.items() if identity.get(f) != v}
+    if not changed:
+        raise Invalid("corrections", "These are the values already held: nothing to correct.")
+    old = {f: identity.get(f) for f in changed}
+    for field, value in changed.items():
+        if value is None:
+            identity.pop(field, None)
+        else:
+            identity[field] = value
+    case.identity = people.seal(session, subject_id=subject.id, values=identity)
+    case.updated_at = utcnow()
+    session.flush()
+    _reindex(session, subject.id)
+    by_field = field_categories(current_registry().get(case.register), case.record_type)
+    categories = sorted({c for f in changed if (c := by_field.get(f)) is not None})
+    row = Rectification(
+        id=uuid.uuid4(),
+        request_id=request_id,
+        subject_id=subject.id,
+        register=case.register,
+        organisation=case.organisation,
+        record_type=case.record_type,
+        record_id=case.id,
+        fields=sorted(changed),
+        categories=categories,
+        old_values=people.seal(session, subject_id=subject.id, values=old),
+        reason=seal_text(session, subject, why),
+        decided_by=actor.id,
+        decided_by_kind=actor.kind,
+        decided_at=utcnow(),
+    )
+    session.add(row)
+    recipients = recipients_to_notify_of_correction(
+        session, subject_id=subject.id, categories=categories
+    )
+    notices = add_notices(
+        session,
+        kind="rectification",
+        decision_id=row.id,
+        subject_id=subject.id,
+        register=case.register,
+        organisation=case.organisation,
+        request_id=request_id,
+        received={r.recipient: set(r.fields) for r in recipients},
+    )
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        what=WHAT,
+        action="update",
+        register=case.register,
+        subject_ids=(subject.id,),
+        record_ids=(case.id, row.id),
+        categories=categories,
+        ref="rectification:" + ",".join(sorted(changed)),
+    )
+    return RectificationResult(rectification=row, notices=notices)
+
+
+def history(session: Session, *, actor: Actor, record_id: uuid.UUID) -> list[Correction]:
+    """Every correction of the record, oldest first, with the old values and reasons."""
+    rows = list(
+        session.scalars(
+            select(Rectification)
+            .where(Rectification.record_id == record_id)
+            .order_by(Rectification.decided_at, Rectification.id)
+        )
+    )
+    if not rows:
+        case = session.get(Case, record_id)
+        if case is None:
+            raise NotFound("record")
+        subject_id = case.subject_id
+    else:
+        subject_id = rows[0].subject_id
+    subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
+    audit(
+        session,
+        actor=actor,
+        what=WHAT,
+        action="read",
+        register=subject.register,
+        subject_ids=(subject.id,),
+        record_ids=(record_id,),
+        ref="rectification-history",
+    )
+    return [
+        Correction(
+            id=r.id,
+            fields=tuple(r.fields),
+            old_values=people.unseal(session, subject_id=subject.id, blob=r.old_values),
+            reason=open_text(session, subject.id, r.reason),
+            decided_by=r.decided_by,
+            decided_at=r.decided_at,
+            request_id=r.request_id,
+        )
+        for r in rows
+        if r.organisation == actor.organisation
+    ]
