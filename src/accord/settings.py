@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development-only key material. Anything outside development/test refuses to start with these.
@@ -20,6 +20,13 @@ DEV_INDEX_KEY = "accord-dev-index-key-change-me"
 DEV_SESSION_SECRET = "accord-dev-session-secret-change-me"  # noqa: S105 (dev only, refused elsewhere)
 
 _INSECURE = {DEV_MASTER_KEY, DEV_INDEX_KEY, DEV_SESSION_SECRET, "changethis", ""}
+
+
+def _insecure(secret: SecretStr) -> bool:
+    """A development default, an empty value or .env.example's placeholder left unchanged."""
+    value = secret.get_secret_value()
+    return value in _INSECURE or value.startswith("change-me")
+
 
 Environment = Literal["development", "test", "staging", "production"]
 
@@ -117,13 +124,11 @@ class Settings(BaseSettings):
         if self.is_development:
             return self
         problems = []
-        if self.master_key_file is None and (
-            self.master_key is None or self.master_key.get_secret_value() in _INSECURE
-        ):
+        if self.master_key_file is None and (self.master_key is None or _insecure(self.master_key)):
             problems.append("ACCORD_MASTER_KEY (or ACCORD_MASTER_KEY_FILE)")
-        if self.index_key.get_secret_value() in _INSECURE:
+        if _insecure(self.index_key):
             problems.append("ACCORD_INDEX_KEY")
-        if self.session_secret.get_secret_value() in _INSECURE:
+        if _insecure(self.session_secret):
             problems.append("ACCORD_SESSION_SECRET")
         if problems:
             raise InsecureSettingsError(
@@ -136,3 +141,22 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_problem(error: Exception) -> str:
+    """One paragraph, for a person starting accord, on why its settings cannot be used."""
+    if isinstance(error, ValidationError):
+        what = "; ".join(
+            f"ACCORD_{str(problem['loc'][0]).upper()}: {problem['msg']}"
+            if problem["loc"]
+            else problem["msg"]
+            for problem in error.errors()
+        )
+    else:
+        what = str(error)
+    return (
+        f"accord cannot start with these settings: {what}. Settings come from ACCORD_* "
+        "environment variables or a .env file in the working folder (.env.example lists them "
+        "and how to make each secret: `accord keys generate --out FILE` writes a master key). "
+        "Outside development every secret must be your own."
+    )

@@ -91,12 +91,12 @@ def run(
     import uvicorn
     from pydantic import ValidationError
 
-    from accord.settings import InsecureSettingsError, get_settings
+    from accord.settings import InsecureSettingsError, get_settings, settings_problem
 
     try:
         get_settings()  # refuse insecure or malformed settings here, not in every worker
     except (InsecureSettingsError, ValidationError) as error:
-        typer.echo(f"accord serve: the settings cannot be used: {error}", err=True)
+        typer.echo(settings_problem(error), err=True)
         raise typer.Exit(2) from None
     if log_format not in LOG_FORMATS:
         raise typer.BadParameter(
