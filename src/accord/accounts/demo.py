@@ -20,6 +20,7 @@ from accord.register.registry import current_registry
 from accord.register.schema import OrgRole, Register, Role
 
 DEMO_TOKEN = "Demo Met referral feed"  # noqa: S105 (a token's name, not a secret)
+INTAKE_TEAM = "intake"  # where referrals arrive (accord.cases.purposes.INTAKE_TEAM)
 
 
 def _organisation_for(register: Register, role: Role) -> str:
@@ -29,6 +30,12 @@ def _organisation_for(register: Register, role: Role) -> str:
         if org.role in (OrgRole.CONTROLLER, OrgRole.JOINT_CONTROLLER):
             return org.id
     return register.organisations[0].id
+
+
+def _works_intake(role: Role) -> bool:
+    """Caseworkers and team managers: people who list and update cases."""
+    held = set(role.permissions)
+    return role.caseload in ("own", "team") and {"case:case:list", "case:case:update"} <= held
 
 
 def run(ctx: DemoContext) -> list[str]:
@@ -54,10 +61,15 @@ def run(ctx: DemoContext) -> list[str]:
                     )
                 user.password_hash = password_hash
                 service.add_role(session, user=user, register=register.id, role=role.id)
+                if _works_intake(role):
+                    # Referrals arrive in the intake team: its people have work on their pages.
+                    service.add_to_team(session, user=user, team=INTAKE_TEAM, name="Intake")
                 accounts[f"{register.id}:{role.id}"] = str(user.id)
                 people.append((email, register.id, role.id))
         ctx.facts["accounts"] = accounts
         lines.append(f"{len(people)} demo people, one per register role")
+        in_intake = sum(1 for _, reg, role in people if _works_intake(registry.role(reg, role)))
+        lines.append(f"{in_intake} of them in the intake team, where referrals arrive")
 
         if "lvws" in registry.registers and any(
             r.id == "police-referrer" for r in registry.get("lvws").roles

@@ -149,8 +149,25 @@ def run(ctx: DemoContext) -> list[str]:
             matches += accepted.match_proposals
             case_ids.append(accepted.case_id)
         session.commit()
-        for case_id in case_ids:
-            _work(session, rng, case_id, vs_manager, rng.choice(vs_workers), partners, counts)
+        # The newest referrals are left for the pages: some wait in the intake queue, some
+        # are assigned and due their first contact.
+        waiting = min(4, REFERRALS // 8)
+        due = min(3, REFERRALS // 8)
+        worked = len(case_ids) - waiting - due
+        for n, case_id in enumerate(case_ids):
+            if n >= worked + due:
+                counts["waiting in the intake queue"] += 1
+                continue
+            _work(
+                session,
+                rng,
+                case_id,
+                vs_manager,
+                rng.choice(vs_workers),
+                partners,
+                counts,
+                contact=n < worked,
+            )
             session.commit()
         bulk_lines = _bulk_file(ctx.out, session, police, fake, rng)
         session.commit()
@@ -177,8 +194,11 @@ def _work(
     worker: Actor,
     partners: dict[str, tuple[Actor, Actor]],
     counts: Counter[str],
+    *,
+    contact: bool = True,
 ) -> None:
-    """Triage, routing by a person, contacts and what follows, as a caseworker would."""
+    """Triage, routing by a person, contacts and what follows, as a caseworker would
+    (without `contact`, the referral is left assigned and due its first contact)."""
     workflow.assign(session, actor=manager, case_id=case_id, data=AssignmentIn(user_id=worker.id))
     case = session.get(Case, case_id)
     assert case is not None
@@ -202,6 +222,9 @@ def _work(
         )
         worker = partner_worker
         counts[f"shared with {holder}"] += 1
+    if not contact:
+        counts["assigned, due first contact"] += 1
+        return
     roll = rng.random()
     if roll < 0.2:
         for _ in range(3):

@@ -7,6 +7,7 @@ the gate; refusals are shown as pages that say what to do (`pages_common`).
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import uuid
 from collections.abc import Callable, Coroutine
@@ -183,7 +184,7 @@ def case_page(
     case_id: uuid.UUID, request: Request, session: DbSession, actor: CurrentActor
 ) -> Response:
     view = guarded(request, session, lambda: case_view(session, actor, case_id), case_id=case_id)
-    view["reopen_available"] = reopen_available()
+    view["reopen_available"] = reopen_available() and view["case"].status in REOPENABLE
     return templates.TemplateResponse(request, "cases/case.html", view)
 
 
@@ -506,6 +507,49 @@ async def close(
         )
     if errors:
         return _form_page(request, session, actor, case_id, "cases/close.html", values, errors)
+    return _done(case_id)
+
+
+# --- reopening (once accord.cases.reopen is part of the application) -------------------------
+
+REOPENABLE = ("not-taken-up", "closed")
+
+
+@router.get("/cases/{case_id}/reopen")
+def reopen_form(
+    case_id: uuid.UUID, request: Request, session: DbSession, actor: CurrentActor
+) -> Response:
+    return _form_page(request, session, actor, case_id, "cases/reopen.html", {}, {})
+
+
+@router.post("/cases/{case_id}/reopen")
+async def reopen(
+    case_id: uuid.UUID,
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    _csrf: CsrfChecked,
+) -> Response:
+    values = await form_values(request)
+    errors: dict[str, str] = {}
+    reason = str(values.get("reason", ""))
+    if not reopen_available():
+        errors["reason"] = "Reopening cases is not available yet. Ask your team manager."
+    elif not reason:
+        errors["reason"] = "Enter why the case is being reopened"
+    elif len(reason) > 500:
+        errors["reason"] = "The reason must be 500 characters or fewer"
+    else:
+        service = importlib.import_module("accord.cases.reopen")
+        errors = _run(
+            request,
+            session,
+            case_id,
+            lambda: service.reopen(session=session, actor=actor, case=case_id, reason=reason),
+            "reason",
+        )
+    if errors:
+        return _form_page(request, session, actor, case_id, "cases/reopen.html", values, errors)
     return _done(case_id)
 
 
