@@ -31,6 +31,7 @@ from accord.register.schema import Register, Trigger
 from accord.store.base import aware
 
 OPEN = ("referred", "contacting", "engaged")
+NOT_TAKEN_UP = "not-taken-up"
 PRE_ENGAGEMENT = ("referred", "contacting")
 
 
@@ -245,6 +246,9 @@ def record_contact(session: Session, *, actor: Actor, case_id: uuid.UUID, data: 
         action=Action.UPDATE,
         categories=categories_for(session, case_id, "contact-attempt"),
     )
+    if case.status == NOT_TAKEN_UP and data.outcome == "engaged":
+        # The person came back: the case reopens under the engaged rule (accord.cases.reopen).
+        reopen_case(session, actor=actor, case=case, reason="re-engaged", at=moment(data.at))
     require_state(case)
     at = moment(data.at)
     not_before_received(case, at)
@@ -281,6 +285,30 @@ def _is_rj(case: Case) -> bool:
     if case.service is None or not any(rt.id == purposes.RJ_CASE for rt in register.record_types):
         return False
     return register.record_type(purposes.RJ_CASE).service == case.service
+
+
+def reopen_case(
+    session: Session, *, actor: Actor, case: Case, reason: str, at: datetime | None = None
+) -> Case:
+    """A not-taken-up referral whose person re-engages becomes a case again: its clock moves
+    from the 12-month not-taken-up rule to the engaged rule (last contact). The caller has
+    passed the gate for updating the case (`accord.cases.reopen.reopen` does)."""
+    if case.status != NOT_TAKEN_UP:
+        raise Conflict(f"the case is {case.status}; only a case not taken up is reopened")
+    when = moment(at)
+    not_before_received(case, when)
+    case.status = "engaged"
+    case.record_type = purposes.RJ_CASE if _is_rj(case) else purposes.CASE
+    case.not_taken_up_at = None
+    case.closed_at = None
+    case.closure_reason = None
+    touch_contact(case, when)
+    add_event(
+        session, case, actor, "reopened", when, outcome="re-engaged", details={"reason": reason}
+    )
+    refresh_clock(case)
+    session.flush()
+    return case
 
 
 def touch_contact(case: Case, at: datetime) -> None:
