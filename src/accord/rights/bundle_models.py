@@ -26,7 +26,7 @@ REQUEST_FK = "rights_requests.id"
 class DiscoverySearch(UuidPk, Base):
     """One search for a requester's records: the kinds of identifier used, never their values."""
 
-    __tablename__ = "rights_discovery_searches"
+    __tablename__ = "rights_searches"
 
     register: Mapped[str] = mapped_column(String(64))
     organisation: Mapped[str] = mapped_column(String(64))  # the controller answering
@@ -41,10 +41,10 @@ class DiscoverySearch(UuidPk, Base):
 class DiscoveryCandidate(UuidPk, Base):
     """A record found about the requester, with why, for a person to confirm or reject."""
 
-    __tablename__ = "rights_discovery_candidates"
+    __tablename__ = "rights_candidates"
 
     search_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("rights_discovery_searches.id", ondelete="CASCADE"), index=True
+        ForeignKey("rights_searches.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(32))  # case, complaint, enquiry, safety-case ...
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -67,7 +67,7 @@ class AccessBundle(UuidPk, Base):
     __tablename__ = "rights_access_bundles"
 
     search_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("rights_discovery_searches.id", ondelete="CASCADE"), index=True
+        ForeignKey("rights_searches.id", ondelete="CASCADE"), index=True
     )
     register: Mapped[str] = mapped_column(String(64))
     organisation: Mapped[str] = mapped_column(String(64))

@@ -21,18 +21,18 @@ depends_on: str | Sequence[str] | None = ("people_0001", "rights_0001")
 
 def upgrade() -> None:
     op.create_table(
-        "rights_discovery_searches",
+        "rights_searches",
         *col.strings("register", "organisation"),
         *col.uuids("request_id", "searched_by", nullable=True),
         sa.Column("kinds", sa.JSON(), nullable=False),
         *col.moments("searched_at"),
         *col.uuids("id"),
-        col.fk("rights_discovery_searches", "request_id", "rights_requests.id"),
-        col.pk("rights_discovery_searches"),
+        col.fk("rights_searches", "request_id", "rights_requests.id"),
+        col.pk("rights_searches"),
     )
-    col.indexes("rights_discovery_searches", "request_id")
+    col.indexes("rights_searches", "request_id")
     op.create_table(
-        "rights_discovery_candidates",
+        "rights_candidates",
         *col.uuids("search_id"),
         *col.strings("kind", length=32),
         *col.uuids("record_id", "subject_id"),
@@ -44,11 +44,11 @@ def upgrade() -> None:
         *col.uuids("decided_by", nullable=True),
         *col.moments("decided_at", nullable=True),
         *col.uuids("id"),
-        col.fk("rights_discovery_candidates", "search_id", "rights_discovery_searches.id"),
-        col.fk("rights_discovery_candidates", "subject_id", "subjects.id"),
-        col.pk("rights_discovery_candidates"),
+        col.fk("rights_candidates", "search_id", "rights_searches.id"),
+        col.fk("rights_candidates", "subject_id", "subjects.id"),
+        col.pk("rights_candidates"),
     )
-    col.indexes("rights_discovery_candidates", "search_id", "subject_id")
+    col.indexes("rights_candidates", "search_id", "subject_id")
     op.create_table(
         "rights_access_bundles",
         *col.uuids("search_id"),
@@ -64,7 +64,7 @@ def upgrade() -> None:
         *col.uuids("released_by", nullable=True),
         *col.moments("released_at", nullable=True),
         *col.uuids("id"),
-        col.fk("rights_access_bundles", "search_id", "rights_discovery_searches.id"),
+        col.fk("rights_access_bundles", "search_id", "rights_searches.id"),
         col.fk("rights_access_bundles", "subject_id", "subjects.id"),
         col.pk("rights_access_bundles"),
     )
@@ -93,6 +93,6 @@ def downgrade() -> None:
     col.drop_tables(
         "rights_bundle_withholdings",
         "rights_access_bundles",
-        "rights_discovery_candidates",
-        "rights_discovery_searches",
+        "rights_candidates",
+        "rights_searches",
     )
