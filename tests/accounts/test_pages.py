@@ -249,3 +249,15 @@ def test_home_links_only_work_the_person_may_do_and_that_exists(
     assert 'href="/cases">Cases</a>' in home.text  # permission and a page
     assert 'href="/reports"' not in home.text  # a page, but not this person's work
     assert 'href="/referrals"' not in home.text  # neither
+
+
+def test_sign_in_over_plain_http_says_why_it_cannot_work(app: FastAPI) -> None:
+    # The session cookie is for https only here, so the browser would drop it: say so.
+    with TestClient(app, base_url="http://accord.example.org") as plain:
+        warning = plain.get("/sign-in", headers=HTML).text
+    assert 'id="insecure-connection"' in warning
+    assert "accord serve --proxy-headers" in warning
+    with TestClient(app, base_url="https://accord.example.org") as secure:
+        assert 'id="insecure-connection"' not in secure.get("/sign-in", headers=HTML).text
+    with TestClient(app, base_url="http://localhost") as laptop:  # development on this machine
+        assert 'id="insecure-connection"' not in laptop.get("/sign-in", headers=HTML).text

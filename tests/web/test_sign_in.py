@@ -11,6 +11,7 @@ import pyotp
 import pytest
 
 from accord.accounts.models import User
+from support.axe import assert_accessible
 
 from .conftest import PASSWORD, LiveServer
 
@@ -70,6 +71,8 @@ def test_enrol_and_use_security_codes(page: Any, make_user: Callable[..., User])
     page.goto("/account")
     assert page.inner_text("#totp-status") == "Off"
     page.click("button:has-text('Set up security codes')")
+    assert page.locator("figure.accord-qr svg path").count() == 1  # the QR code to scan
+    assert_accessible(page)
     secret = page.inner_text("#totp-secret").replace(" ", "")  # shown in groups of four
     page.fill("#code", "000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
     page.click("button:has-text('Turn on security codes')")

@@ -82,7 +82,15 @@ def sign_in_page(
     return templates.TemplateResponse(
         request,
         "accounts/sign_in.html",
-        {"next": safe_next(next_url), "email": "", "errors": {}, "sso": oidc.enabled(settings)},
+        {
+            "next": safe_next(next_url),
+            "email": "",
+            "errors": {},
+            "sso": oidc.enabled(settings),
+            # the browser would drop the sign-in cookie, which is for https only: say so
+            "insecure": request.url.scheme == "http"
+            and sessions.cookie_is_secure(settings, request),
+        },
     )
 
 
@@ -231,7 +239,9 @@ def start_totp(
         return _redirect("/account")
     secret, uri = totp.begin_enrolment(db, settings=settings, user=user)
     return templates.TemplateResponse(
-        request, "accounts/totp_enrol.html", {"secret": secret, "uri": uri, "errors": {}}
+        request,
+        "accounts/totp_enrol.html",
+        {"secret": secret, "uri": uri, "qr": totp.qr_svg(uri), "errors": {}},
     )
 
 
@@ -254,6 +264,7 @@ def confirm_totp(
         {
             "secret": secret,
             "uri": totp.provisioning_uri(user, secret),
+            "qr": totp.qr_svg(totp.provisioning_uri(user, secret)),
             "errors": {"code": "The code is not right. Enter the 6-digit code your app shows now"},
         },
         status_code=400,

@@ -76,6 +76,13 @@ def provisioning_uri(user: User, secret: str) -> str:
     return str(pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER))
 
 
+def qr_svg(uri: str) -> str:
+    """The set-up link as an inline SVG QR code (drawn with paths: no script, no style)."""
+    import segno
+
+    return str(segno.make(uri, error="m").svg_inline(scale=4, omitsize=False))
+
+
 def pending_secret(settings: Settings, user: User) -> str | None:
     if user.totp_secret is None:
         return None
