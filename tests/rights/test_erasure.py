@@ -116,7 +116,7 @@ def test_a_ground_the_register_does_not_give_is_refused_naming_the_record(
             subject_id=person.subject_id,
             keep=[erasure.Keep(complaint_id, "public-task", "We would rather keep it.")],
         )
-    assert refused.value.field == "keep[0].exemption"
+    assert refused.value.field == "keep.0.exemption"
     with pytest.raises(Invalid) as unknown:
         erasure.erase(
             session,
@@ -124,7 +124,7 @@ def test_a_ground_the_register_does_not_give_is_refused_naming_the_record(
             subject_id=person.subject_id,
             keep=[erasure.Keep(uuid.uuid4(), "public-task", "x")],
         )
-    assert unknown.value.field == "keep[0].record_id"
+    assert unknown.value.field == "keep.0.record_id"
     with pytest.raises(Invalid) as reasonless:
         erasure.erase(
             session,
@@ -132,7 +132,7 @@ def test_a_ground_the_register_does_not_give_is_refused_naming_the_record(
             subject_id=person.subject_id,
             keep=[erasure.Keep(person.case_id, "public-task", "  ")],
         )
-    assert reasonless.value.field == "keep[0].reason"
+    assert reasonless.value.field == "keep.0.reason"
     # nothing was written
     assert session.get(Complaint, complaint_id) is not None
     assert not session.scalars(

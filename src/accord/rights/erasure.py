@@ -108,9 +108,9 @@ def _checked_keeps(plans: Sequence[RecordPlan], keep: Sequence[Keep]) -> dict[uu
     for i, item in enumerate(keep):
         found = by_id.get(item.record_id)
         if found is None:
-            raise Invalid(f"keep[{i}].record_id", "This is not a record held about this person.")
+            raise Invalid(f"keep.{i}.record_id", "This is not a record held about this person.")
         if item.record_id in chosen:
-            raise Invalid(f"keep[{i}].record_id", "This record is named twice.")
+            raise Invalid(f"keep.{i}.record_id", "This record is named twice.")
         try:
             exemption = Exemption(item.exemption)
         except ValueError:
@@ -118,10 +118,10 @@ def _checked_keeps(plans: Sequence[RecordPlan], keep: Sequence[Keep]) -> dict[uu
         if exemption is None or exemption not in found.exemptions:
             offered = ", ".join(e.value for e in found.exemptions) or "none"
             raise Invalid(
-                f"keep[{i}].exemption",
+                f"keep.{i}.exemption",
                 f"The register gives no such ground to keep this record (grounds it gives: {offered}).",
             )
-        text(f"keep[{i}].reason", item.reason)
+        text(f"keep.{i}.reason", item.reason)
         chosen[item.record_id] = Keep(item.record_id, exemption.value, item.reason.strip())
     return chosen
 

@@ -15,9 +15,14 @@ from sqlalchemy.orm import Session
 
 from accord.cases.models import Case, Complaint
 from accord.enquiries.models import Enquiry
+from accord.gate.types import Actor
 from accord.panels.models import CaseParty, SafetyCase
+from accord.register.registry import current_registry
+from accord.rights.applicable import record_rights
+from accord.rights.decisions import audit, person_for
 
 SELF_REFERRAL = "self-referral"
+WHAT = "rights-applicable"
 
 
 @dataclass(frozen=True)
@@ -127,3 +132,57 @@ def delete_record(session: Session, record: HeldRecord, subject_id: uuid.UUID) -
     if row is not None:
         session.delete(row)
     session.flush()
+
+
+@dataclass(frozen=True)
+class RecordRightsView:
+    """One record of the person with the rights that apply to it, from the register."""
+
+    record: HeldRecord
+    name: str  # the record type's name in the register
+    rights: tuple[str, ...]
+    erasure_exemptions: dict[str, tuple[str, ...]]
+    portable: bool
+    portability: str  # why it is or is not portable, in plain words
+
+
+def rights_of(session: Session, records: list[HeldRecord]) -> list[RecordRightsView]:
+    """The rights over each record, decided from its register's lawful bases."""
+    registry = current_registry()
+    views = []
+    for record in records:
+        register = registry.get(record.register)
+        found = record_rights(register, record.record_type)
+        portable = found.portable and record.from_person
+        views.append(
+            RecordRightsView(
+                record=record,
+                name=register.record_type(record.record_type).name,
+                rights=tuple(r.value for r in found.rights if portable or r.value != "portability"),
+                erasure_exemptions={e.value: p for e, p in found.erasure_exemptions.items()},
+                portable=portable,
+                portability=found.portability_reason()
+                if not found.portable or record.from_person
+                else "Not included: this information came from someone else, not from you.",
+            )
+        )
+    return views
+
+
+def applicable_for(
+    session: Session, *, actor: Actor, subject_id: uuid.UUID
+) -> list[RecordRightsView]:
+    """Each record held about the person and the rights that apply to it, for the rights team."""
+    subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
+    views = rights_of(session, held_records(session, subject.id))
+    audit(
+        session,
+        actor=actor,
+        what=WHAT,
+        action="read",
+        register=subject.register,
+        subject_ids=(subject.id,),
+        record_ids=[v.record.record_id for v in views],
+        ref="applicable-rights",
+    )
+    return views
