@@ -1,5 +1,7 @@
-"""What jobs contributes."""
+"""What jobs contributes: `accord jobs` and its tables."""
 
-from accord.domains import Manifest
+from accord.domains import Command, Manifest
 
-MANIFEST = Manifest(name="jobs")
+MANIFEST = Manifest(
+    name="jobs", commands=(Command("accord.jobs.cli", "jobs"),), models="accord.jobs.models"
+)
