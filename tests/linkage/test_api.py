@@ -48,15 +48,17 @@ def test_analyst_sees_status_and_queue_and_decides(
     assert status.json()["review_open"] == 1
     assert status.json()["runs"][0]["kind"] == "full"
     queue = client.get("/api/linkage/review").json()
-    assert [p["id"] for p in queue] == [str(pair.id)]
+    assert [p["id"] for p in queue["items"]] == [str(pair.id)]
+    assert (queue["total"], queue["limit"], queue["offset"]) == (1, 50, 0)
     decided = client.post(
         f"/api/linkage/review/{pair.id}", json={"decision": "reject", "note": "twins"}
     )
     assert decided.status_code == 200
     assert decided.json()["decision"] == "reject"
     assert decided.json()["decided_by"] == str(analyst.id)
-    assert client.get("/api/linkage/review").json() == []
-    assert len(client.get("/api/linkage/review?status=decided").json()) == 1
+    assert client.get("/api/linkage/review").json()["items"] == []
+    assert client.get("/api/linkage/review?status=decided").json()["total"] == 1
+    assert client.get("/api/linkage/review?limit=201").status_code == 422
 
 
 def test_bad_decisions_and_unknown_pairs_are_refused_clearly(

@@ -4,6 +4,7 @@ per service and caseload, and decided once per person and record."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -142,7 +143,7 @@ def test_the_queue_marks_people_overdue_a_month_after_their_data_arrived(
     with time_machine.travel(datetime.now(UTC) - timedelta(days=40), tick=False):
         old = panel_case(session, coordinator, parties=[("victim", {"name": "Old"})])
     new = panel_case(session, coordinator, parties=[("victim", {"name": "New"})])
-    queued = pending_notifications(session, actor=coordinator, register="hounslow")
+    queued = pending_notifications(session, actor=coordinator, register="hounslow").items
     assert [(p.case_id, p.overdue) for p in queued] == [(old.id, True), (new.id, False)]
 
 
@@ -162,7 +163,7 @@ def test_the_queue_follows_service_and_caseload(
 
     def cases(who: Actor) -> set[str]:
         found = pending_notifications(session, actor=who, register="hounslow")
-        return {p.reference for p in found}
+        return {p.reference for p in found.items}
 
     assert cases(outreach_worker) == {mine.reference}
     assert marac.reference in cases(coordinator)
@@ -204,7 +205,7 @@ def test_decisions_over_http(
     assert told.status_code == 201, told.text
     listed = client.get(f"/api/notifications/cases/{case.id}").json()
     assert {(d["status"], d["reason"]) for d in listed} == {("withheld", REASON), ("sent", None)}
-    pending = client.get("/api/notifications/pending").json()
+    pending = client.get("/api/notifications/pending").json()["items"]
     assert case.reference not in {p["reference"] for p in pending}
 
     fire = actor(hounslow, "partner-agency", "london-fire-brigade", teams=("marac",))
@@ -217,7 +218,7 @@ def test_decisions_over_http(
         json={"subject_id": str(perpetrator), "channel": "letter"},
     )
     assert refused.status_code in (403, 404)
-    assert client.get("/api/notifications/pending").json() == []
+    assert client.get("/api/notifications/pending").json()["items"] == []
 
 
 def test_reviews_fall_due_in_order_and_only_for_withheld_notices(
@@ -248,3 +249,30 @@ def test_an_outsider_is_refused_before_learning_whether_someone_was_told(
         "no-permission",
     ]
     assert _notices(session) == 1
+
+
+def test_the_pending_list_pages_in_the_registers_the_caller_holds(
+    app: FastAPI, client: TestClient, session: Session, hounslow: Register, coordinator: Actor
+) -> None:
+    cases = []
+    for days_ago in (30, 20, 10):
+        with time_machine.travel(datetime.now(UTC) - timedelta(days=days_ago), tick=False):
+            cases.append(panel_case(session, coordinator, parties=[("victim", {"name": "V"})]))
+    session.commit()
+    app.dependency_overrides[current_actor] = lambda: coordinator
+    page = client.get("/api/notifications/pending", params={"limit": 2, "offset": 1})
+    assert page.status_code == 200, page.text
+    body = page.json()
+    assert (body["total"], body["limit"], body["offset"]) == (3, 2, 1)
+    assert [p["case_id"] for p in body["items"]] == [str(c.id) for c in cases[1:]]
+    too_many = client.get("/api/notifications/pending", params={"limit": 201})
+    assert too_many.status_code == 422
+    assert too_many.json()["detail"][0]["loc"] == ["query", "limit"]
+
+    both = replace(coordinator, grants=coordinator.grants | {("lvws", "caseworker")})
+    app.dependency_overrides[current_actor] = lambda: both
+    unnamed = client.get("/api/notifications/pending")
+    assert unnamed.status_code == 422
+    assert unnamed.json()["detail"][0]["loc"] == ["query", "register"]
+    named = client.get("/api/notifications/pending", params={"register": "hounslow"})
+    assert named.status_code == 200, named.text

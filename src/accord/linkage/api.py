@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
 from accord.linkage import review, service
 from accord.linkage.config import LinkageConfig
 from accord.linkage.schemas import DecisionIn, ReviewPairOut, StatusOut
-from accord.paging import Offset
+from accord.paging import Limit, Offset, Page
 from accord.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/linkage", tags=["linkage"])
@@ -31,19 +31,20 @@ def linkage_status(session: DbSession, actor: CurrentActor, config: Config) -> S
     return StatusOut.model_validate(service.status(session, actor=actor, config=config))
 
 
-@router.get("/review", response_model=list[ReviewPairOut], responses=ERROR_RESPONSES)
+@router.get("/review", responses=ERROR_RESPONSES)
 def review_queue(
     session: DbSession,
     actor: CurrentActor,
     config: Config,
     status: Literal["open", "decided", "all"] = "open",
-    limit: int = Query(50, ge=1, le=500),
+    limit: Limit = 50,
     offset: Offset = 0,
-) -> list[ReviewPairOut]:
-    pairs = review.list_pairs(
+) -> Page[ReviewPairOut]:
+    pairs, total = review.page_of_pairs(
         session, actor=actor, config=config, status=status, limit=limit, offset=offset
     )
-    return [ReviewPairOut.model_validate(p) for p in pairs]
+    items = [ReviewPairOut.model_validate(p) for p in pairs]
+    return Page[ReviewPairOut](items=items, total=total, limit=limit, offset=offset)
 
 
 @router.post("/review/{pair_id}", response_model=ReviewPairOut, responses=ERROR_RESPONSES)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord import errors
@@ -48,14 +48,31 @@ def list_pairs(
     offset: int = 0,
 ) -> list[ReviewPair]:
     """Pairs in the queue, most uncertain (closest to the threshold) first."""
+    pairs, _ = page_of_pairs(
+        session, actor=actor, config=config, status=status, limit=limit, offset=offset
+    )
+    return pairs
+
+
+def page_of_pairs(
+    session: Session,
+    *,
+    actor: Actor,
+    config: LinkageConfig,
+    status: Status = "open",
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[ReviewPair], int]:
+    """One page of the queue (as `list_pairs`) and how many pairs it holds in all."""
     access.authorize(session, actor=actor, config=config, action=Action.LIST)
     query = select(ReviewPair)
     if status != "all":
         query = query.where(ReviewPair.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     query = (
         query.order_by(ReviewPair.match_weight.desc(), ReviewPair.id).limit(limit).offset(offset)
     )
-    return list(session.scalars(query).all())
+    return list(session.scalars(query).all()), total
 
 
 def decide(

@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
 from accord.errors import Invalid
+from accord.gate.registers import register_for
 from accord.gate.types import Target
 from accord.notifications import queue, service
 from accord.notifications.models import FairProcessingNotice
+from accord.paging import Limit, Offset, Page
 from accord.panels.access import NotFound, agencies_of, case_purpose, case_target
 from accord.panels.models import CaseParty, SafetyCase
 from accord.register.registry import current_registry
@@ -128,10 +130,13 @@ class PendingOut(BaseModel):
 def pending(
     session: DbSession,
     actor: CurrentActor,
-    register: str = "hounslow",
-    limit: int = Query(100, ge=1, le=500),
-) -> list[PendingOut]:
-    """People in the caller's cases not yet told their data is processed, oldest first."""
+    register: str | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Page[PendingOut]:
+    """People in the caller's cases not yet told their data is processed, oldest first; in
+    the one register the caller holds roles in unless `register` names one."""
+    register = register_for(actor, register)
     loaded = sorted(current_registry().registers)
     if register not in loaded:
         raise Invalid(
@@ -139,8 +144,11 @@ def pending(
             f"no register {register!r} is loaded (loaded: {', '.join(loaded)})",
             location="query",
         )
-    found = queue.pending_notifications(session, actor=actor, register=register, limit=limit)
-    return [PendingOut(**vars(p)) for p in found]
+    found = queue.pending_notifications(
+        session, actor=actor, register=register, limit=limit, offset=offset
+    )
+    items = [PendingOut(**vars(p)) for p in found.items]
+    return Page[PendingOut](items=items, total=found.total, limit=limit, offset=offset)
 
 
 @router.get("/cases/{case_id}", responses=ERRORS)

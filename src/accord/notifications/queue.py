@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from accord.gate.policy import roles_for
 from accord.gate.service import ScopeColumns, visible
 from accord.gate.types import AccessDenied, Actor
 from accord.notifications.models import FairProcessingNotice
+from accord.paging import Page
 from accord.panels.access import REFERENCE_PREFIX, purpose_for, record_type_for
 from accord.panels.models import CaseParty, SafetyCase
 from accord.register.registry import current_registry
@@ -41,9 +42,10 @@ class Pending:
 
 
 def pending_notifications(
-    session: Session, *, actor: Actor, register: str, limit: int = 100
-) -> list[Pending]:
-    """People not yet told (and not withheld from), in the services the actor may list."""
+    session: Session, *, actor: Actor, register: str, limit: int = 100, offset: int = 0
+) -> Page[Pending]:
+    """People not yet told (and not withheld from), in the services the actor may list,
+    oldest first: one page of them and how many there are."""
     reg = current_registry().get(register)
     now = utcnow()
     decided = exists().where(
@@ -51,6 +53,7 @@ def pending_notifications(
         FairProcessingNotice.subject_id == CaseParty.subject_id,
     )
     out: list[Pending] = []
+    total = 0
     for service in reg.services:
         if service.id not in REFERENCE_PREFIX:
             continue  # not a community safety casework service (e.g. crime analysis)
@@ -75,13 +78,14 @@ def pending_notifications(
             )
         except AccessDenied:
             continue  # refused (and audited) by the gate
-        rows = session.execute(
+        waiting = (
             select(SafetyCase, CaseParty)
             .join(CaseParty, CaseParty.case_id == SafetyCase.id)
             .where(scope.where, SafetyCase.service == service.id, ~decided)
-            .order_by(CaseParty.added_at)
-            .limit(limit)
-        ).all()
+        )
+        total += session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+        # the page's rows are among each service's first offset + limit
+        rows = session.execute(waiting.order_by(CaseParty.added_at).limit(offset + limit)).all()
         for case, party in rows:
             received = party.added_at
             due = received + TELL_WITHIN
@@ -98,4 +102,6 @@ def pending_notifications(
                 )
             )
     out.sort(key=lambda p: p.received_at)
-    return out[:limit]
+    return Page[Pending](
+        items=out[offset : offset + limit], total=total, limit=limit, offset=offset
+    )
