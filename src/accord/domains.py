@@ -35,6 +35,7 @@ DOMAINS: tuple[str, ...] = (
     "reports",
     "retention",
     "jobs",
+    "oversight",
     "backup",
 )
 
