@@ -8,6 +8,7 @@ interests, and so on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from accord.register import plain
@@ -100,6 +101,15 @@ class RightView:
 
 
 @dataclass(frozen=True)
+class ReportView:
+    name: str
+    purpose: str
+    kind: str  # "anonymous statistics" or "identifies people"
+    recipients: list[str]
+    agreed: str | None  # who approved the definition now in force (None: not known here)
+
+
+@dataclass(frozen=True)
 class Notice:
     register_id: str
     title: str
@@ -126,6 +136,7 @@ class Notice:
     security: str | None
     disclosure_policy: str | None
     complaints: str
+    reports: list[ReportView] = field(default_factory=list)
 
 
 def _contact_lines(contact: Contact | None) -> list[str]:
@@ -261,7 +272,36 @@ def _rights(register: Register) -> list[RightView]:
     return [RightView(r.key, r.title, r.applies, notes.get(r.key, [])) for r in rights]
 
 
-def build_notice(register: Register) -> Notice:
+def _reports(register: Register, approvals: Mapping[str, list[str]] | None) -> list[ReportView]:
+    """The agreed reports; with `approvals` (report id -> partner organisations that approved
+    its current definition), who agreed each one."""
+    names = {o.id: o.name for o in register.organisations}
+    partners = [o.id for o in register.organisations if o.role is OrgRole.JOINT_CONTROLLER]
+    views = []
+    for report in register.reports:
+        agreed = None
+        if approvals is not None and partners:
+            done = approvals.get(report.id, [])
+            if set(partners) <= set(done):
+                agreed = "Agreed by all partners"
+            else:
+                waiting = [names.get(p, p) for p in partners if p not in done]
+                agreed = "Not yet agreed by " + ", ".join(waiting) + "; it is not produced"
+        views.append(
+            ReportView(
+                name=report.name,
+                purpose=register.purpose(report.purpose).name,
+                kind="identifies people"
+                if report.kind == "identifying"
+                else "anonymous statistics",
+                recipients=[register.recipient(r).name for r in report.recipients],
+                agreed=agreed,
+            )
+        )
+    return views
+
+
+def build_notice(register: Register, approvals: Mapping[str, list[str]] | None = None) -> Notice:
     statements = register.statements
     arrangements = {
         o.joint_arrangement for o in register.organisations if o.role is OrgRole.JOINT_CONTROLLER
@@ -341,4 +381,5 @@ def build_notice(register: Register) -> Notice:
         security=statements.security,
         disclosure_policy=statements.disclosure_policy,
         complaints=statements.complaints.strip(),
+        reports=_reports(register, approvals),
     )

@@ -1,5 +1,10 @@
-"""What reports contributes: its tables."""
+"""What reports contributes: its API, commands and tables."""
 
-from accord.domains import Manifest
+from accord.domains import Command, Manifest
 
-MANIFEST = Manifest(name="reports", models="accord.reports.models")
+MANIFEST = Manifest(
+    name="reports",
+    routers=("accord.reports.api",),
+    commands=(Command("accord.reports.cli", "reports"),),
+    models="accord.reports.models",
+)

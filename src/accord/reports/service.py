@@ -55,6 +55,16 @@ def _register(register_id: str) -> Register:
         raise NotFound("register", f"No register {register_id!r}.") from None
 
 
+def register_of(register: str) -> Register:
+    """The register by id; not found when there is none."""
+    return _register(register)
+
+
+def definition(register: str, report_id: str) -> ReportDefinition:
+    """A register's report definition; not found for an unknown register or report."""
+    return definitions.find(_register(register), report_id)
+
+
 # --- definitions and approvals ---------------------------------------------------------------
 
 
@@ -192,6 +202,12 @@ def approvals_for(session: Session, *, register: str) -> list[ReportApproval]:
             .order_by(ReportApproval.report, ReportApproval.approved_at)
         )
     )
+
+
+def notice_approvals(session: Session, *, register: str) -> dict[str, list[str]]:
+    """{report id: partners that approved its current definition}, for the privacy notice."""
+    reg = _register(register)
+    return {r.id: state(session, reg, r).approved_by for r in reg.reports}
 
 
 # --- runs -------------------------------------------------------------------------------------
