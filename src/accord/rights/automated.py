@@ -23,7 +23,7 @@ from accord.errors import Conflict, Invalid, NotFound
 from accord.gate.types import Actor
 from accord.register.registry import current_registry
 from accord.rights.decision_models import AutomatedReview
-from accord.rights.decisions import audit, open_text, person_for, seal_text, text
+from accord.rights.decisions import audit, open_text, person_for, request_for, seal_text, text
 from accord.store.base import utcnow
 
 WHAT = "rights-automated-review"
@@ -92,6 +92,9 @@ def request_review(
     person_view = text("view", view or "", required=False)
     added = text("explanation", explanation or "", required=False)
     subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
+    request_id = request_for(
+        session, subject=subject, request_id=request_id, right="automated-decision-review"
+    )
     statement = " ".join(
         current_registry().get(subject.register).statements.automated_decisions.split()
     )

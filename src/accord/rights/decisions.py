@@ -12,9 +12,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.errors import Gone, Invalid, NotFound
+from accord.errors import Conflict, Gone, Invalid, NotFound
 from accord.gate.acts import record_event
 from accord.gate.catalogue import Permission
 from accord.gate.history import erased_owner
@@ -22,6 +23,7 @@ from accord.gate.service import require
 from accord.gate.types import Actor
 from accord.people import service as people
 from accord.people.models import Subject
+from accord.rights.models import RightsRequest, RightsRequestRight
 
 MAX_TEXT = 4000
 
@@ -49,6 +51,32 @@ def person_for(session: Session, *, actor: Actor, subject_id: uuid.UUID, what: s
     if not subject.is_active:
         raise Gone("This person's data has been erased; nothing more can be done with it.")
     return subject
+
+
+def request_for(
+    session: Session, *, subject: Subject, request_id: uuid.UUID | None, right: str
+) -> uuid.UUID | None:
+    """The rights request a decision answers: one of the organisation's, in the person's
+    register, open, and asking for this right (`request_id` names the field otherwise)."""
+    if request_id is None:
+        return None
+    request = session.get(RightsRequest, request_id)
+    if (
+        request is None
+        or request.organisation != subject.organisation
+        or request.register != subject.register
+    ):
+        raise Invalid("request_id", "There is no such rights request for this organisation.")
+    if request.status != "open":
+        raise Conflict("This rights request is closed.", field="request_id")
+    asked = set(
+        session.scalars(
+            select(RightsRequestRight.right).where(RightsRequestRight.request_id == request.id)
+        )
+    )
+    if right not in asked:
+        raise Invalid("request_id", f"This rights request does not ask for {right}.")
+    return request.id
 
 
 def text(field: str, value: str, *, required: bool = True) -> str:

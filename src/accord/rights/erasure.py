@@ -40,7 +40,7 @@ from accord.people.crypto import current_crypto
 from accord.register.registry import current_registry
 from accord.rights.applicable import EXEMPTION_TEXT, Exemption, record_rights
 from accord.rights.decision_models import ErasureDecision, ErasureItem
-from accord.rights.decisions import audit, person_for, seal_text, text
+from accord.rights.decisions import audit, person_for, request_for, seal_text, text
 from accord.rights.recipients import add_notices
 from accord.rights.records import HeldRecord, delete_record, held_records
 from accord.store.base import utcnow
@@ -136,6 +136,7 @@ def erase(
 ) -> ErasureResult:
     """Erase the person's records but those kept under an exemption (see the module)."""
     subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
+    request_id = request_for(session, subject=subject, request_id=request_id, right="erasure")
     plans = _plans(held_records(session, subject.id))
     kept = _checked_keeps(plans, keep)
     erased = [p.record for p in plans if p.record.record_id not in kept]

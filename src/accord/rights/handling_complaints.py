@@ -12,7 +12,7 @@ from accord.errors import Conflict, NotFound
 from accord.gate.types import Actor
 from accord.register.registry import current_registry
 from accord.rights.decision_models import HandlingComplaint
-from accord.rights.decisions import audit, person_for, seal_text, text
+from accord.rights.decisions import audit, person_for, request_for, seal_text, text
 from accord.store.base import utcnow
 
 WHAT = "rights-handling-complaint"
@@ -33,6 +33,7 @@ def record_complaint(
 ) -> HandlingComplaint:
     what_happened = text("content", content)
     subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
+    request_id = request_for(session, subject=subject, request_id=request_id, right="complaint")
     row = HandlingComplaint(
         id=uuid.uuid4(),
         request_id=request_id,

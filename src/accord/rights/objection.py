@@ -24,7 +24,7 @@ from accord.register.registry import current_registry
 from accord.register.schema import Art6
 from accord.rights import restriction
 from accord.rights.decision_models import Objection
-from accord.rights.decisions import audit, person_for, seal_text, text
+from accord.rights.decisions import audit, person_for, request_for, seal_text, text
 from accord.store.base import utcnow
 
 WHAT = "rights-objection"
@@ -68,6 +68,7 @@ def record_objection(
     reasons = text("grounds", grounds)
     subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
     chosen = _purposes(subject.register, purposes)
+    request_id = request_for(session, subject=subject, request_id=request_id, right="objection")
     row = Objection(
         id=uuid.uuid4(),
         request_id=request_id,
@@ -128,11 +129,11 @@ def decide_objection(
         r.grounds == restriction.Grounds.OBJECTION.value
         for r in restriction.active_restrictions(session, subject.id)
     ):
-        restriction.restrict(
+        restriction.place(
             session,
             actor=actor,
-            subject_id=subject.id,
-            grounds=restriction.Grounds.OBJECTION.value,
+            subject=subject,
+            grounds=restriction.Grounds.OBJECTION,
             request_id=row.request_id,
         )
     if not pending(session, subject.id):

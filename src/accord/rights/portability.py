@@ -20,7 +20,7 @@ from accord.gate import facts
 from accord.gate.types import Actor
 from accord.register.registry import current_registry
 from accord.rights.applicable import portable_categories, record_rights
-from accord.rights.decisions import audit, person_for
+from accord.rights.decisions import audit, person_for, request_for
 from accord.rights.records import held_records
 from accord.store.base import utcnow
 
@@ -52,6 +52,7 @@ def export(
 ) -> PortabilityExport:
     """The person's portable data as a structured JSON document (see the module)."""
     subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
+    request_id = request_for(session, subject=subject, request_id=request_id, right="portability")
     registry = current_registry()
     records: list[dict[str, Any]] = []
     explained: list[dict[str, Any]] = []

@@ -28,7 +28,7 @@ from accord.people import service as people
 from accord.referrals.matching import index_values
 from accord.register.registry import current_registry
 from accord.rights.decision_models import Rectification
-from accord.rights.decisions import audit, open_text, person_for, seal_text, text
+from accord.rights.decisions import audit, open_text, person_for, request_for, seal_text, text
 from accord.rights.recipients import add_notices
 from accord.store.base import utcnow
 
@@ -123,6 +123,7 @@ def rectify(
     subject = person_for(session, actor=actor, subject_id=case.subject_id, what=WHAT)
     if case.organisation != actor.organisation:
         raise NotFound("record")
+    request_id = request_for(session, subject=subject, request_id=request_id, right="rectification")
     identity = people.unseal(session, subject_id=subject.id, blob=case.identity)
     changed = {f: v for f, v in checked.items() if identity.get(f) != v}
     if not changed:

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from accord.errors import Conflict, Invalid, NotFound
 from accord.gate.types import Actor
 from accord.people import service as people
+from accord.people.models import Subject
 from accord.rights.decision_models import Restriction
-from accord.rights.decisions import audit, person_for
+from accord.rights.decisions import audit, person_for, request_for
 from accord.store.base import utcnow
 
 WHAT = "rights-restriction"
@@ -68,6 +69,21 @@ def restrict(
     """Restrict all processing of the person's records but storage and legal claims."""
     chosen = _grounds(grounds)
     subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
+    linked = request_for(session, subject=subject, request_id=request_id, right="restriction")
+    return place(session, actor=actor, subject=subject, grounds=chosen, request_id=linked)
+
+
+def place(
+    session: Session,
+    *,
+    actor: Actor,
+    subject: Subject,
+    grounds: Grounds,
+    request_id: uuid.UUID | None,
+) -> Restriction:
+    """Place a restriction on a person already found for this actor (`restrict`, or an
+    upheld objection)."""
+    chosen = grounds
     if any(r.grounds == chosen.value for r in active_restrictions(session, subject.id)):
         raise Conflict(
             f"Processing of this person's data is already restricted on these grounds ({chosen.value}).",
