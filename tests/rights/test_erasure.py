@@ -17,6 +17,7 @@ from accord.keys.erasures import ErasureLog
 from accord.people import service as people
 from accord.people.crypto import current_crypto
 from accord.people.models import Subject
+from accord.retention.holds import place_hold
 from accord.rights import erasure
 from accord.rights.applicable import Exemption
 from accord.rights.decision_models import ErasureDecision, ErasureItem, RecipientNotice
@@ -184,3 +185,36 @@ def test_the_partial_erasure_tells_only_recipients_of_erased_records(session: Se
     assert result.notices == 0
     assert complaint_id in result.erased
     assert people.get_subject(session, person.subject_id).is_active
+
+
+def test_a_record_under_a_legal_hold_is_kept_whatever_the_request(session: Session) -> None:
+    person = referred(session)
+    complaint_id = complaint_about(session, person)
+    place_hold(
+        session,
+        actor=dpo(),
+        register="lvws",
+        scope="record",
+        kind="litigation",
+        reason="The complaint is the subject of a claim in the county court.",
+        record_id=complaint_id,
+    )
+    plans = {
+        p.record.record_id: p
+        for p in erasure.plan(session, actor=dpo(), subject_id=person.subject_id)
+    }
+    assert plans[complaint_id].hold == "litigation"
+    assert plans[complaint_id].exemptions == {Exemption.LEGAL_CLAIMS: ("legal-hold",)}
+    assert plans[person.case_id].hold is None
+    result = erasure.erase(session, actor=dpo(), subject_id=person.subject_id)
+    assert result.decision.outcome == "partial"
+    assert result.kept == (complaint_id,)
+    assert result.erased == (person.case_id,)
+    assert session.get(Complaint, complaint_id) is not None
+    assert session.get(Case, person.case_id) is None
+    item = session.scalar(select(ErasureItem).where(ErasureItem.record_id == complaint_id))
+    assert item is not None
+    assert item.exemption == "legal-claims"
+    assert open_text(session, person.subject_id, item.reason) == (
+        "Kept while a legal hold (litigation) stands on it."
+    )

@@ -116,6 +116,7 @@ class PlanOut(BaseModel):
     register_id: str
     record_type: str
     exemptions: dict[str, list[str]]
+    hold: str | None
 
 
 class KeepIn(_In):
@@ -367,6 +368,7 @@ def erasure_plan(subject_id: uuid.UUID, session: DbSession, actor: CurrentActor)
             register_id=p.record.register,
             record_type=p.record.record_type,
             exemptions={e.value: list(ids) for e, ids in p.exemptions.items()},
+            hold=p.hold,
         )
         for p in erasure.plan(session, actor=actor, subject_id=subject_id)
     ]

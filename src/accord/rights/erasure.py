@@ -9,7 +9,8 @@ reason, and erases the rest:
   (`gate.history.record_erasure`), then `people.erase_subject` destroys their data key (the
   crypto-shredding, written first to the erasure log so a restore destroys it again) and
   deletes their row, every record about them going with it.
-- Some kept: the other records are deleted one by one, each id written to the erasure log
+- Some kept: a record under a legal hold (`retention.holds`) always is, under legal claims.
+  The other records are deleted one by one, each id written to the erasure log
   (kind "record") so that `replay_record_erasures` deletes them again from a restored older
   backup; the kept records, their grounds and the reasons are recorded.
 
@@ -24,7 +25,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from accord.cases.models import Case, Complaint
@@ -38,6 +39,7 @@ from accord.panels.models import CaseParty, SafetyCase
 from accord.people import service as people
 from accord.people.crypto import current_crypto
 from accord.register.registry import current_registry
+from accord.retention.models import RetentionHold
 from accord.rights.applicable import EXEMPTION_TEXT, Exemption, record_rights
 from accord.rights.decision_models import ErasureDecision, ErasureItem
 from accord.rights.decisions import audit, person_for, request_for, seal_text, text
@@ -50,11 +52,15 @@ RECORD_KIND = "record"  # the erasure log's kind for one record erased on its ow
 _MODELS = (Case, Complaint, Enquiry, SafetyCase, CaseParty)
 
 
+LEGAL_HOLD = "legal-hold"  # what supports legal claims for a record under a legal hold
+
+
 @dataclass(frozen=True)
 class RecordPlan:
     record: HeldRecord
     # grounds on which this record may be kept, with the purposes supporting each
     exemptions: dict[Exemption, tuple[str, ...]]
+    hold: str | None = None  # the kind of legal hold the record is under (it is kept)
 
 
 @dataclass(frozen=True)
@@ -74,21 +80,65 @@ class ErasureResult:
     notices: int  # recipients to tell
 
 
-def _plans(records: Sequence[HeldRecord]) -> list[RecordPlan]:
-    registry = current_registry()
-    return [
-        RecordPlan(
-            record=r,
-            exemptions=record_rights(registry.get(r.register), r.record_type).erasure_exemptions,
+def _holds(
+    session: Session, subject_id: uuid.UUID, records: Sequence[HeldRecord]
+) -> dict[uuid.UUID, RetentionHold]:
+    """The legal hold (litigation, investigation, inquiry) each held record is under, if any."""
+    ids = [r.record_id for r in records]
+    holds = session.scalars(
+        select(RetentionHold)
+        .where(
+            RetentionHold.released_at.is_(None),
+            or_(
+                RetentionHold.subject_id == subject_id,
+                RetentionHold.record_id.in_(ids),
+                RetentionHold.scope == "record-type",
+            ),
         )
-        for r in records
-    ]
+        .order_by(RetentionHold.placed_at, RetentionHold.id)
+    ).all()
+    found: dict[uuid.UUID, RetentionHold] = {}
+    for record in records:
+        for hold in holds:
+            if (
+                hold.record_id == record.record_id
+                or (hold.scope == "subject" and hold.subject_id == subject_id)
+                or (
+                    hold.scope == "record-type"
+                    and (hold.register, hold.record_type) == (record.register, record.record_type)
+                )
+            ):
+                found[record.record_id] = hold
+                break
+    return found
+
+
+def _plans(
+    session: Session, subject_id: uuid.UUID, records: Sequence[HeldRecord]
+) -> list[RecordPlan]:
+    registry = current_registry()
+    holds = _holds(session, subject_id, records)
+    plans = []
+    for r in records:
+        exemptions = dict(record_rights(registry.get(r.register), r.record_type).erasure_exemptions)
+        hold = holds.get(r.record_id)
+        if hold is not None:
+            exemptions[Exemption.LEGAL_CLAIMS] = (
+                *exemptions.get(Exemption.LEGAL_CLAIMS, ()),
+                LEGAL_HOLD,
+            )
+        plans.append(
+            RecordPlan(
+                record=r, exemptions=exemptions, hold=hold.kind if hold is not None else None
+            )
+        )
+    return plans
 
 
 def plan(session: Session, *, actor: Actor, subject_id: uuid.UUID) -> list[RecordPlan]:
     """Each record held about the person and the grounds on which it may be kept."""
     subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
-    plans = _plans(held_records(session, subject.id))
+    plans = _plans(session, subject.id, held_records(session, subject.id))
     audit(
         session,
         actor=actor,
@@ -137,8 +187,16 @@ def erase(
     """Erase the person's records but those kept under an exemption (see the module)."""
     subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
     request_id = request_for(session, subject=subject, request_id=request_id, right="erasure")
-    plans = _plans(held_records(session, subject.id))
+    plans = _plans(session, subject.id, held_records(session, subject.id))
     kept = _checked_keeps(plans, keep)
+    for p in plans:
+        if p.hold is not None and p.record.record_id not in kept:
+            # A record under a legal hold is never erased while the hold stands.
+            kept[p.record.record_id] = Keep(
+                p.record.record_id,
+                Exemption.LEGAL_CLAIMS.value,
+                f"Kept while a legal hold ({p.hold}) stands on it.",
+            )
     erased = [p.record for p in plans if p.record.record_id not in kept]
     outcome = "erased" if not kept else ("refused" if not erased else "partial")
     decision = ErasureDecision(
