@@ -15,9 +15,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from accord.accounts import service as accounts
+from accord.accounts.actor import actor_for_user
 from accord.accounts.models import User
 from accord.accounts.tokens import create_token
+from accord.cases import workflow
 from accord.cases.models import Case
+from accord.cases.schemas import AssignmentIn
 from factories.cases import dob_for_age, referral_body
 from support.axe import assert_accessible
 
@@ -260,3 +263,37 @@ def test_a_case_outside_the_caseload_says_how_to_ask_for_access(
     page.click("button:has-text('Ask for access')")
     assert page.url.endswith(f"/cases/{case_id}")
     assert "Outside" in page.inner_text("h1")
+
+
+def test_a_referral_not_taken_up_is_reopened_with_a_reason(
+    page: Any, live_server: LiveServer, engine: Engine, make_user: Callable[..., User]
+) -> None:
+    manager, worker = people(engine, make_user)
+    case_id = police_referral(engine, live_server, person__family_name="Returning")
+    with Session(engine) as session:
+        lead = session.get(User, manager.id)
+        assert lead is not None
+        workflow.assign(
+            session,
+            actor=actor_for_user(lead),
+            case_id=case_id,
+            data=AssignmentIn(user_id=worker.id),
+        )
+        session.commit()
+    page.goto(f"/cases/{case_id}/contact")
+    sign_in(page, worker.email)
+    page.locator("label:has-text('they do not want support')").click()
+    page.locator("label:has-text('Phone')").click()
+    page.click("button:has-text('Save the contact')")
+    assert "Not taken up" in page.inner_text("#case-status")
+    assert "Not taken up: they did not want support" in page.inner_text("#timeline")
+    page.click("a:has-text('Reopen the case')")
+    assert_accessible(page)
+    page.click("button:has-text('Reopen the case')")
+    assert "Enter why the case is being reopened" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
+    page.fill("#reason", "She phoned back and would like support now")
+    page.click("button:has-text('Reopen the case')")
+    assert "Being supported" in page.inner_text("#case-status")
+    assert "Case reopened: She phoned back" in page.inner_text("#timeline")
+    assert page.locator("#case-actions a:has-text('Record support')").count() == 1

@@ -140,22 +140,24 @@ def run(ctx: DemoContext) -> list[str]:
                 )
                 person = _person(fake, rng, age)
                 people.append(person)
-            body = _referral(fake, rng, person, now - timedelta(days=REFERRALS - n))
+            when = now - timedelta(days=REFERRALS - n)
+            body = _referral(fake, rng, person, when)
             data = PoliceReferralIn.model_validate(body)
             accepted = intake.receive(
-                session, actor=police, intake=intake.from_police(data, actor=police)
+                session, actor=police, intake=intake.from_police(data, actor=police), now=when
             )
             counts[f"proposed {accepted.proposed_service}"] += 1
             matches += accepted.match_proposals
             case_ids.append(accepted.case_id)
         session.commit()
-        # The newest referrals are left for the pages: some wait in the intake queue, some
-        # are assigned and due their first contact.
+        # Work is left for the pages: the newest referrals wait in the intake queue; a few
+        # from about two weeks ago are assigned and now overdue their first contact (the
+        # first of them with its service still to be accepted by the caseworker).
         waiting = min(4, REFERRALS // 8)
-        due = min(3, REFERRALS // 8)
-        worked = len(case_ids) - waiting - due
+        first_due = max(0, len(case_ids) - waiting - 14)
+        due = range(first_due, first_due + min(3, REFERRALS // 8))
         for n, case_id in enumerate(case_ids):
-            if n >= worked + due:
+            if n >= len(case_ids) - waiting:
                 counts["waiting in the intake queue"] += 1
                 continue
             _work(
@@ -166,7 +168,8 @@ def run(ctx: DemoContext) -> list[str]:
                 rng.choice(vs_workers),
                 partners,
                 counts,
-                contact=n < worked,
+                contact=n not in due,
+                route=n != first_due,
             )
             session.commit()
         bulk_lines = _bulk_file(ctx.out, session, police, fake, rng)
@@ -196,10 +199,15 @@ def _work(
     counts: Counter[str],
     *,
     contact: bool = True,
+    route: bool = True,
 ) -> None:
     """Triage, routing by a person, contacts and what follows, as a caseworker would
-    (without `contact`, the referral is left assigned and due its first contact)."""
+    (without `contact`, the referral is left assigned and due its first contact; without
+    `route` too, its service is left for the caseworker to accept)."""
     workflow.assign(session, actor=manager, case_id=case_id, data=AssignmentIn(user_id=worker.id))
+    if not route:
+        counts["assigned, service to accept"] += 1
+        return
     case = session.get(Case, case_id)
     assert case is not None
     proposed = case.proposed_service or "adult-da-support"

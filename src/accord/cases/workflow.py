@@ -222,14 +222,17 @@ def assign(session: Session, *, actor: Actor, case_id: uuid.UUID, data: Assignme
     if data.user_id is None and data.team is None:
         raise InvalidInput("user_id", "name a user, a team or both")
     case.assigned_user = data.user_id
-    case.team = data.team
+    if data.team is not None:
+        case.team = data.team
+    # Naming only a person keeps the case in its team, so the team manager who handed it on
+    # still sees it (and can reassign it); naming a team moves it there.
     add_event(
         session,
         case,
         actor,
         "assignment",
         datetime.now(UTC),
-        details={"user_id": str(data.user_id) if data.user_id else None, "team": data.team},
+        details={"user_id": str(data.user_id) if data.user_id else None, "team": case.team},
     )
     session.flush()
     return case
