@@ -128,3 +128,22 @@ def test_plausible_meeting_dates_are_accepted(
     )
     assert made.status_code == 201, made.text
     assert made.json()["held_on"] == held_on.isoformat()
+
+
+def test_the_agenda_says_where_the_meeting_is(
+    app: FastAPI, client: TestClient, session: Session, hounslow: Register, coordinator: Actor
+) -> None:
+    app.dependency_overrides[current_actor] = lambda: coordinator
+    made = client.post(
+        "/api/panels/meetings",
+        json={
+            "register": "hounslow",
+            "panel": "marac",
+            "held_on": date.today().isoformat(),
+            "chair": "DI Chair",
+            "location": "Hounslow House, room 4",
+        },
+    )
+    assert made.status_code == 201, made.text
+    agenda = client.get(f"/api/panels/meetings/{made.json()['id']}").json()
+    assert agenda["location"] == "Hounslow House, room 4"

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
+from accord.gate.registers import register_for
 from accord.paging import Limit, Offset, Page
 from accord.panels import actions, cases, meetings
 from accord.panels.models import PanelMeeting, SafetyCase
@@ -86,7 +87,7 @@ def list_cases(
     session: DbSession,
     actor: CurrentActor,
     service: str,
-    register: str = "hounslow",
+    register: str | None = None,
     status: Literal["open", "closed"] | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -95,7 +96,7 @@ def list_cases(
     rows, total = cases.list_cases(
         session,
         actor=actor,
-        register=register,
+        register=register_for(actor, register),
         service=service,
         status=status,
         limit=limit,
@@ -216,7 +217,7 @@ def schedule_meeting(body: MeetingIn, session: DbSession, actor: CurrentActor) -
 def list_meetings(
     session: DbSession,
     actor: CurrentActor,
-    register: str = "hounslow",
+    register: str | None = None,
     panel: str | None = None,
     since: date | None = None,
     limit: Limit = 50,
@@ -226,7 +227,7 @@ def list_meetings(
     rows, total = meetings.list_meetings(
         session,
         actor=actor,
-        register=register,
+        register=register_for(actor, register),
         panel=panel,
         since=since,
         limit=limit,
@@ -246,7 +247,7 @@ def get_agenda(meeting_id: uuid.UUID, session: DbSession, actor: CurrentActor) -
         panel=found.panel,
         held_on=found.held_on,
         chair=found.chair,
-        location=None,
+        location=found.location,
         status=found.status,
         items=[AgendaItemOut(**vars(item)) for item in found.items],
         others=found.others,

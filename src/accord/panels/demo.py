@@ -17,6 +17,8 @@ from faker import Faker
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.accounts.models import User
+from accord.accounts.service import add_to_team
 from accord.demo import DemoContext
 from accord.disclosures.records import find_record
 from accord.disclosures.requests import decide, release, request_disclosure
@@ -100,12 +102,31 @@ def _open(session: Session, fake: Faker, actor: Actor, service: str) -> SafetyCa
     )
 
 
+def _coordinator_in_panel_teams(ctx: DemoContext) -> None:
+    """The demo's panel coordinator works each panel's cases, so belongs to its team (a panel
+    case's team is its service id: the gate's team caseload reads it)."""
+    accounts: dict[str, str] = ctx.facts.get("accounts", {})  # type: ignore[assignment]
+    known = accounts.get(f"{REGISTER}:panel-coordinator")
+    if known is None:
+        return
+    with ctx.session_factory() as session:
+        user = session.get(User, uuid.UUID(known))
+        if user is None:
+            return
+        registry = current_registry()
+        for panel in PANELS:
+            add_to_team(
+                session, user=user, team=panel, name=registry.get(REGISTER).service(panel).name
+            )
+
+
 def run(ctx: DemoContext) -> list[str]:
     if REGISTER not in current_registry().registers:
         return ["hounslow register not loaded: skipped"]
     random.seed(SEED)
     fake = Faker("en_GB")
     Faker.seed(SEED)
+    _coordinator_in_panel_teams(ctx)
     coordinator = _actor(ctx, "panel-coordinator")
     outreach = _actor(ctx, "caseworker")
     dpo = _actor(ctx, "dpo")

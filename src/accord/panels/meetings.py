@@ -147,6 +147,8 @@ class Agenda:
     chair: str
     status: str
     items: list[AgendaItem]
+    register: str = ""
+    location: str | None = None
     # Cases on the agenda the reader may not see (another organisation's, not shared with
     # theirs, or outside their caseload): counted, never identified.
     others: int = 0
@@ -185,6 +187,8 @@ def agenda(session: Session, *, actor: Actor, meeting_id: uuid.UUID) -> Agenda:
         status=meeting.status,
         items=items,
         others=len(rows) - len(items),
+        register=meeting.register,
+        location=meeting.location,
     )
 
 

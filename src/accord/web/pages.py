@@ -71,8 +71,8 @@ SECTIONS = (
     Section(
         "/panels",
         "Panel meetings",
-        "MARAC, community risk panel and IOM meetings.",
-        Permission.PANEL_MEETING_MANAGE,
+        "MARAC, community risk panel and IOM meetings, their cases and actions.",
+        Permission.PANEL_CASE_READ,
     ),
     Section(
         "/disclosures",
