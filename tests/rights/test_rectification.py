@@ -8,13 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.cases import reading
+from accord.cases.models import Complaint
 from accord.errors import Conflict, Invalid, NotFound
 from accord.gate.types import AccessDenied
 from accord.people import service as people
 from accord.rights import rectification
 from accord.rights.decision_models import RecipientNotice
 from accord.rights.recipients import list_notices, record_notice
-from rights.decision_people import disclosed, dpo, lvws, referred
+from rights.decision_people import complaint_about, disclosed, dpo, lvws, referred
 
 __all__ = ["lvws"]
 
@@ -164,3 +165,36 @@ def test_only_the_owning_organisations_rights_team_corrects(session: Session) ->
             corrections={"gender": "male"},
             reason="x",
         )
+
+
+def test_a_complaints_contact_details_are_corrected_and_its_words_are_not(
+    session: Session,
+) -> None:
+    person = referred(session)
+    complaint_id = complaint_about(session, person)
+    rectification.rectify(
+        session,
+        actor=dpo(),
+        record_id=complaint_id,
+        corrections={"email": "a.hughes@example.net"},
+        reason="The person gave a new address by phone.",
+    )
+    row = session.get(Complaint, complaint_id)
+    assert row is not None
+    held = people.unseal(session, subject_id=person.subject_id, blob=row.content)
+    assert held["email"] == "a.hughes@example.net"
+    assert held["details"] == "Nobody called me back for a week."
+    # the case's own email still finds them, and so does the corrected one
+    for email in ("a.hughes@example.net", "amelia.hughes@example.org"):
+        assert people.find_subjects(session, register="lvws", kind="email", value=email) == [
+            person.subject_id
+        ]
+    with pytest.raises(Invalid) as words:
+        rectification.rectify(
+            session,
+            actor=dpo(),
+            record_id=complaint_id,
+            corrections={"details": "Somebody called me back."},
+            reason="x",
+        )
+    assert words.value.field == "corrections.details"

@@ -1,9 +1,10 @@
 """Rectification (Art 16): corrected fields with their history, and recipients told (Art 19).
 
-A correction replaces fields of a record's sealed identity (a case's name, date of birth,
-contact details, crime reference...) and keeps, in its own row, the old values (sealed under
+A correction replaces fields of a record's sealed details (a case's name, date of birth,
+contact details, crime reference...; a complaint's or an enquiry's name, email and phone)
+and keeps, in its own row, the old values (sealed under
 the person's key), who corrected them, when and why. The person's blind indexes are rebuilt
-from every case held about them, so the wrong value no longer finds them. Every recipient in
+from every case, complaint and enquiry held about them, so the wrong value no longer finds them. Every recipient in
 the disclosure log who received a corrected category gets a notice, pending until it is
 recorded as sent, impossible or disproportionate (`recipients.record_notice`).
 """
@@ -11,7 +12,7 @@ recorded as sent, impossible or disproportionate (`recipients.record_notice`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,14 +20,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.cases.models import Case
+from accord.cases.models import Case, Complaint
 from accord.cases.purposes import IDENTITY_FIELDS, field_categories
 from accord.disclosures.service import recipients_to_notify_of_correction
+from accord.enquiries.models import Enquiry
 from accord.errors import Invalid, NotFound
 from accord.gate.types import Actor
 from accord.people import service as people
+from accord.people.crypto import current_crypto
 from accord.referrals.matching import index_values
 from accord.register.registry import current_registry
+from accord.register.schema import Register
 from accord.rights.decision_models import Rectification
 from accord.rights.decisions import audit, open_text, person_for, request_for, seal_text, text
 from accord.rights.recipients import add_notices
@@ -34,6 +38,27 @@ from accord.store.base import utcnow
 
 WHAT = "rights-rectification"
 MAX_VALUE = 200
+INDEX_KINDS = ("name_dob", "email", "phone", "crime_number", "postcode")
+# A complaint's and an enquiry's own contact fields and their categories (the free text of
+# what the person said is a record of what they said, not a fact to correct).
+CONTACT_FIELDS = {"name": "name", "email": "contact-details", "phone": "contact-details"}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """How one kind of record holds its correctable fields."""
+
+    model: type[Case] | type[Complaint] | type[Enquiry]
+    blob: str  # the sealed column
+    fields: frozenset[str]
+    categories: Callable[[Register, str], dict[str, str]]
+
+
+_SHAPES = (
+    _Shape(Case, "identity", IDENTITY_FIELDS, field_categories),
+    _Shape(Complaint, "content", frozenset(CONTACT_FIELDS), lambda _r, _t: dict(CONTACT_FIELDS)),
+    _Shape(Enquiry, "content", frozenset(CONTACT_FIELDS), lambda _r, _t: dict(CONTACT_FIELDS)),
+)
 
 
 @dataclass(frozen=True)
@@ -73,16 +98,16 @@ def _value(field: str, value: Any) -> str | None:
     return cleaned or None
 
 
-def _checked(corrections: Mapping[str, Any]) -> dict[str, str | None]:
+def _checked(corrections: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, str | None]:
     if not corrections:
         raise Invalid("corrections", "Name at least one field to correct.")
     checked: dict[str, str | None] = {}
     for field, value in corrections.items():
-        if field not in IDENTITY_FIELDS:
+        if field not in allowed:
             raise Invalid(
                 f"corrections.{field}",
                 "This field cannot be corrected here; fields that can: "
-                + ", ".join(sorted(IDENTITY_FIELDS))
+                + ", ".join(sorted(allowed))
                 + ".",
             )
         checked[field] = _value(field, value)
@@ -90,19 +115,33 @@ def _checked(corrections: Mapping[str, Any]) -> dict[str, str | None]:
 
 
 def _reindex(session: Session, subject_id: uuid.UUID) -> None:
-    """The person's blind indexes from every case held about them, as corrected."""
-    merged: dict[str, list[str]] = {}
+    """The person's blind indexes from every record held about them, as corrected (a value
+    the index cannot read, such as a phone number in words, is left unindexed)."""
+    found: list[tuple[str, str]] = []
     for blob in session.scalars(select(Case.identity).where(Case.subject_id == subject_id)):
         identity = people.unseal(session, subject_id=subject_id, blob=blob)
-        for kind, value in index_values(identity).items():
-            merged.setdefault(kind, []).append(value)
-    kinds = ("name_dob", "email", "phone", "crime_number", "postcode")
-    people.index_values(
-        session,
-        subject_id=subject_id,
-        values={kind: merged.get(kind, []) for kind in kinds},
-        replace=True,
-    )
+        found.extend(index_values(identity).items())
+    for model in (Complaint, Enquiry):
+        for blob in session.scalars(select(model.content).where(model.subject_id == subject_id)):
+            values = people.unseal(session, subject_id=subject_id, blob=blob)
+            found.extend((k, str(values[k])) for k in ("email", "phone") if values.get(k))
+    indexer = current_crypto().indexer
+    merged: dict[str, list[str]] = {kind: [] for kind in INDEX_KINDS}
+    for kind, value in found:
+        try:
+            indexer.digest(kind, value)
+        except ValueError:
+            continue
+        merged[kind].append(value)
+    people.index_values(session, subject_id=subject_id, values=merged, replace=True)
+
+
+def _record(session: Session, record_id: uuid.UUID) -> tuple[_Shape, Case | Complaint | Enquiry]:
+    for shape in _SHAPES:
+        row = session.get(shape.model, record_id)
+        if isinstance(row, Case | Complaint | Enquiry):
+            return shape, row
+    raise NotFound("record")
 
 
 def rectify(
@@ -114,17 +153,15 @@ def rectify(
     reason: str,
     request_id: uuid.UUID | None = None,
 ) -> RectificationResult:
-    """Correct fields of a case (see the module's description)."""
-    checked = _checked(corrections)
+    """Correct fields of a case, complaint or enquiry (see the module's description)."""
     why = text("reason", reason)
-    case = session.get(Case, record_id)
-    if case is None:
-        raise NotFound("record")
+    shape, case = _record(session, record_id)
+    checked = _checked(corrections, shape.fields)
     subject = person_for(session, actor=actor, subject_id=case.subject_id, what=WHAT)
     if case.organisation != actor.organisation:
         raise NotFound("record")
     request_id = request_for(session, subject=subject, request_id=request_id, right="rectification")
-    identity = people.unseal(session, subject_id=subject.id, blob=case.identity)
+    identity = people.unseal(session, subject_id=subject.id, blob=getattr(case, shape.blob))
     changed = {f: v for f, v in checked.items() if identity.get(f) != v}
     if not changed:
         raise Invalid("corrections", "These are the values already held: nothing to correct.")
@@ -134,11 +171,11 @@ def rectify(
             identity.pop(field, None)
         else:
             identity[field] = value
-    case.identity = people.seal(session, subject_id=subject.id, values=identity)
+    setattr(case, shape.blob, people.seal(session, subject_id=subject.id, values=identity))
     case.updated_at = utcnow()
     session.flush()
     _reindex(session, subject.id)
-    by_field = field_categories(current_registry().get(case.register), case.record_type)
+    by_field = shape.categories(current_registry().get(case.register), case.record_type)
     categories = sorted({c for f in changed if (c := by_field.get(f)) is not None})
     row = Rectification(
         id=uuid.uuid4(),
@@ -194,13 +231,7 @@ def history(session: Session, *, actor: Actor, record_id: uuid.UUID) -> list[Cor
             .order_by(Rectification.decided_at, Rectification.id)
         )
     )
-    if not rows:
-        case = session.get(Case, record_id)
-        if case is None:
-            raise NotFound("record")
-        subject_id = case.subject_id
-    else:
-        subject_id = rows[0].subject_id
+    subject_id = rows[0].subject_id if rows else _record(session, record_id)[1].subject_id
     subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
     audit(
         session,
