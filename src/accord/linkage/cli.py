@@ -6,9 +6,11 @@ of the matching team (ACCORD_LINKAGE_* settings are not needed: defaults follow 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast, get_args
 
@@ -65,6 +67,29 @@ def _actor(register: str, organisation: str) -> Actor:
 
 
 @contextmanager
+def _run_log(path: Path) -> Iterator[None]:
+    """Library messages (Splink's training notes and warnings, accord's own) go to the run's
+    log file; the terminal keeps the progress lines and the summary. Splink adds its own
+    terminal handler only when no handler is set above it, so one file handler on the root
+    logger is enough."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = root.level
+    root.setLevel(min(level, logging.INFO) if level else logging.INFO)
+    logging.captureWarnings(True)
+    try:
+        yield
+    finally:
+        logging.captureWarnings(False)
+        root.setLevel(level)
+        root.removeHandler(handler)
+        handler.close()
+
+
+@contextmanager
 def _session() -> Iterator[Session]:
     settings = get_settings()
     engine = make_engine(settings.database_url)
@@ -106,7 +131,10 @@ def run_command(
         raise typer.Exit(2) from exc
     labels = pd.read_csv(truth, dtype="string") if truth else None
     settings = get_settings()
+    # named after the run once it has an id; until then after the time it started
+    log_path = reports / f"linkage-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.log"
     with (
+        _run_log(log_path),
         _session() as session,
         Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
@@ -132,14 +160,18 @@ def run_command(
             )
         except (AccessDenied, service.LinkageError) as exc:
             session.commit()
-            err_console.print(f"[red]✗[/red] {exc}")
+            err_console.print(f"[red]✗[/red] {exc} (log: {log_path})")
             raise typer.Exit(1) from exc
         session.commit()
+    log_path = log_path.replace(reports / f"linkage-{record.id}.log")
     counts = (record.report or {}).get("counts", {})
+    model = (record.report or {}).get("model") or {}
+    if model.get("source") not in (None, "trained"):
+        console.print(f"[yellow]![/yellow] {model['summary']}")
     console.print(
         f"[green]✓[/green] {record.kind} run {record.id}: {counts.get('records', 0):,} records, "
         f"{record.people:,} people, {counts.get('review_pairs_added', 0):,} pairs for review; "
-        f"report in {reports}/linkage-{record.id}.md"
+        f"report in {reports}/linkage-{record.id}.md, library messages in {log_path}"
     )
 
 

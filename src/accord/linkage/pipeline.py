@@ -6,6 +6,7 @@ decided; accord.linkage.service reads and writes the store and calls the gate ar
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,12 +20,14 @@ from splink import Linker
 from accord.linkage import training
 from accord.linkage.clustering import ClusterResult, cluster
 from accord.linkage.config import LinkageConfig
+from accord.linkage.defaults import default_model
 from accord.linkage.engine import Engine, make_engine
 from accord.linkage.prepare import COMPARED_COLUMNS, prepare, with_rare_dates
 from accord.linkage.profiles import IDENTITY_COLUMNS, Profiles, collapse, extend, profile_hash
 from accord.linkage.quality import pair_count
 from accord.linkage.stable_ids import carry_over
 
+log = logging.getLogger(__name__)
 Step = Callable[[str], Any]  # progress hook: called with a step name, returns a context
 
 
@@ -40,6 +43,8 @@ class RunOutput:
     timings: dict[str, float] = field(default_factory=dict)
     blocking_recall: float | None = None
     profiles: int = 0  # distinct identifier profiles scored (see accord.linkage.profiles)
+    # where the model came from (full runs: trained here, or a fallback when too few records)
+    training: training.Training | None = None
     # the run's records as prepared (full: all; incremental: the delta), for the working set
     prepared: pd.DataFrame | None = None
 
@@ -220,7 +225,10 @@ def run_full(
     engine: Engine | None = None,
     step: Step | None = None,
     truth: pd.DataFrame | None = None,
+    fallback: dict[str, Any] | None = None,
 ) -> RunOutput:
+    """Train on `identifiers`, score, cluster. With too few records to train on, score with
+    `fallback` (the last trained model) or else the shipped default model."""
     timings: dict[str, float] = {}
     with timed(timings, "prepare", step):
         distinct, profiles = _collapse(identifiers, decisions)
@@ -229,8 +237,8 @@ def run_full(
     engine = engine or make_engine(config.engine)
     try:
         with timed(timings, "train", step):
-            linker = training.train(engine, prepared, name="accord_records", seed=config.seed)
-            trained = training.trained_model(linker)
+            linker, used_model = _train_or_fall_back(engine, prepared, config, fallback)
+            trained = used_model.model
         with timed(timings, "score", step):
             predictions = linker.inference.predict(warning_mode="never")
             edges, count, histogram = _scored(engine, predictions, keep_from=config.review_lower)
@@ -250,9 +258,28 @@ def run_full(
             engine.close()
     output = RunOutput(person_ids, review, trained, count, histogram, result, used, timings)
     output.blocking_recall = recall
+    output.training = used_model
     output.profiles = len(profiles)
     output.prepared = _per_record(prepared, profiles, identifiers)
     return output
+
+
+def _train_or_fall_back(
+    engine: Engine, prepared: pd.DataFrame, config: LinkageConfig, fallback: dict[str, Any] | None
+) -> tuple[Linker, training.Training]:
+    try:
+        linker = training.train(engine, prepared, name="accord_records", seed=config.seed)
+        return linker, training.Training(training.trained_model(linker), "trained")
+    except training.TooLittleToTrainError as exc:
+        reason = str(exc)
+    if fallback is not None:
+        model = {k: v for k, v in fallback.items() if k != "sql_dialect"}
+        used = training.Training(model, "last-run", reason)
+    else:
+        used = training.Training(default_model(), "defaults", reason)
+    log.warning("linkage: %s", used.summary())
+    table = engine.register(prepared, "accord_records")
+    return Linker(table, dict(used.model), log_level=logging.WARNING), used
 
 
 def _profile_truth(truth: pd.DataFrame, profiles: Profiles) -> pd.DataFrame:

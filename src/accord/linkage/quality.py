@@ -59,6 +59,7 @@ def build(
     timings: dict[str, float],
     truth: pd.DataFrame | None = None,
     blocking_recall: float | None = None,
+    training: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     sizes = person_ids.value_counts()
     distribution = sizes.value_counts().sort_index()
@@ -81,6 +82,8 @@ def build(
             "broken_by_guard": broken,
             "kept_whole_dense": kept_dense or [],
         },
+        # full runs: the model trained here, or the fallback used when too few records
+        "model": training,
         "id_stability": None if stability is None else round(stability, 6),
         "timings_seconds": timings,
         "accuracy": None,
@@ -92,6 +95,23 @@ def build(
     return report
 
 
+def _model_lines(model: dict[str, Any] | None) -> list[str]:
+    if not model:
+        return []
+    if model["source"] == "trained":
+        return ["Model: trained on this run's records.", ""]
+    taken = "the last trained model" if model["source"] == "last-run" else "the default model"
+    return [
+        f"**Model: too little to train on.** {model['reason']}. This run scored with {taken}"
+        + (
+            " (the one shipped with accord, trained on synthetic UK partner data)."
+            if model["source"] == "defaults"
+            else " (of the last full run that finished)."
+        ),
+        "",
+    ]
+
+
 def markdown(report: dict[str, Any]) -> str:
     run, counts, clusters = report["run"], report["counts"], report["cluster_sizes"]
     lines = [
@@ -100,6 +120,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"Engine {run['engine']}, threshold {run['threshold']} match probability, "
         f"started {run['started_at']}.",
         "",
+        *_model_lines(report.get("model")),
         "## Counts",
         "",
         "| measure | value |",

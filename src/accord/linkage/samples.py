@@ -7,7 +7,7 @@ linkage works on names, dates and addresses alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -16,6 +16,8 @@ import pandas as pd
 class Labelled:
     identifiers: pd.DataFrame  # the identifiers table contract
     truth: pd.DataFrame  # record_id, person_id
+    # synthetic data: how the people are related (accord.synthetic.partners.SyntheticData)
+    people: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _febrl_frame(raw: pd.DataFrame, partner: str) -> pd.DataFrame:
@@ -64,9 +66,10 @@ def febrl4() -> Labelled:
     return Labelled(frame, truth)
 
 
-def synthetic(n_records: int, *, seed: int = 0) -> Labelled:
-    """The synthetic partner generator's records (accord.synthetic.partners) and its truth."""
+def synthetic(n_records: int, *, seed: int = 0, profile: str = "tuning") -> Labelled:
+    """The synthetic partner generator's records (accord.synthetic.partners), its truth and
+    how its people are related; `profile` "held-out" is for measuring, never tuning."""
     from accord.synthetic.partners import generate
 
-    data = generate(n_records, seed=seed)
-    return Labelled(data.identifiers(), data.truth[["record_id", "person_id"]].copy())
+    data = generate(n_records, seed=seed, profile=profile)
+    return Labelled(data.identifiers(), data.truth[["record_id", "person_id"]].copy(), data.people)

@@ -299,6 +299,7 @@ def _execute(
         timings={**timings, **output.timings, **{f"store_{k}": v for k, v in writes.items()}},
         truth=truth,
         blocking_recall=output.blocking_recall,
+        training=None if output.training is None else output.training.as_report(),
     )
     record.people = int(record.report["counts"]["people"])
     record.status = "finished"
@@ -327,7 +328,11 @@ def _full(
     frame = source.frame
     assert frame is not None
     before = persist.load_people(session)
-    output = run_full(frame, previous=before["person_id"], decisions=decisions, truth=truth, **run)
+    last = last_full_run(session)
+    output = run_full(
+        frame, previous=before["person_id"], decisions=decisions, truth=truth,
+        fallback=last.model if last is not None else None, **run,
+    )  # fmt: skip
     records = None
     if output.prepared is not None and "row_digest" in frame.columns:
         records = _set_rows(output, frame["row_digest"])

@@ -8,7 +8,14 @@ spoiled by the errors real systems have (`errors.py`): typos, nicknames, swapped
 month, stale addresses, missing fields. Work runs in vectorised chunks of a million records.
 
 `SyntheticData.records["partner/dataset"]` holds rows in that feed contract's fields;
-`.truth` (record_id, person_id) says which person each record is about, for measuring linkage.
+`.truth` (record_id, person_id) says which person each record is about, for measuring linkage;
+`.people` says how the people are related (twin, same household, or neither), so accuracy
+can be measured separately on the pairs that are hardest to keep apart.
+
+Two named profiles (`PROFILES`) set the error rates and family make-up. "tuning" is the one
+accord's model and tests are shaped on; "held-out", with its own seed (HELD_OUT_SEED), other
+error rates and more twins, close siblings, Jr/Sr and shared landlines, is for measuring only:
+nothing is tuned on it.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from accord.feeds.vector import record_id_array
 from accord.register.schema import FeedContract, FieldRole
 from accord.synthetic import errors, pools, population
 from accord.synthetic.errors import ErrorRates
+from accord.synthetic.population import Families
 from accord.synthetic.tvt import CENSUS, PERSON_FEEDS, feed_key
 
 Arr = np.ndarray[Any, Any]
@@ -52,6 +60,50 @@ DEFAULT_PARTNERS: tuple[PartnerSpec, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Profile:
+    """Error rates and family make-up of a generated partnership."""
+
+    name: str
+    rates: ErrorRates
+    families: Families
+    people_per_record: float = 0.45
+
+
+PROFILES: dict[str, Profile] = {
+    "tuning": Profile("tuning", ErrorRates(), Families()),
+    "held-out": Profile(
+        "held-out",
+        ErrorRates(
+            typo_first_name=0.04,
+            typo_surname=0.04,
+            nickname=0.12,
+            swapped_day_month=0.03,
+            stale_address=0.2,
+            missing=(
+                ("first_name", 0.005),
+                ("surname", 0.005),
+                ("dob", 0.03),
+                ("address", 0.08),
+                ("postcode", 0.06),
+                ("phone", 0.45),
+                ("email", 0.5),
+            ),
+        ),
+        Families(
+            twins=0.06,
+            close_siblings=0.4,
+            junior_senior=0.08,
+            shared_landline=0.5,
+            landline_use=0.7,
+        ),
+        people_per_record=0.5,
+    ),
+}
+# the held-out set's seed: measuring only, never a seed the model or tests are tuned on
+HELD_OUT_SEED = 424_242
+
+
 @dataclass
 class SyntheticData:
     records: dict[str, pd.DataFrame]  # "partner/dataset" -> rows in the contract's fields
@@ -59,6 +111,9 @@ class SyntheticData:
     contracts: dict[str, FeedContract]
     record_ids: dict[str, pd.Series]  # aligned with records[key]
     areas: pd.DataFrame = field(default_factory=pd.DataFrame)  # census areas (no people)
+    # person_id, household, twin_of, namesake_of (-1: none) and kind: "twin" (has a twin),
+    # "household" (lives with someone) or "ordinary"
+    people: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def identifiers(self) -> pd.DataFrame:
         """The records in the identifiers table's shape (accord.feeds.identifiers.SCHEMA),
@@ -116,19 +171,28 @@ def generate(
     partners: Sequence[PartnerSpec] = DEFAULT_PARTNERS,
     as_of: date | None = None,
     rates: ErrorRates | None = None,
-    people_per_record: float = 0.45,
+    people_per_record: float | None = None,
     secret: bytes | None = None,
+    profile: str = "tuning",
 ) -> SyntheticData:
-    """`n_records` records spread over `partners` by share; the same seed gives the same data."""
+    """`n_records` records spread over `partners` by share; the same seed gives the same data.
+
+    `profile` names the error rates and family make-up (PROFILES); `rates` and
+    `people_per_record` override the profile's."""
     if n_records < 1:
         raise ValueError("n_records must be at least 1")
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
+    chosen = PROFILES[profile]
     as_of = as_of or date.today()
-    rates = rates or ErrorRates()
+    rates = rates or chosen.rates
+    if people_per_record is None:
+        people_per_record = chosen.people_per_record
     secret = secret if secret is not None else record_secret()
     rng = np.random.default_rng(seed)
     n_people = max(2, int(n_records * people_per_record))
     pool = pools.build(int(np.clip(n_people // 40, 300, 50_000)), seed)
-    people = population.build(n_people, pool, rng, as_of)
+    people = population.build(n_people, pool, rng, as_of, chosen.families)
     activity = rng.pareto(1.8, n_people) + 1.0
     activity /= activity.sum()
     shares = np.array([p.share for p in partners], dtype=np.float64)
@@ -165,7 +229,23 @@ def generate(
         rids = record_id_array(contract.partner, contract.dataset, keys, secret=secret)
         ids[key] = pd.Series(rids.to_numpy(zero_copy_only=False), dtype=object)
     truth = _truth(truth_parts, ids)
-    return SyntheticData(records, truth, contracts, ids, areas=census_areas(pool, rng))
+    return SyntheticData(
+        records, truth, contracts, ids, areas=census_areas(pool, rng), people=_people(people)
+    )
+
+
+def _people(people: population.Population) -> pd.DataFrame:
+    sizes = np.bincount(people.household)[people.household]
+    kind = np.where(people.twin_of >= 0, "twin", np.where(sizes > 1, "household", "ordinary"))
+    return pd.DataFrame(
+        {
+            "person_id": np.arange(len(people), dtype=np.int64),
+            "household": people.household.astype(np.int64),
+            "twin_of": people.twin_of.astype(np.int64),
+            "namesake_of": people.namesake_of.astype(np.int64),
+            "kind": kind,
+        }
+    )
 
 
 def _truth(parts: list[pd.DataFrame], ids: dict[str, pd.Series]) -> pd.DataFrame:
