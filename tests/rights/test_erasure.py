@@ -18,9 +18,14 @@ from accord.people import service as people
 from accord.people.crypto import current_crypto
 from accord.people.models import Subject
 from accord.retention.holds import place_hold
-from accord.rights import erasure
+from accord.rights import erasure, rectification
 from accord.rights.applicable import Exemption
-from accord.rights.decision_models import ErasureDecision, ErasureItem, RecipientNotice
+from accord.rights.decision_models import (
+    ErasureDecision,
+    ErasureItem,
+    RecipientNotice,
+    Rectification,
+)
 from accord.rights.decisions import open_text
 from rights.decision_people import complaint_about, disclosed, dpo, lvws, referred
 
@@ -74,6 +79,14 @@ def test_a_partial_erasure_keeps_the_case_under_the_public_task_and_records_why(
 ) -> None:
     person = referred(session)
     complaint_id = complaint_about(session, person)
+    rectification.rectify(
+        session,
+        actor=dpo(),
+        record_id=complaint_id,
+        corrections={"name": "Amelia Hughes-Patel"},
+        reason="Married name.",
+    )
+    assert rectification.history(session, actor=dpo(), record_id=complaint_id)
     result = erasure.erase(
         session,
         actor=dpo(),
@@ -84,6 +97,10 @@ def test_a_partial_erasure_keeps_the_case_under_the_public_task_and_records_why(
             )
         ],
     )
+    # the erased complaint's corrections (its old values) go with it
+    assert not session.scalars(
+        select(Rectification).where(Rectification.record_id == complaint_id)
+    ).all()
     assert result.decision.outcome == "partial"
     assert result.erased == (complaint_id,)
     assert result.kept == (person.case_id,)

@@ -41,7 +41,7 @@ from accord.people.crypto import current_crypto
 from accord.register.registry import current_registry
 from accord.retention.models import RetentionHold
 from accord.rights.applicable import EXEMPTION_TEXT, Exemption, record_rights
-from accord.rights.decision_models import ErasureDecision, ErasureItem
+from accord.rights.decision_models import ErasureDecision, ErasureItem, Rectification
 from accord.rights.decisions import audit, person_for, request_for, seal_text, text
 from accord.rights.recipients import add_notices
 from accord.rights.records import HeldRecord, delete_record, held_records
@@ -262,6 +262,8 @@ def erase(
                 if log is not None:
                     log.record(RECORD_KIND, row_id)
             delete_record(session, record, subject.id)
+        # The history of corrections to an erased record holds its old values: it goes too.
+        session.execute(delete(Rectification).where(Rectification.record_id.in_(erased_ids)))
     session.flush()
     return ErasureResult(
         decision=decision,
