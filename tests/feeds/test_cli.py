@@ -56,7 +56,12 @@ def test_ingest_status_and_sweep_commands(cli_database: str, tmp_path: Path) -> 
     assert status.exit_code == 0, status.output
     assert "never" in status.output  # the social-care feeds have not delivered
 
-    sweep = runner.invoke(app, ["feeds", "sweep", "--register", "tvt"])
+    unnamed = runner.invoke(app, ["feeds", "sweep", "--register", "tvt"])
+    assert unnamed.exit_code == 2
+    assert "--organisation" in unnamed.output
+    sweep = runner.invoke(
+        app, ["feeds", "sweep", "--register", "tvt", "--organisation", "thames-valley-police"]
+    )
     assert sweep.exit_code == 0, sweep.output
 
 

@@ -42,6 +42,8 @@ OLD = bytes(range(10, 42))
 NEW = bytes(range(60, 92))
 POLICE = ("thames-valley-police", "crime-events")
 CARE = ("oxfordshire-cc", "social-care")
+# shred-dataset acts as the DPO role, which every joint controller holds: name whose DPO
+AS_TVP = ("--organisation", "thames-valley-police")
 
 
 def _frame(n: int = 3) -> pd.DataFrame:
@@ -292,7 +294,11 @@ def test_cli_shred_dataset_destroys_the_key_and_deletes_the_rows(
             refused = runner.invoke(app, ["keys", "shred-dataset", *CARE])
             assert refused.exit_code == 2
             assert keystore.get(dataset_key_id("tvt", *CARE), kind="dataset") is not None
-            result = runner.invoke(app, ["keys", "shred-dataset", *CARE, "--yes"])
+            unnamed = runner.invoke(app, ["keys", "shred-dataset", *CARE, "--yes"])
+            assert unnamed.exit_code == 2
+            assert "--organisation" in unnamed.output
+            assert keystore.get(dataset_key_id("tvt", *CARE), kind="dataset") is not None
+            result = runner.invoke(app, ["keys", "shred-dataset", *CARE, "--yes", *AS_TVP])
             assert result.exit_code == 0, result.output
             assert "key destroyed, 3 identifier rows deleted" in result.output
             with Session(live) as db:
@@ -351,7 +357,7 @@ def test_cli_shred_dataset_answers_busy_with_exit_3_while_another_writer_holds_t
             with Session(live) as db, db.begin():
                 identifiers.write_frame(db, _frame(), register="tvt")
             with writer_elsewhere(analytics):
-                result = CliRunner().invoke(app, ["keys", "shred-dataset", *CARE, "--yes"])
+                result = CliRunner().invoke(app, ["keys", "shred-dataset", *CARE, "--yes", *AS_TVP])
             assert result.exit_code == 3, result.output
             assert "busy" in result.output
             assert "Traceback" not in result.output

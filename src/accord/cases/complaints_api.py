@@ -16,6 +16,7 @@ from accord.cases.schemas import (
     Page,
 )
 from accord.deps import DbSession
+from accord.gate.registers import register_for
 from accord.paging import Limit, Offset
 from accord.web.errors import ERROR_RESPONSES as _ERRORS
 
@@ -33,13 +34,18 @@ def create(body: ComplaintIn, session: DbSession, actor: CurrentActor) -> Compla
 def list_complaints(
     session: DbSession,
     actor: CurrentActor,
-    register: str = "lvws",
+    register: str | None = None,
     status: ComplaintStatus | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[ComplaintOut]:
     page = complaints.list_complaints(
-        session, actor=actor, register=register, status=status, limit=limit, offset=offset
+        session,
+        actor=actor,
+        register=register_for(actor, register),
+        status=status,
+        limit=limit,
+        offset=offset,
     )
     return page
 

@@ -11,6 +11,7 @@ from accord.cases.schemas import Page
 from accord.deps import DbSession
 from accord.enquiries import service
 from accord.enquiries.schemas import Channel, EnquiryIn, EnquiryOut, EnquiryStatus
+from accord.gate.registers import register_for
 from accord.paging import Limit, Offset
 from accord.web.errors import ERROR_RESPONSES as _ERRORS
 
@@ -28,7 +29,7 @@ def create(body: EnquiryIn, session: DbSession, actor: CurrentActor) -> EnquiryO
 def list_enquiries(
     session: DbSession,
     actor: CurrentActor,
-    register: str = "lvws",
+    register: str | None = None,
     channel: Channel | None = None,
     status: EnquiryStatus | None = None,
     limit: Limit = 50,
@@ -37,7 +38,7 @@ def list_enquiries(
     page = service.list_enquiries(
         session,
         actor=actor,
-        register=register,
+        register=register_for(actor, register),
         channel=channel,
         status=status,
         limit=limit,

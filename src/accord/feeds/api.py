@@ -21,6 +21,7 @@ from accord.deps import AppSettings, DbSession
 from accord.feeds.ingest import ingest_file
 from accord.feeds.reader import file_format
 from accord.feeds.status import feed_status
+from accord.gate.registers import register_for
 from accord.web.errors import ERROR_RESPONSES
 
 _CHUNK = 1024 * 1024
@@ -66,17 +67,19 @@ def deliver(
     actor: CurrentActor,
     settings: AppSettings,
     response: Response,
-    register: str = "tvt",
+    register: str | None = None,
     confirm_removal: bool = False,
 ) -> dict[str, Any]:
     """Validate, split and load one delivery (CSV, JSON Lines or Parquet, by file name).
 
-    201 with the reconciled counts; 200 when this exact file was already ingested (nothing
+    The register is the one the caller holds roles in unless `register` names one. 201 with
+    the reconciled counts; 200 when this exact file was already ingested (nothing
     changed); 422 naming the file and columns when the whole file is refused; 409 when a
     snapshot would remove more of the dataset than allowed (send `confirm_removal=true` if
     the partner means it); 413 above the upload limit; 503 with Retry-After while another
     writer holds the partner data store.
     """
+    register = register_for(actor, register)
     name = _recorded_name(file.filename)
     suffix = Path(name).suffix.lower()
     file_format(Path(name))
@@ -106,8 +109,10 @@ def deliver(
 
 @router.get("/status", responses=ERROR_RESPONSES)
 def status(
-    session: DbSession, actor: CurrentActor, settings: AppSettings, register: str = "tvt"
+    session: DbSession, actor: CurrentActor, settings: AppSettings, register: str | None = None
 ) -> list[dict[str, Any]]:
-    """Each feed's last delivery, counts, quarantine and whether it is overdue."""
+    """Each feed's last delivery, counts, quarantine and whether it is overdue (in the one
+    register the caller holds roles in, unless `register` names one)."""
+    register = register_for(actor, register)
     rows = feed_status(session, actor=actor, register=register, settings=settings)
     return [asdict(row) for row in rows]

@@ -36,13 +36,24 @@ FEED_REGISTER = typer.Option(
     None,
     help="Register holding the feed contract (default: the one register that declares it).",
 )
-ORGANISATION = typer.Option("thames-valley-police", help="Organisation the command acts for.")
+ORGANISATION = typer.Option(
+    None,
+    help="Organisation the command acts for (default: the one the role belongs to, when the"
+    " register binds it to one).",
+)
 
 
-def _actor(register: str, role_id: str, organisation: str) -> Actor:
+def _actor(register: str, role_id: str, organisation: str | None) -> Actor:
     from accord.register.registry import current_registry
 
     role = current_registry().role(register, role_id)
+    organisation = organisation or role.organisation
+    if organisation is None:
+        err_console.print(
+            f"[red]✗[/red] --organisation: role {role_id!r} of register {register!r} is held in"
+            " more than one organisation; name the one the command acts for"
+        )
+        raise typer.Exit(2)
     return Actor(
         id=None,
         kind="system",
@@ -103,7 +114,7 @@ def ingest_command(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
     register: str | None = FEED_REGISTER,
     role: str = typer.Option("partnership-analyst", help="Register role to act as."),
-    organisation: str = ORGANISATION,
+    organisation: str | None = ORGANISATION,
     confirm_removal: bool = typer.Option(
         False,
         "--confirm-removal",
@@ -161,7 +172,7 @@ def ingest_command(
 def sweep_command(
     register: str = REGISTER,
     role: str = typer.Option("dpo", help="Register role to act as (needs retention:run:execute)."),
-    organisation: str = ORGANISATION,
+    organisation: str | None = ORGANISATION,
 ) -> None:
     """Remove partner records older than each feed's lookback window, from both stores."""
     from accord.feeds.sweep import sweep
@@ -193,7 +204,7 @@ def sweep_command(
 def status_command(
     register: str = REGISTER,
     role: str = typer.Option("partnership-analyst", help="Register role to act as."),
-    organisation: str = ORGANISATION,
+    organisation: str | None = ORGANISATION,
 ) -> None:
     """Each feed's last delivery, record and quarantine counts, and whether it is overdue."""
     from accord.feeds.status import feed_status

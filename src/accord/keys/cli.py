@@ -302,8 +302,8 @@ def shred_dataset(
         help="Register holding the feed contract (default: the one register that declares it).",
     ),
     role: str = typer.Option("dpo", help="Register role to act as (needs to delete partner data)."),
-    organisation: str = typer.Option(
-        "thames-valley-police", help="Organisation the command acts for."
+    organisation: str | None = typer.Option(
+        None, help="Organisation the command acts for (needed when the role is not bound to one)."
     ),
     yes: bool = typer.Option(False, "--yes", help="Confirm: this cannot be undone."),
 ) -> None:

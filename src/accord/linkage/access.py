@@ -1,7 +1,7 @@
 """Every linkage read or write passes the gate, under the configured register and purpose.
 
-Linkage works on the record type `linked-person` (TVT's register) for the purpose
-`data-matching`; the gate maps its actions to the linkage permissions:
+Linkage works on the record type `linked-person` (in the one register declaring it, unless
+the configuration names one) for the purpose `data-matching`; the gate maps its actions to the linkage permissions:
 - a run reads every partner's identifiers out to the linkage engine: Action.EXPORT
   (linkage:run:execute);
 - status and the review queue are listings: Action.LIST (linkage:identifiers:read);
@@ -12,12 +12,24 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from accord.errors import Invalid
 from accord.gate.catalogue import Permission
 from accord.gate.types import Action, Actor, Decision, Target
 from accord.linkage.config import LinkageConfig
 
 
 def target(config: LinkageConfig) -> Target:
+    if not config.register:
+        raise Invalid(
+            "register",
+            f"no one loaded register declares the {config.record_type!r} record type: name it",
+        )
+    if not config.owner_organisation:
+        raise Invalid(
+            "owner_organisation",
+            f"register {config.register!r} binds the role that runs linkage to no one"
+            " organisation: name the organisation that owns the linked records",
+        )
     return Target(
         register=config.register,
         record_type=config.record_type,

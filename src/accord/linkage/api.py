@@ -19,7 +19,8 @@ router = APIRouter(prefix="/api/linkage", tags=["linkage"])
 
 
 def linkage_config() -> LinkageConfig:
-    """The register, purpose and record type linkage runs under (TVT's by default)."""
+    """The register, purpose and record type linkage runs under: the one loaded register
+    declaring the linked-person record type."""
     return LinkageConfig()
 
 
