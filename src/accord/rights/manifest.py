@@ -1,6 +1,6 @@
 """What rights contributes."""
 
-from accord.domains import Command, Manifest
+from accord.domains import Command, DemoStep, Manifest
 
 MANIFEST = Manifest(
     name="rights",
@@ -11,5 +11,6 @@ MANIFEST = Manifest(
         "accord.rights.bundle_api",
     ),
     commands=(Command("accord.rights.cli", "rights"),),
+    demo=DemoStep("accord.rights.demo", "Rights requests on the statutory clock"),
     models="accord.rights.models",
 )
