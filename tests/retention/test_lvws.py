@@ -19,6 +19,7 @@ from accord.enquiries import service as enquiries
 from accord.enquiries.models import Enquiry
 from accord.enquiries.schemas import EnquiryIn
 from accord.errors import Conflict
+from accord.gate.history import erased_owner
 from accord.gate.types import Actor
 from accord.register.registry import Registry
 from factories.actors import actor
@@ -56,6 +57,8 @@ def test_referral_never_taken_up_is_deleted_twelve_months_on(session: Session) -
     assert deleted(result, "referral") == 1
     assert not exists(session, Case, accepted.case_id)
     assert erased(session, accepted.subject_id)
+    # the trail keeps whose person this was (their history stays with that organisation)
+    assert erased_owner(session, accepted.subject_id) == ("victim-support", "lvws")
 
 
 def _contact(session: Session, worker: Actor, case_id: object, outcome: str) -> None:

@@ -80,6 +80,14 @@ class ErasureLog:
         with Session(self.engine) as db, db.begin():
             db.add(Erasure(kind=kind, key_uuid=key_uuid, erased_at=utcnow()))
 
+    def record_many(self, kind: str, key_uuids: list[uuid.UUID]) -> None:
+        """Log many destructions in one transaction (a retention run's batch)."""
+        if not key_uuids:
+            return
+        at = utcnow()
+        with Session(self.engine) as db, db.begin():
+            db.add_all(Erasure(kind=kind, key_uuid=k, erased_at=at) for k in key_uuids)
+
     def entries(self) -> list[ErasureEntry]:
         with Session(self.engine) as db:
             rows = db.scalars(select(Erasure).order_by(Erasure.id)).all()

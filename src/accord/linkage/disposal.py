@@ -11,12 +11,11 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from accord.feeds.models import FeedIdentity
 from accord.gate.types import Actor
-from accord.linkage.config import LinkageConfig
 from accord.linkage.models import PersonId, ReviewPair
 from accord.register.schema import Register
 from accord.retention.declare import PlanCount, SweepOutcome, Swept, present
 
-RECORD_TYPE = LinkageConfig().record_type
+RECORD_TYPE = "linked-person"  # accord.linkage.config.LinkageConfig.record_type
 
 
 def _record_types(register: Register) -> frozenset[str]:

@@ -19,20 +19,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from accord.gate import audit
 from accord.gate.catalogue import Permission
-from accord.gate.history import record_erasure
+from accord.gate.history import TOMBSTONE
 from accord.gate.service import authorize
 from accord.gate.types import AccessDenied, Action, Actor, ReasonCode, Target
-from accord.people import service as people
+from accord.people.crypto import current_crypto
 from accord.people.models import Subject
 from accord.register.registry import Registry, current_registry
 from accord.register.schema import DisposalAction, OrgRole, Register, RetentionRule
 from accord.retention import stores
-from accord.retention.declare import ClockedRows, DueRow
+from accord.retention.declare import ClockedRows, DueRow, chunks
 from accord.retention.holds import active_holds
 from accord.retention.models import RetentionReview, RetentionRun, RetentionRunCount
 from accord.store.faults import checkpoint
@@ -236,7 +236,9 @@ class Disposer:
         return True
 
     def _erase_orphans(self, session: Session, subjects: list[uuid.UUID], tally: Tally) -> None:
-        """Erase each person nothing else of is left: tombstone, key destroyed, row gone."""
+        """Erase each person nothing else of is left: a tombstone in the trail (as
+        `gate.history.record_erasure` leaves), their key destroyed (logged first, so a
+        restored backup destroys it again), their row deleted (what is left cascades)."""
         if not subjects:
             return
         remaining: set[uuid.UUID] = set()
@@ -245,19 +247,59 @@ class Disposer:
         for dependent in stores.dependants():
             if dependent.holding is not None:
                 remaining |= dependent.holding(session, subjects)
-        for subject_id in subjects:
-            if subject_id in remaining:
-                continue
-            subject = session.get(Subject, subject_id)
-            if subject is None:
-                continue
-            if self.dry_run:
-                tally.keys_destroyed += 1
-                continue
-            record_erasure(session, subject)
-            people.erase_subject(session, subject_id=subject_id)
-            tally.key_destroyed(datetime.now(UTC))
-            checkpoint("retention.run.after-key")
+        candidates = [s for s in subjects if s not in remaining]
+        people_left: list[tuple[uuid.UUID, str, str]] = []
+        for part in chunks(candidates):
+            people_left.extend(
+                (row[0], row[1], row[2])
+                for row in session.execute(
+                    select(Subject.id, Subject.register, Subject.organisation).where(
+                        Subject.id.in_(part)
+                    )
+                )
+            )
+        if not people_left:
+            return
+        if self.dry_run:
+            tally.keys_destroyed += len(people_left)
+            return
+        audit.append(session, [_tombstone(*person) for person in people_left])
+        ids = [person[0] for person in people_left]
+        crypto = current_crypto()
+        crypto.keystore.destroy_many(ids)
+        for subject_id in ids:
+            crypto.cache.drop(subject_id)
+        checkpoint("retention.run.after-key")
+        for part in chunks(ids):
+            session.execute(
+                delete(Subject)
+                .where(Subject.id.in_(part))
+                .execution_options(synchronize_session=False)
+            )
+        destroyed_at = datetime.now(UTC)
+        for _ in ids:
+            tally.key_destroyed(destroyed_at)
+
+
+def _tombstone(subject_id: uuid.UUID, register: str, organisation: str) -> audit.Event:
+    """The entry `gate.history.record_erasure` leaves: the person's owner and register."""
+    return audit.Event(
+        actor=Actor(
+            id=None,
+            kind="system",
+            organisation=organisation,
+            roles=frozenset(),
+            permissions=frozenset(),
+            name="erasure",
+        ),
+        action=Action.DELETE,
+        purpose="erasure",
+        register=register,
+        record_type=TOMBSTONE,
+        reason=ReasonCode.ALLOWED,
+        outcome="recorded",
+        subject_ids=(subject_id,),
+    )
 
 
 def _save(session: Session, run: RetentionRun, tally: Tally) -> None:
