@@ -10,14 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.cases import workflow
+from accord.cases.access import case_target
+from accord.cases.models import Case
 from accord.cases.schemas import ContactIn
 from accord.errors import Conflict, Invalid, NotFound
 from accord.gate.models import AuditEntry
 from accord.gate.policy import survives_restriction
-from accord.gate.types import AccessDenied, ReasonCode
+from accord.gate.service import authorize
+from accord.gate.types import AccessDenied, Action, ReasonCode
 from accord.people.models import Subject
 from accord.register.schema import LawfulBasis, Purpose
 from accord.rights import restriction
+from factories.registers import register, shipped, using
 from rights.decision_people import dpo, lvws, referred
 
 __all__ = ["lvws"]
@@ -153,3 +157,48 @@ def test_storage_and_legal_claims_survive_a_restriction_and_nothing_else_does() 
     )
     for art6 in ("consent", "contract", "legal_obligation", "public_task", "legitimate_interests"):
         assert not survives_restriction(_purpose(art6=art6))
+
+
+def test_the_gate_lets_a_legal_claims_purpose_read_a_restricted_case_and_nothing_else(
+    session: Session,
+) -> None:
+    lvws = shipped("lvws")
+    claims = {
+        "name": "Defending legal claims",
+        "description": "Establishing, exercising or defending legal claims about our support.",
+        "basis": {"art6": "legitimate_interests", "art9": "legal_claims"},
+        "categories": ["name", "contact-details"],
+    }
+    dpo_role = lvws.role("dpo")
+    case_type = lvws.record_type("case")
+    with using(
+        register(
+            "lvws",
+            purposes={"legal-claims": claims},
+            record_types={"case": {"purposes": [*case_type.purposes, "legal-claims"]}},
+            roles={"dpo": {"purposes": [*dpo_role.purposes, "legal-claims"]}},
+        )
+    ):
+        person = referred(session)
+        workflow.record_contact(
+            session,
+            actor=person.worker,
+            case_id=person.case_id,
+            data=ContactIn(outcome="engaged", channel="phone"),
+        )
+        officer = dpo()
+        restriction.restrict(
+            session, actor=officer, subject_id=person.subject_id, grounds="legal-claims"
+        )
+        case = session.get(Case, person.case_id)
+        assert case is not None
+        target = case_target(case)
+        allowed = authorize(
+            session, actor=officer, purpose="legal-claims", action=Action.READ, target=target
+        )
+        assert allowed.allowed
+        with pytest.raises(AccessDenied) as refused:
+            authorize(
+                session, actor=officer, purpose="victim-support", action=Action.READ, target=target
+            )
+        assert refused.value.decision.reason is ReasonCode.RESTRICTED
