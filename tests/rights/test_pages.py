@@ -252,3 +252,56 @@ def test_people_without_the_permission_get_a_page_saying_so(
     page = client.get(f"/rights/requests/{request_id}", headers={"accept": "text/html"})
     assert page.status_code in (403, 404)
     assert "Ada" not in page.text
+
+
+LETTER = {
+    "register": "mopac",
+    "channel": "letter",
+    "received-day": "1",
+    "received-month": "9",
+    "received-year": "2026",
+    "acting": "self",
+    "given_name": "Grace",
+    "family_name": "Hopper",
+    "address": "1 High Street, London",
+    "identity": "yes",
+    "rights": ["access"],
+}
+
+
+def test_staff_log_a_request_from_a_letter(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
+    who = officer()
+    app.dependency_overrides[current_actor] = lambda: who
+    answer = post_form(
+        client, "/rights/requests/new", "/rights/requests/new?register=mopac", LETTER
+    )
+    assert answer.status_code == 200, answer.text  # followed to the request's page
+    row = session.scalars(select(RightsRequest)).one()
+    assert row.channel == "letter"
+    assert row.received_on.isoformat() == "2026-09-01"
+    assert requests.reference(row.id) in answer.text
+    assert "Response due by <strong>Thursday 1 October 2026</strong>" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"channel": ""}, "channel-letter"),
+        ({"received-day": "32"}, "received-day"),
+        ({"received-year": "2027"}, "received-day"),
+        ({"rights": []}, "rights"),
+        ({"acting": "other"}, "rep_given_name"),
+    ],
+)
+def test_staff_logging_names_the_field_in_error(
+    app: FastAPI, client: TestClient, session: Session, changes: dict[str, Any], field: str
+) -> None:
+    app.dependency_overrides[current_actor] = lambda: officer()
+    answer = post_form(
+        client, "/rights/requests/new", "/rights/requests/new?register=mopac", LETTER | changes
+    )
+    assert answer.status_code == 400
+    assert f'href="#{field}"' in answer.text
+    assert session.scalars(select(RightsRequest)).all() == []

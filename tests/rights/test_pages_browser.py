@@ -75,6 +75,17 @@ def test_the_team_works_a_request_from_the_queue(
     row = page.locator("tr", has_text=made.reference)
     assert "Identity not yet confirmed" in row.inner_text()
     assert_accessible(page)
+    # Logging a request from a letter: the empty form's errors, checked too.
+    page.click("a:has-text('Log a request')")
+    assert page.inner_text("h1") == "Log a rights request"
+    assert_accessible(page)
+    page.fill("#received-day", "")
+    page.click("button:has-text('Log request')")
+    summary = page.inner_text(".govuk-error-summary")
+    assert "Choose how the request arrived" in summary
+    assert "Enter the date the request arrived" in summary
+    assert_accessible(page)
+    page.goto("/rights?register=mopac")
     page.click(f"a:has-text('{made.reference}')")
     assert page.inner_text("h1") == made.reference
     assert "The clock has not started" in page.inner_text("#due")

@@ -108,8 +108,14 @@ def _message(error: ErrorDetails) -> str:
 
 
 def _public_body(
-    values: dict[str, Any], register_id: str, errors: dict[str, str]
+    values: dict[str, Any],
+    register_id: str,
+    errors: dict[str, str],
+    staff: dict[str, Any] | None = None,
 ) -> RequestIn | None:
+    """The request a form describes, or None with `errors` naming each field in error.
+    `staff` adds what the team records from a letter, call or email (channel, date ...)."""
+
     def opt(key: str) -> str | None:
         return values.get(key) or None
 
@@ -128,6 +134,7 @@ def _public_body(
         "rights": values["rights"],
         "requester": {k: v for k, v in requester.items() if v is not None},
         "description": opt("description"),
+        **(staff or {}),
     }
     acting = values.get("acting")
     if acting not in ("self", "other"):
@@ -164,7 +171,10 @@ def _public_body(
                     text = _message(error)
                 errors.setdefault(where, text)
             else:
-                errors.setdefault("description", _message(error))
+                where = {"channel": "channel-letter", "received_on": "received-day"}.get(
+                    loc[0], "description"
+                )
+                errors.setdefault(where, _message(error))
         return None
     return None if errors else body
 
@@ -296,6 +306,93 @@ def _request_context(found: Any, values: dict[str, Any], errors: dict[str, str])
         "today": requests.today(),
         **_words(),
     }
+
+
+CHANNEL_WORDS = {
+    "letter": "Letter",
+    "email": "Email",
+    "phone": "Phone call",
+    "in-person": "In person",
+}
+
+
+def _staff_fields(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    parts = [values.get(f"received-{p}", "") for p in ("day", "month", "year")]
+    received = None
+    try:
+        received = date(int(parts[2]), int(parts[1]), int(parts[0])).isoformat()
+    except ValueError:
+        errors["received-day"] = "Enter the date the request arrived, for example 3 9 2026"
+    channel = values.get("channel")
+    if channel not in CHANNEL_WORDS:
+        errors["channel-letter"] = "Choose how the request arrived"
+    return {
+        "channel": channel if channel in CHANNEL_WORDS else "letter",
+        "received_on": received,
+        "identity_verified": values.get("identity") == "yes",
+    }
+
+
+def _new_context(
+    register_id: str, values: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors,
+        "register": current_registry().get(register_id),
+        "channel_words": CHANNEL_WORDS,
+        **_words(),
+    }
+
+
+@router.get("/rights/requests/new")
+def new_request_form(
+    request: Request, actor: CurrentActor, register: str | None = None
+) -> Response:
+    registers = _registers_for(actor)
+    chosen = register if register in registers else (registers[0] if registers else None)
+    if chosen is None:
+        return _refusal(request, Invalid("register", "You hold no role in any register."))
+    today = requests.today()
+    values: dict[str, Any] = {
+        "rights": [],
+        "received-day": str(today.day),
+        "received-month": str(today.month),
+        "received-year": str(today.year),
+    }
+    return templates.TemplateResponse(
+        request, "rights/new_request.html", _new_context(chosen, values, {})
+    )
+
+
+@router.post("/rights/requests/new")
+async def new_request(
+    request: Request, session: DbSession, actor: CurrentActor, _csrf: CsrfChecked
+) -> Response:
+    values = _form(await request.form())
+    registers = _registers_for(actor)
+    register_id = values.get("register", "")
+    if register_id not in registers:
+        return _refusal(request, Invalid("register", "You hold no role in that register."))
+    errors: dict[str, str] = {}
+    staff = _staff_fields(values, errors)
+    body = _public_body(values, register_id, errors, staff)
+    if body is not None:
+        try:
+            made = requests.log_request(session, actor=actor, data=body)
+            session.commit()
+            return RedirectResponse(f"/rights/requests/{made.id}", status_code=303)
+        except AccessDenied as exc:
+            session.commit()
+            return _refusal(request, exc)
+        except Invalid as exc:
+            errors[exc.field if exc.field in values else "given_name"] = exc.message
+    return templates.TemplateResponse(
+        request,
+        "rights/new_request.html",
+        _new_context(register_id, values, errors),
+        status_code=400,
+    )
 
 
 @router.get("/rights/requests/{request_id}")
