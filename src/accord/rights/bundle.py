@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.errors import Conflict, Gone, Invalid, NotFound, Refused
-from accord.gate import acts
+from accord.gate import acts, audit
 from accord.gate.catalogue import Permission
 from accord.gate.history import view_history
 from accord.gate.types import Actor
@@ -169,7 +169,8 @@ def _make(session: Session, actor: Actor, search_id: uuid.UUID) -> Made:
     if not confirmed:
         raise Invalid("confirmed", "confirm at least one record as the requester's first")
     _check_active(session, {c.subject_id for c in confirmed})
-    records = read_records(session, actor=actor, confirmed=confirmed)
+    with audit.together(session):  # one append for the reads' entries, each its own
+        records = read_records(session, actor=actor, confirmed=confirmed)
     own = _own(records)
     names = [who.name for r in records for _, who, _ in r.others if who.name]
     parts = redaction.name_parts(names, own)

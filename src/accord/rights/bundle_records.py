@@ -36,6 +36,7 @@ from accord.panels.access import agencies_of
 from accord.panels.access import case_target as panel_target
 from accord.panels.models import CaseAction, CaseParty, CaseUpdate, PanelListing, SafetyCase
 from accord.people import service as people
+from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.rights.discovery import CandidateView, label
 
@@ -336,10 +337,30 @@ READERS = {
 }
 
 
+_MODELS: dict[str, Any] = {
+    "case": Case, "complaint": Complaint, "enquiry": Enquiry, "safety-case": SafetyCase,
+    "notice": FairProcessingNotice,
+}  # fmt: skip
+
+
+def _prefetch(session: Session, confirmed: Sequence[CandidateView]) -> None:
+    """Load the records and their people in a few queries, so that reading each one finds
+    them in the session instead of asking the database again."""
+    for kind, model in _MODELS.items():
+        ids = [c.record_id for c in confirmed if c.kind == kind]
+        for start in range(0, len(ids), 500):
+            session.scalars(select(model).where(model.id.in_(ids[start : start + 500]))).all()
+    subject_ids = sorted({c.subject_id for c in confirmed}, key=str)
+    for start in range(0, len(subject_ids), 500):
+        chunk = subject_ids[start : start + 500]
+        session.scalars(select(Subject).where(Subject.id.in_(chunk))).all()
+
+
 def read_records(
     session: Session, *, actor: Actor, confirmed: Sequence[CandidateView]
 ) -> list[RecordContent]:
     """Each confirmed record's content, in the order given; ones gone since are left out."""
+    _prefetch(session, confirmed)
     out: list[RecordContent] = []
     for candidate in confirmed:
         reader = READERS.get(candidate.kind)

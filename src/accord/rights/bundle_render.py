@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -84,28 +85,48 @@ def _latin(text: str) -> str:
     )
 
 
+WRAP = 105  # characters of 9 pt Helvetica to a line of A4 between the margins
+
+
+class _Writer:
+    """Lines of text placed one under another, wrapped at a fixed width, a new page when one
+    is full (fpdf2's own cells measure every character: seconds for a thousand records)."""
+
+    def __init__(self) -> None:
+        self.pdf = FPDF(format="A4")
+        self.pdf.set_title("Your information")
+        self.pdf.add_page()
+        self.y = 20.0
+
+    def lines(self, text: str, size: float, style: str = "") -> None:
+        self.pdf.set_font("Helvetica", style, size)
+        height = size * 0.5
+        for paragraph in _latin(text).splitlines() or [""]:
+            for line in textwrap.wrap(paragraph, width=int(WRAP * 9 / size)) or [""]:
+                if self.y + height > 282:
+                    self.pdf.add_page()
+                    self.y = 20.0
+                self.pdf.text(10, self.y, line)
+                self.y += height
+
+    def gap(self) -> None:
+        self.y += 3
+
+
 def as_pdf(document: Mapping[str, Any]) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_title("Your information")
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(0, 10, "Your information", new_x="LMARGIN", new_y="NEXT")
+    out = _Writer()
+    out.lines("Your information", 18, "B")
     for section, body in document.items():
-        pdf.set_font("Helvetica", "B", 14)
-        pdf.ln(3)
-        pdf.multi_cell(0, 8, _latin(section), new_x="LMARGIN", new_y="NEXT")
+        out.gap()
+        out.lines(section, 14, "B")
         items = body if section == "Your records" else [body]
         for item in items:
             if section == "Your records":
-                pdf.set_font("Helvetica", "B", 11)
-                pdf.multi_cell(0, 6, _latin(str(item["Record"])), new_x="LMARGIN", new_y="NEXT")
+                out.lines(str(item["Record"]), 11, "B")
                 item = {k: v for k, v in item.items() if k != "Record"}
-            pdf.set_font("Helvetica", "", 9)
             for field, value in _leaves(item, ""):
-                line = f"{field}: {value}" if field else value
-                pdf.multi_cell(0, 5, _latin(line), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+                out.lines(f"{field}: {value}" if field else value, 9)
+    return bytes(out.pdf.output())
 
 
 WRITERS = {"json": as_json, "csv": as_csv, "html": as_html, "pdf": as_pdf}

@@ -234,6 +234,7 @@ def discover(
         if h.owner_organisation == actor.organisation and h.register == register
     ]
     search = DiscoverySearch(
+        id=uuid.uuid4(),
         register=register,
         organisation=actor.organisation,
         request_id=request_id,
@@ -242,7 +243,7 @@ def discover(
         searched_at=utcnow(),
     )
     session.add(search)
-    session.flush()
+    session.flush()  # the candidates refer to it
     rows = [
         DiscoveryCandidate(
             id=uuid.uuid4(),
