@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import holidays
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.rights.clock import (
@@ -180,6 +180,7 @@ days = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
 nations = st.sampled_from(list(Nation))
 
 
+@settings(deadline=None)  # the first use of a year fills its bank holidays
 @given(days, nations)
 def test_due_is_the_first_working_day_on_or_after_the_month(start: date, nation: Nation) -> None:
     due = due_date(start, nation)
@@ -193,6 +194,7 @@ def test_due_is_the_first_working_day_on_or_after_the_month(start: date, nation:
         assert month.day < start.day
 
 
+@settings(deadline=None)  # the first use of a year fills its bank holidays
 @given(days, days, nations)
 def test_a_later_start_is_never_due_earlier(a: date, b: date, nation: Nation) -> None:
     first, second = sorted((a, b))
@@ -200,6 +202,7 @@ def test_a_later_start_is_never_due_earlier(a: date, b: date, nation: Nation) ->
     assert due_date(first, nation, months=3) <= due_date(second, nation, months=3)
 
 
+@settings(deadline=None)  # the first use of a year fills its bank holidays
 @given(
     days, st.integers(min_value=0, max_value=60), st.integers(min_value=0, max_value=60), nations
 )
@@ -220,6 +223,7 @@ def test_pauses_move_the_date_by_at_least_the_paused_days(
     assert result.due == next_working_day(add_months(start, 1) + timedelta(days=length), nation)
 
 
+@settings(deadline=None)  # the first use of a year fills its bank holidays
 @given(days, st.integers(min_value=0, max_value=40), nations)
 def test_an_extension_told_in_time_runs_three_months(
     start: date, told: int, nation: Nation
