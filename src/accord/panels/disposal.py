@@ -40,8 +40,13 @@ def _holding(session: Session, subject_ids: Sequence[uuid.UUID]) -> set[uuid.UUI
 
 
 class _SafetyCases(ClockedRows):
-    def holding(self, session: Session, subject_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        return super().holding(session, subject_ids) | _holding(session, subject_ids)
+    def holding(
+        self,
+        session: Session,
+        subject_ids: Sequence[uuid.UUID],
+        excluding: Sequence[uuid.UUID] = (),
+    ) -> set[uuid.UUID]:
+        return super().holding(session, subject_ids, excluding) | _holding(session, subject_ids)
 
 
 DECLARATIONS = (

@@ -262,6 +262,9 @@ class RecordType(Model):
     # Where records of this type are kept when accord keeps none of them (e.g. a processor's
     # own system); accord's retention runs leave their disposal to that system.
     kept_elsewhere: str | None = None
+    # The statistics an `anonymise` rule keeps, generalised (age -> age band, crime_type,
+    # outcome); everything else about the person goes.
+    statistical: list[str] = []
 
 
 # --- recipients, transfers, sharing and routing --------------------------------------------

@@ -79,6 +79,9 @@ class ClockedRows:
     # Other people named on a record (e.g. a panel case's parties), whose subjects may have
     # nothing else once the record goes.
     parties: Callable[[Session, Sequence[uuid.UUID]], set[uuid.UUID]] | None = None
+    # Keeps only the given statistical fields of each record, generalised, and takes the
+    # record off the clock; None: this store cannot anonymise (the run leaves such records).
+    anonymise: Callable[[Session, Sequence[uuid.UUID], frozenset[str]], None] | None = None
 
     def holds(self, register: Register) -> frozenset[str]:
         return self.record_types(register)
@@ -190,15 +193,19 @@ class ClockedRows:
             removed += int(getattr(result, "rowcount", 0) or 0)
         return removed
 
-    def holding(self, session: Session, subject_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        """Of `subject_ids`, those this store still holds a record of."""
+    def holding(
+        self,
+        session: Session,
+        subject_ids: Sequence[uuid.UUID],
+        excluding: Sequence[uuid.UUID] = (),
+    ) -> set[uuid.UUID]:
+        """Of `subject_ids`, those this store still holds a record of (other than `excluding`)."""
         found: set[uuid.UUID] = set()
         for part in chunks(subject_ids):
-            found.update(
-                session.scalars(
-                    select(self.model.subject_id).where(self.model.subject_id.in_(part)).distinct()
-                )
-            )
+            query = select(self.model.subject_id).where(self.model.subject_id.in_(part))
+            if excluding:
+                query = query.where(self.model.id.not_in(list(excluding)))
+            found.update(session.scalars(query.distinct()))
         return found
 
     def postpone(self, session: Session, record_id: uuid.UUID, until: datetime) -> None:

@@ -27,8 +27,9 @@ from accord.gate.catalogue import Permission
 from accord.gate.history import TOMBSTONE
 from accord.gate.service import authorize
 from accord.gate.types import AccessDenied, Action, Actor, ReasonCode, Target
+from accord.people import service as people
 from accord.people.crypto import current_crypto
-from accord.people.models import Subject
+from accord.people.models import Subject, SubjectState
 from accord.register.registry import Registry, current_registry
 from accord.register.schema import DisposalAction, OrgRole, Register, RetentionRule
 from accord.retention import stores
@@ -175,6 +176,7 @@ class Disposer:
         )
         holds = active_holds(session, rows, [s for found in parties.values() for s in found])
         deleting: list[DueRow] = []
+        anonymising: list[DueRow] = []
         for row in rows:
             rule = self.rule(row)
             if rule is None:
@@ -187,14 +189,19 @@ class Disposer:
                 if self._queue(session, declaration, row):
                     tally.add(row, rule, "queued")
                 continue
-            if rule.action is DisposalAction.ANONYMISE:
-                # No store anonymises yet: counted, left in place, never deleted instead.
+            if rule.action is DisposalAction.ANONYMISE and declaration.anonymise is None:
+                # This store cannot anonymise: counted and left in place, never deleted instead.
                 tally.add(row, rule, "not-anonymised")
                 continue
             if not self._authorised(session, row, actor):
                 tally.add(row, rule, "refused")
                 continue
-            deleting.append(row)
+            if rule.action is DisposalAction.ANONYMISE:
+                anonymising.append(row)
+            else:
+                deleting.append(row)
+        if anonymising:
+            self._anonymise(session, declaration, anonymising, tally)
         if not deleting:
             return []
         ids = [r.id for r in deleting]
@@ -208,6 +215,31 @@ class Disposer:
         checkpoint("retention.run.after-delete")
         self._erase_orphans(session, sorted(subjects), tally)
         return deleting
+
+    def _anonymise(
+        self, session: Session, declaration: ClockedRows, rows: list[DueRow], tally: Tally
+    ) -> None:
+        """Keep only each record's statistics; a person none of whose other records remain
+        has their key destroyed and stays only as an anonymised subject."""
+        assert declaration.anonymise is not None
+        by_type: dict[tuple[str, str], list[DueRow]] = {}
+        for row in rows:
+            by_type.setdefault((row.register, row.record_type), []).append(row)
+        ids = [r.id for r in rows]
+        subjects = sorted(declaration.subjects(session, ids))
+        for (register, record_type), group in by_type.items():
+            keep = frozenset(self.registry.get(register).record_type(record_type).statistical)
+            declaration.anonymise(session, [r.id for r in group], keep)
+            for row in group:
+                tally.add(row, self.rule(row), "anonymised")
+        remaining: set[uuid.UUID] = set()
+        for other in stores.clocked():
+            remaining |= other.holding(session, subjects, excluding=ids)
+        for subject_id in subjects:
+            if subject_id in remaining or self.dry_run:
+                continue
+            people.shred_subject(session, subject_id=subject_id, state=SubjectState.anonymised)
+            tally.key_destroyed(datetime.now(UTC))
 
     def _queue(self, session: Session, declaration: ClockedRows, row: DueRow) -> bool:
         exists = session.scalar(

@@ -30,8 +30,13 @@ def _representatives(session: Session, ids: Sequence[uuid.UUID]) -> set[uuid.UUI
 
 
 class _Requests(ClockedRows):
-    def holding(self, session: Session, subject_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        found = super().holding(session, subject_ids)
+    def holding(
+        self,
+        session: Session,
+        subject_ids: Sequence[uuid.UUID],
+        excluding: Sequence[uuid.UUID] = (),
+    ) -> set[uuid.UUID]:
+        found = super().holding(session, subject_ids, excluding)
         for part in chunks(subject_ids):
             found.update(
                 s
