@@ -27,6 +27,7 @@ from accord.rights.decision_models import (
     Rectification,
 )
 from accord.rights.decisions import open_text
+from accord.rights.recipients import record_notice
 from rights.decision_people import complaint_about, disclosed, dpo, lvws, referred
 
 __all__ = ["lvws"]
@@ -70,6 +71,9 @@ def test_erasing_everything_shreds_the_person_and_leaves_ids_only(session: Sessi
     assert [(n.recipient, n.fields, n.state) for n in notices] == [
         ("catch22", ["contact-details", "name"], "pending")
     ]
+    # the rights team records telling the recipient after the person is gone
+    told = record_notice(session, actor=dpo(), notice_id=notices[0].id, state="notified")
+    assert told.state == "notified"
     with pytest.raises(Gone):
         erasure.erase(session, actor=dpo(), subject_id=person.subject_id)
 

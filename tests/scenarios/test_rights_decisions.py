@@ -1,9 +1,9 @@
 """The rights other than access, end to end through the API for the LVWS: a request logged
 by the DPO, then a restriction that blocks a caseworker's edit until the person is told and
 it is lifted; an erasure refused in part under the public-task exemption; Art 19 notices
-after a rectification; an objection; portability; a human review of a match score; and a
-complaint about the handling answered with the ICO's details. Each decision names its request,
-and the request is closed."""
+after a rectification; an objection; portability; a human review of a priority list; a
+complaint about the handling answered with the ICO's details; consent withdrawn through the
+ledger. Each decision names its request, and the request is closed."""
 
 from __future__ import annotations
 
@@ -17,11 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.accounts.deps import current_actor
+from accord.cases.access import case_target
 from accord.cases.models import Case, Complaint
-from accord.gate.types import Actor
+from accord.gate.service import authorize
+from accord.gate.types import AccessDenied, Action, Actor, ReasonCode
 from accord.register.registry import Registry
 from accord.rights.decision_models import ErasureDecision, Rectification, Restriction
 from factories.actors import actor
+from factories.consent import consent_statement
 from factories.registers import using
 from rights.decision_people import Person, complaint_about, disclosed, referred
 
@@ -345,3 +348,47 @@ def test_bad_input_gets_field_errors_and_an_erased_person_says_so(
         ).status_code
         == 404
     )
+
+
+def test_consent_withdrawn_through_the_ledger_stops_processing_under_it(
+    client: TestClient, session: Session, act: Act, dpo: Actor
+) -> None:
+    person = referred(session)
+    act(person.worker)
+    assert _contact(client, person) == 200  # engaged: now a support case
+    consent_statement(
+        session,
+        actor=person.worker,
+        subject_id=person.subject_id,
+        register="lvws",
+        purpose="updates",
+    )
+    case = session.get(Case, person.case_id)
+    assert case is not None
+    target = case_target(case)
+    authorize(session, actor=person.worker, purpose="updates", action=Action.READ, target=target)
+    act(dpo)
+    request_id = _request(client, ["withdraw-consent"])
+    act(person.worker)
+    withdrawn = client.post(
+        "/api/consent",
+        json={
+            "subject_id": str(person.subject_id),
+            "register": "lvws",
+            "controller": "victim-support",
+            "purpose": "updates",
+            "state": "withdrawn",
+            "channel": "phone",
+        },
+    )
+    assert withdrawn.status_code == 201, withdrawn.text
+    assert withdrawn.json()["effect"] == "stop_processing"
+    with pytest.raises(AccessDenied) as stopped:
+        authorize(
+            session, actor=person.worker, purpose="updates", action=Action.READ, target=target
+        )
+    assert stopped.value.decision.reason is ReasonCode.NO_CONSENT
+    # support under the public task goes on
+    assert client.get(f"/api/cases/{person.case_id}").status_code == 200
+    act(dpo)
+    _close(client, request_id)
