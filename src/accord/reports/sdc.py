@@ -28,7 +28,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, final
+from typing import final
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
@@ -89,15 +89,22 @@ class Source:
     table: str
     contributor: str  # expression naming a contributor (a person or a record) of row `s`
     where: str = "1 = 1"
+    # Each row is its own contributor (e.g. a partner record): no grouping by contributor.
+    one_row_each: bool = False
 
 
 class Protector:
-    """Runs the disclosure-control steps on one analytical engine."""
+    """Runs the disclosure-control steps on an analytical engine.
 
-    def __init__(self, engine: AnalyticsEngine) -> None:
-        self.engine = engine
-        self.q = engine.dialect.quote
-        self.string = engine.dialect.sql_type("string")
+    The cells are computed where the rows are (`source_engine`); the later steps work on the
+    cells alone, a table the size of the output, so they may run on a `work` engine of their
+    own (an in-memory DuckDB beside a store on disk, say) with the same SQL."""
+
+    def __init__(self, source_engine: AnalyticsEngine, work: AnalyticsEngine | None = None) -> None:
+        self.source = source_engine
+        self.engine = work or source_engine
+        self.q = self.engine.dialect.quote
+        self.string = source_engine.dialect.sql_type("string")
 
     @final
     def protect(
@@ -113,7 +120,17 @@ class Protector:
         special = [d.name for d in dimensions if d.special]
         threshold = max(rules.min_cell, rules.special_min_cell) if special else rules.min_cell
         try:
-            self.engine._replace(work, self._cells(source, dimensions, sums, rules))
+            cells_sql = self._cells(source, dimensions, sums, rules)
+            if self.engine is self.source:
+                self.engine._replace(work, cells_sql)
+            else:
+                staged = f"accord_cells_{uuid.uuid4().hex}"
+                self.engine._put_input(staged, self.source._fetch(cells_sql))
+                try:
+                    self.engine._replace(work, f"SELECT * FROM {staged}")
+                finally:
+                    self.engine._drop_input(staged)
+            self.engine._replace(work, self._coded(work, dimensions))
             negatives = self._negatives(work, sums)
             self.engine._replace(work, self._primary(work, dimensions, sums, rules, threshold))
             rounds = self._secondary(work, dimensions)
@@ -159,9 +176,17 @@ class Protector:
             f"CAST(COALESCE({m.sql}, 0) AS DOUBLE) AS {q(f'm{j}')}" for j, m in enumerate(sums)
         ]
         by = ", ".join(dims)
-        per_unit = [f"COUNT(*) AS {q('rows')}"] + [
-            f"SUM({q(f'm{j}')}) AS {q(f'm{j}')}" for j in range(len(sums))
-        ]
+        if source.one_row_each:
+            per_unit = [f"1 AS {q('rows')}"] + [q(f"m{j}") for j in range(len(sums))]
+            per = f"per AS (SELECT {by}, {q('unit')}, {', '.join(per_unit)} FROM base),"
+        else:
+            per_unit = [f"COUNT(*) AS {q('rows')}"] + [
+                f"SUM({q(f'm{j}')}) AS {q(f'm{j}')}" for j in range(len(sums))
+            ]
+            per = (
+                f"per AS (SELECT {by}, {q('unit')}, {', '.join(per_unit)} FROM base"
+                f" GROUP BY {by}, {q('unit')}),"
+            )
         ranks = [
             f"ROW_NUMBER() OVER (PARTITION BY {by} ORDER BY {q(f'm{j}')} DESC,"
             f" {q('unit')}) AS {q(f'r{j}')}"
@@ -184,8 +209,7 @@ class Protector:
         ctes = (
             f"base AS (SELECT {', '.join(base_cols)} FROM {source.table} s"
             f" WHERE {source.where}),"
-            f" per AS (SELECT {by}, {q('unit')}, {', '.join(per_unit)} FROM base"
-            f" GROUP BY {by}, {q('unit')}),"
+            f" {per}"
             f" ranked AS (SELECT per.*{''.join(', ' + r for r in ranks)} FROM per)"
         )
         cells = f"SELECT {by}, {', '.join(cell_cols)} FROM ranked GROUP BY {by}"
@@ -210,6 +234,18 @@ class Protector:
             f" SELECT {', '.join(f'g.{d}' for d in dims)}, {', '.join(zero_cols)}"
             f" FROM g LEFT JOIN c ON {joined}"
         )
+
+    @final
+    def _coded(self, work: str, dimensions: Sequence[Dimension]) -> str:
+        """Number each cell, non-empty and smallest first: the order complementary cells are
+        chosen in."""
+        q = self.q
+        dims = [q(f"d{i}") for i in range(len(dimensions))]
+        cell = (
+            f"ROW_NUMBER() OVER (ORDER BY CASE WHEN {q('contributors')} = 0 THEN 1 ELSE 0 END,"
+            f" {q('contributors')}, {', '.join(dims)}) AS {q('cell')}"
+        )
+        return f"SELECT w.*, {cell} FROM {self.engine._ref(work)} w"
 
     @final
     def _negatives(self, work: str, sums: Sequence[SumMeasure]) -> list[str]:
@@ -258,43 +294,36 @@ class Protector:
     @final
     def _secondary(self, work: str, dimensions: Sequence[Dimension]) -> int:
         """Complementary suppression until no line has a single suppressed cell; returns how
-        many rounds it took (each round visits every breakdown once)."""
+        many rounds it took. A round looks along each breakdown in turn: in each line (the
+        cells sharing every other breakdown) holding exactly one suppressed cell, the first
+        unsuppressed cell in order (non-empty, smallest) is suppressed too. Lines are grouped
+        (hash aggregates, not sorted windows), and the picked cells marked by their number."""
         q = self.q
-        dims = [q(f"d{i}") for i in range(len(dimensions))]
-        reason, contributors = q("reason"), q("contributors")
+        codes = [q(f"d{i}") for i in range(len(dimensions))]
+        reason, cell = q("reason"), q("cell")
+        hidden = f"CASE WHEN {reason} IS NULL THEN 0 ELSE 1 END"
+        keep = [q(c) for c in self._columns(work) if c != "reason"]
+        steps = [f"l0 AS (SELECT {', '.join(keep)}, {reason} FROM {self.engine._ref(work)})"]
+        for i in range(len(codes)):
+            others = [c for k, c in enumerate(codes) if k != i]
+            group = f" GROUP BY {', '.join(others)}" if others else ""
+            steps.append(
+                f"p{i} AS (SELECT MIN(CASE WHEN {reason} IS NULL THEN {cell} END) AS pick"
+                f" FROM l{i}{group} HAVING SUM({hidden}) = 1),"
+                f" l{i + 1} AS (SELECT {', '.join(keep)}, CASE WHEN {reason} IS NULL AND {cell} IN"
+                f" (SELECT pick FROM p{i} WHERE pick IS NOT NULL) THEN 'secondary'"
+                f" ELSE {reason} END AS {reason} FROM l{i})"
+            )
+        statement = f"WITH {', '.join(steps)} SELECT * FROM l{len(codes)}"
         rounds = 0
+        before = self._suppressed(work)
         while True:
-            before = self._suppressed(work)
-            for i in range(len(dims)):
-                others = [d for k, d in enumerate(dims) if k != i]
-                over = f"PARTITION BY {', '.join(others)}" if others else ""
-                order = (
-                    f"CASE WHEN {reason} IS NULL THEN 0 ELSE 1 END,"
-                    f" CASE WHEN {contributors} = 0 THEN 1 ELSE 0 END, {contributors},"
-                    f" {', '.join(dims)}"
-                )
-                line = (
-                    f"SELECT w.*,"
-                    f" SUM(CASE WHEN {reason} IS NULL THEN 0 ELSE 1 END) OVER ({over}) AS s_in_line,"
-                    f" COUNT(*) OVER ({over}) AS cells_in_line,"
-                    f" ROW_NUMBER() OVER ({over} ORDER BY {order}) AS pick"
-                    f" FROM {self.engine._ref(work)} w"
-                )
-                keep = [
-                    c
-                    for c in self._columns(work)
-                    if c not in ("reason", "s_in_line", "cells_in_line", "pick")
-                ]
-                self.engine._replace(
-                    work,
-                    f"SELECT {', '.join('l.' + q(c) for c in keep)},"
-                    f" CASE WHEN l.{reason} IS NULL AND l.s_in_line = 1 AND l.cells_in_line > 1"
-                    f" AND l.pick = 1 THEN 'secondary' ELSE l.{reason} END AS {reason}"
-                    f" FROM ({line}) l",
-                )
+            self.engine._replace(work, statement)
             rounds += 1
-            if self._suppressed(work) == before:
+            after = self._suppressed(work)
+            if after == before:
                 return rounds
+            before = after
 
     @final
     def _released(
@@ -343,25 +372,30 @@ class Protector:
 def _cells_from(
     table: pa.Table, dimensions: Sequence[Dimension], sums: Sequence[SumMeasure]
 ) -> list[Cell]:
+    """Cells from the released table, read column by column (a row at a time is slow)."""
+    col = {name: table.column(name).to_pylist() for name in table.column_names}
+    keys = zip(*(col[f"d{i}"] for i in range(len(dimensions))), strict=True)
+    released = [col[f"released_m{j}"] for j in range(len(sums))]
+    true = [col[f"true_m{j}"] for j in range(len(sums))]
+    names = [m.name for m in sums]
     cells = []
-    for row in table.to_pylist():
-        cells.append(_cell(row, len(dimensions), sums))
+    for r, key in enumerate(keys):
+        count = col["released_n"][r]
+        cells.append(
+            Cell(
+                key=tuple(str(k) for k in key),
+                contributors=int(col["contributors"][r]),
+                count=None if count is None else int(count),
+                sums={
+                    n: None if released[j][r] is None else float(released[j][r])
+                    for j, n in enumerate(names)
+                },
+                reason=col["reason"][r],
+                true_count=int(col["true_n"][r]),
+                true_sums={n: float(true[j][r] or 0) for j, n in enumerate(names)},
+            )
+        )
     return cells
-
-
-def _cell(row: dict[str, Any], ndims: int, sums: Sequence[SumMeasure]) -> Cell:
-    return Cell(
-        key=tuple(str(row[f"d{i}"]) for i in range(ndims)),
-        contributors=int(row["contributors"]),
-        count=None if row["released_n"] is None else int(row["released_n"]),
-        sums={
-            m.name: None if row[f"released_m{j}"] is None else float(row[f"released_m{j}"])
-            for j, m in enumerate(sums)
-        },
-        reason=row["reason"],
-        true_count=int(row["true_n"]),
-        true_sums={m.name: float(row[f"true_m{j}"] or 0) for j, m in enumerate(sums)},
-    )
 
 
 _WHY = {

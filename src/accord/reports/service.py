@@ -27,6 +27,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.analytics.duckdb_engine import DuckDBEngine
 from accord.analytics.engine import AnalyticsEngine
 from accord.analytics.tables import TableSpec
 from accord.errors import Conflict, Invalid, NotFound, Refused
@@ -274,9 +275,15 @@ def run_report(
     try:
         source = _load(session, actor, reg, report, engine, needed, inputs)
         source = _scoped(engine, source, plan, scope, inputs)
-        protected = Protector(engine).protect(
-            source, plan.dimensions, plan.sums, definitions.rules(settings)
-        )
+        # The cells are a table the size of the output: the suppression rounds run on them
+        # in memory, whatever engine holds the rows.
+        work = DuckDBEngine(":memory:")
+        try:
+            protected = Protector(engine, work).protect(
+                source, plan.dimensions, plan.sums, definitions.rules(settings)
+            )
+        finally:
+            work.close()
     finally:
         for name in inputs:
             engine._drop_input(name)
@@ -514,9 +521,11 @@ def _load(
         contract = next(c for c in register.feeds if c.partner == partner and c.dataset == dataset)
         spec = TableSpec.from_contract(contract)
         if engine._exists(spec.name):
-            return Source(table=engine._ref(spec.name), contributor="s.record_id")
+            return Source(
+                table=engine._ref(spec.name), contributor="s.record_id", one_row_each=True
+            )
         name = _input(engine, spec.arrow_schema().empty_table(), inputs)
-        return Source(table=name, contributor="s.record_id")
+        return Source(table=name, contributor="s.record_id", one_row_each=True)
     if report.source == "casework":
         table = _casework_rows(session, actor, register, report, needed)
     else:
@@ -666,7 +675,12 @@ def _scoped(
         where.append(f"CAST(s.{q(name)} AS {string}) IN (SELECT v FROM {table})")
     if not where:
         return source
-    return Source(table=source.table, contributor=source.contributor, where=" AND ".join(where))
+    return Source(
+        table=source.table,
+        contributor=source.contributor,
+        where=" AND ".join(where),
+        one_row_each=source.one_row_each,
+    )
 
 
 # --- reading outputs --------------------------------------------------------------------------
