@@ -79,9 +79,10 @@ def test_recipients_of_a_corrected_category_are_told_or_recorded_as_impossible(
         reason="Spelling confirmed by the person.",
     )
     assert result.notices == 2
-    notices = list_notices(
+    notices, total = list_notices(
         session, actor=officer, register="lvws", decision_id=result.rectification.id
     )
+    assert total == 2
     assert {(n.recipient, tuple(n.fields)) for n in notices} == {
         ("catch22", ("name",)),
         ("police-and-social-services", ("contact-details",)),
@@ -103,6 +104,8 @@ def test_recipients_of_a_corrected_category_are_told_or_recorded_as_impossible(
         state="disproportionate",
         note="The disclosure was a one-off call; the team has no record of the number.",
     )
+    pending, left = list_notices(session, actor=officer, register="lvws", state="pending")
+    assert (left, pending) == (0, [])
     states = dict(
         session.execute(
             select(RecipientNotice.recipient, RecipientNotice.state).where(

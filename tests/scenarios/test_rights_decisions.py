@@ -211,9 +211,11 @@ def test_recipients_are_told_of_a_rectification(
     assert shown["person"]["date_of_birth"] == "1986-12-04"
 
     act(dpo)
+    queue = client.get("/api/rights/notices", params={"register": "lvws", "state": "pending"})
+    assert queue.json()["total"] == 1
     notices = client.get(
         "/api/rights/notices", params={"register": "lvws", "decision_id": rectification_id}
-    ).json()
+    ).json()["items"]
     assert [(n["recipient"], n["fields"], n["state"]) for n in notices] == [
         ("catch22", ["date-of-birth"], "pending")
     ]

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
+from accord.paging import Limit, Offset, Page
 from accord.rights import (
     automated,
     erasure,
@@ -335,13 +336,26 @@ def corrections(
 
 @router.get("/notices", responses=_ERRORS)
 def notices(
-    register: str, decision_id: uuid.UUID, session: DbSession, actor: CurrentActor
-) -> list[NoticeOut]:
-    """The recipients to tell of one correction or erasure, and whether they were told."""
-    found = recipients.list_notices(
-        session, actor=actor, register=register, decision_id=decision_id
+    register: str,
+    session: DbSession,
+    actor: CurrentActor,
+    decision_id: uuid.UUID | None = None,
+    state: Literal["pending", "notified", "impossible", "disproportionate"] | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[NoticeOut]:
+    """Recipients to tell of corrections and erasures (of one decision, in one state), and
+    whether they were told: `state=pending` is the queue still to do."""
+    found, total = recipients.list_notices(
+        session,
+        actor=actor,
+        register=register,
+        decision_id=decision_id,
+        state=state,
+        limit=limit,
+        offset=offset,
     )
-    return [NoticeOut.of(n) for n in found]
+    return Page(items=[NoticeOut.of(n) for n in found], total=total, limit=limit, offset=offset)
 
 
 @router.post("/notices/{notice_id}", responses=_ERRORS)

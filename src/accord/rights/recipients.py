@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.errors import Conflict, Invalid, NotFound
@@ -75,9 +75,17 @@ def notices_for(session: Session, decision_id: uuid.UUID) -> list[RecipientNotic
 
 
 def list_notices(
-    session: Session, *, actor: Actor, register: str, decision_id: uuid.UUID
-) -> list[RecipientNotice]:
-    """The notices of one correction or erasure, for a rights officer of its organisation."""
+    session: Session,
+    *,
+    actor: Actor,
+    register: str,
+    decision_id: uuid.UUID | None = None,
+    state: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[RecipientNotice], int]:
+    """The organisation's notices in `register` (of one correction or erasure, in one state),
+    oldest first, and how many match: the queue of recipients still to tell."""
     require(
         session,
         actor=actor,
@@ -85,11 +93,26 @@ def list_notices(
         what=WHAT,
         register=register,
     )
-    return [
-        n
-        for n in notices_for(session, decision_id)
-        if n.organisation == actor.organisation and n.register == register
-    ]
+    if state is not None and state not in {s.value for s in NoticeState}:
+        raise Invalid(
+            "state",
+            "Choose one of: " + ", ".join(s.value for s in NoticeState) + ".",
+            location="query",
+        )
+    query = select(RecipientNotice).where(
+        RecipientNotice.organisation == actor.organisation, RecipientNotice.register == register
+    )
+    if decision_id is not None:
+        query = query.where(RecipientNotice.decision_id == decision_id)
+    if state is not None:
+        query = query.where(RecipientNotice.state == state)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(RecipientNotice.created_at, RecipientNotice.recipient, RecipientNotice.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), total
 
 
 def record_notice(
