@@ -9,6 +9,7 @@ MANIFEST = Manifest(
         "accord.rights.pages",
         "accord.rights.decisions_api",
         "accord.rights.bundle_api",
+        "accord.rights.bundle_pages",
     ),
     commands=(Command("accord.rights.cli", "rights"),),
     demo=DemoStep("accord.rights.demo", "Rights requests on the statutory clock"),
