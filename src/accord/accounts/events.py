@@ -7,6 +7,7 @@ in the same transaction as the change they record.
 from __future__ import annotations
 
 import uuid
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -54,4 +55,32 @@ def record(
             record_ids=(record_id,),
             ref=ref,
         ),
+    )
+
+
+class _Account(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def organisation(self) -> str: ...
+
+
+def about(
+    session: Session,
+    account: _Account,
+    *,
+    actor: Actor | None,
+    action: str,
+    record_type: str = "user",
+    **details: Any,
+) -> None:
+    """`record` an event about a person's or token's account, in its organisation."""
+    record(
+        session,
+        actor=actor,
+        action=action,
+        record_type=record_type,
+        record_id=account.id,
+        organisation=account.organisation,
+        **details,
     )

@@ -99,14 +99,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    events.record(
-        session,
-        actor=actor,
-        action="create",
-        record_type="user",
-        record_id=user.id,
-        organisation=organisation,
-    )
+    events.about(session, user, actor=actor, action="create")
     session.commit()
     return user
 
@@ -118,13 +111,11 @@ def set_password(
     if problem:
         raise AccountError("password", problem)
     user.password_hash = passwords.hash_password(password)
-    events.record(
+    events.about(
         session,
+        user,
         actor=actor,
         action="set-password",
-        record_type="user",
-        record_id=user.id,
-        organisation=user.organisation,
     )
     session.commit()
     sessions.revoke_all(session, user_id=user.id)
@@ -169,13 +160,11 @@ def add_role(
             return grant
     grant = UserRole(user_id=user.id, register=register, role_id=role)
     user.roles.append(grant)
-    events.record(
+    events.about(
         session,
+        user,
         actor=actor,
         action="grant-role",
-        record_type="user",
-        record_id=user.id,
-        organisation=user.organisation,
         register=register,
         ref=role,
     )
@@ -189,13 +178,11 @@ def remove_role(
     for grant in list(user.roles):
         if grant.register == register and grant.role_id == role:
             user.roles.remove(grant)
-            events.record(
+            events.about(
                 session,
+                user,
                 actor=actor,
                 action="remove-role",
-                record_type="user",
-                record_id=user.id,
-                organisation=user.organisation,
                 register=register,
                 ref=role,
             )
@@ -207,13 +194,11 @@ def remove_role(
 def set_active(session: Session, *, user: User, active: bool, actor: Actor | None = None) -> None:
     """Disable (or re-enable) an account; disabling ends every session at once."""
     user.active = active
-    events.record(
+    events.about(
         session,
+        user,
         actor=actor,
         action="enable" if active else "disable",
-        record_type="user",
-        record_id=user.id,
-        organisation=user.organisation,
     )
     session.commit()
     if not active:
@@ -292,13 +277,11 @@ def authenticate(
     if locked:
         throttle.locked_until = now + timedelta(minutes=settings.sign_in_lockout_minutes)
         if user is not None:  # an unknown address has no id to record, and no name is kept
-            events.record(
+            events.about(
                 session,
+                user,
                 actor=None,
                 action="lock",
-                record_type="user",
-                record_id=user.id,
-                organisation=user.organisation,
                 outcome="refused",
                 reason="too-many-failures",
             )

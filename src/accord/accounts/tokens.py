@@ -90,13 +90,12 @@ def create_token(
     )
     session.add(token)
     session.flush()
-    events.record(
+    events.about(
         session,
+        token,
         actor=actor,
         action="create",
         record_type="api-token",
-        record_id=token.id,
-        organisation=organisation,
         register=register,
         ref=role,
     )
@@ -110,13 +109,12 @@ def revoke_token(session: Session, *, token_id: uuid.UUID, actor: Actor | None =
         raise AccountError("id", f"no API token {token_id}")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        events.record(
+        events.about(
             session,
+            token,
             actor=actor,
             action="revoke",
             record_type="api-token",
-            record_id=token.id,
-            organisation=token.organisation,
             register=token.register,
         )
         session.commit()

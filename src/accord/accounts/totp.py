@@ -129,14 +129,7 @@ def confirm_enrolment(session: Session, *, settings: Settings, user: User, code:
     if not verify(session, settings=settings, user=user, code=code):
         return False
     user.totp_confirmed = True
-    events.record(
-        session,
-        actor=actor_for_user(user),
-        action="codes-on",
-        record_type="user",
-        record_id=user.id,
-        organisation=user.organisation,
-    )
+    events.about(session, user, actor=actor_for_user(user), action="codes-on")
     session.commit()
     return True
 
@@ -145,12 +138,5 @@ def remove(session: Session, *, user: User, actor: Actor | None = None) -> None:
     user.totp_secret = None
     user.totp_confirmed = False
     user.totp_last_step = None
-    events.record(
-        session,
-        actor=actor,
-        action="codes-off",
-        record_type="user",
-        record_id=user.id,
-        organisation=user.organisation,
-    )
+    events.about(session, user, actor=actor, action="codes-off")
     session.commit()

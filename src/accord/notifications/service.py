@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -66,6 +67,12 @@ class NotificationView:
     decided_at: datetime
 
 
+def _check_subject(target: Target, purpose: str, subject_id: uuid.UUID) -> None:
+    _check_purpose(target, purpose)
+    if subject_id not in target.subject_ids:
+        raise NotificationError("subject_id", "the person is not a subject of this record")
+
+
 def _check_purpose(target: Target, purpose: str) -> None:
     register = current_registry().get(target.register)
     try:
@@ -105,9 +112,7 @@ def record_sent(
 ) -> FairProcessingNotice:
     """Record that the person was told (by letter, email, phone or in person), citing the
     version of the notice they were given. The gate checks the contact details may be used."""
-    _check_purpose(target, purpose)
-    if subject_id not in target.subject_ids:
-        raise NotificationError("subject_id", "the person is not a subject of this record")
+    _check_subject(target, purpose, subject_id)
     try:
         channel = NotificationChannel(channel)
     except ValueError:
@@ -126,27 +131,17 @@ def record_sent(
         target=target,
         categories=[contact] if contact else [],
     )
-    # only after the gate: whether someone was told is itself about them
-    if _decided(session, subject_id, target.record_id):
-        raise NotificationError("record_id", "this person was already told about this record")
-    register = current_registry().get(target.register)
-    row = FairProcessingNotice(
+    return _decide(
+        session,
+        actor=actor,
+        target=target,
         subject_id=subject_id,
-        register=target.register,
-        organisation=target.owner_organisation,
         purpose=purpose,
-        record_type=target.record_type,
-        record_id=target.record_id,
+        ref="notification:sent",
         status="sent",
         channel=channel.value,
-        notice_digest=digest(register),
-        decided_by=actor.id,
         decided_at=at or utcnow(),
     )
-    session.add(row)
-    session.flush()
-    _audit(session, actor, row, "notification:sent")
-    return row
 
 
 def withhold(
@@ -163,9 +158,7 @@ def withhold(
 ) -> FairProcessingNotice:
     """Record that the person is not told, why (a recognised ground and an explanation), and
     when to look again. Refused without a reason; the explanation is sealed, the fact audited."""
-    _check_purpose(target, purpose)
-    if subject_id not in target.subject_ids:
-        raise NotificationError("subject_id", "the person is not a subject of this record")
+    _check_subject(target, purpose, subject_id)
     try:
         code = WithholdReason(reason_code)
     except ValueError:
@@ -187,9 +180,37 @@ def withhold(
     authorize(
         session, actor=actor, purpose=purpose, action=Action.UPDATE, target=target, categories=[]
     )
+    return _decide(
+        session,
+        actor=actor,
+        target=target,
+        subject_id=subject_id,
+        purpose=purpose,
+        ref=f"notification:withheld:{code.value}",
+        status="withheld",
+        reason_code=code.value,
+        reason=people.seal(session, subject_id=subject_id, values={"reason": explanation}),
+        review_on=review_on,
+        decided_at=moment,
+    )
+
+
+def _decide(
+    session: Session,
+    *,
+    actor: Actor,
+    target: Target,
+    subject_id: uuid.UUID,
+    purpose: str,
+    ref: str,
+    **decision: Any,
+) -> FairProcessingNotice:
+    """Write a decision about telling the person (once the gate has allowed it), citing the
+    notice of the register in force, and audit it. Refused when they were already told:
+    checked only after the gate, since whether someone was told is itself about them."""
+    assert target.record_id is not None
     if _decided(session, subject_id, target.record_id):
         raise NotificationError("record_id", "this person was already told about this record")
-    register = current_registry().get(target.register)
     row = FairProcessingNotice(
         subject_id=subject_id,
         register=target.register,
@@ -197,21 +218,12 @@ def withhold(
         purpose=purpose,
         record_type=target.record_type,
         record_id=target.record_id,
-        status="withheld",
-        notice_digest=digest(register),
-        reason_code=code.value,
-        reason=people.seal(session, subject_id=subject_id, values={"reason": explanation}),
-        review_on=review_on,
+        notice_digest=digest(current_registry().get(target.register)),
         decided_by=actor.id,
-        decided_at=moment,
+        **decision,
     )
     session.add(row)
     session.flush()
-    _audit(session, actor, row, f"notification:withheld:{code.value}")
-    return row
-
-
-def _audit(session: Session, actor: Actor, row: FairProcessingNotice, ref: str) -> None:
     record_event(
         session,
         actor=actor,
@@ -223,6 +235,7 @@ def _audit(session: Session, actor: Actor, row: FairProcessingNotice, ref: str) 
         record_ids=(row.id, row.record_id),
         ref=ref,
     )
+    return row
 
 
 def decisions_for(
