@@ -66,6 +66,7 @@ def _populate(url: str) -> tuple[list[tuple[uuid.UUID, bytes]], uuid.UUID]:
                     id=uuid.uuid4(),
                     scope="record",
                     register="lvws",
+                    organisation="victim-support",
                     record_id=held,
                     kind="litigation",
                     reason="claim against the service",

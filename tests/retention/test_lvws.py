@@ -18,10 +18,11 @@ from accord.cases.schemas import AssignmentIn, CloseIn, ContactIn, NotTakenUpIn,
 from accord.enquiries import service as enquiries
 from accord.enquiries.models import Enquiry
 from accord.enquiries.schemas import EnquiryIn
-from accord.errors import Conflict
+from accord.errors import Conflict, NotFound
 from accord.gate.history import erased_owner
 from accord.gate.types import Actor
 from accord.register.registry import Registry
+from accord.retention import holds
 from factories.actors import actor
 from factories.cases import refer
 from factories.registers import using
@@ -178,3 +179,31 @@ def test_restorative_justice_closed_on_29_february_is_kept_six_years(session: Se
     with time_machine.travel(moment(2034, 3, 1), tick=False):
         assert deleted(run(session), "rj-case") == 1
     assert not exists(session, Case, accepted.case_id)
+
+
+def test_a_hold_covers_only_the_records_of_the_organisation_that_placed_it(
+    session: Session,
+) -> None:
+    catch22 = actor("lvws", "dpo", "catch22", checked=False)
+    victim_support = actor("lvws", "dpo", "victim-support", checked=False)
+    with time_machine.travel(moment(2026, 3, 2), tick=False):
+        accepted = refer(session)
+        worker = _worker(session, accepted.case_id)
+        workflow.mark_not_taken_up(
+            session, actor=worker, case_id=accepted.case_id, data=NotTakenUpIn(reason="declined")
+        )
+    hold = holds.place_hold(
+        session,
+        actor=catch22,
+        register="lvws",
+        scope="record-type",
+        record_type="referral",
+        kind="inquiry",
+        reason="an inquiry into Catch22's referrals",
+    )
+    assert [h.id for h in holds.list_holds(session, actor=catch22)] == [hold.id]
+    assert holds.list_holds(session, actor=victim_support) == []
+    with pytest.raises(NotFound):
+        holds.release_hold(session, actor=victim_support, hold_id=hold.id)
+    with time_machine.travel(moment(2027, 3, 3), tick=False):
+        assert deleted(run(session), "referral") == 1  # Victim Support's own referral

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.errors import Conflict, Invalid, NotFound
@@ -67,6 +67,7 @@ def place_hold(
         id=uuid.uuid4(),
         scope=scope,
         register=register,
+        organisation=actor.organisation,
         record_type=record_type if scope == "record-type" else None,
         record_id=record_id if scope == "record" else None,
         subject_id=subject_id if scope == "subject" else None,
@@ -82,7 +83,7 @@ def place_hold(
 
 def release_hold(session: Session, *, actor: Actor, hold_id: uuid.UUID) -> RetentionHold:
     hold = session.get(RetentionHold, hold_id)
-    if hold is None:
+    if hold is None or hold.organisation != actor.organisation:
         raise NotFound("hold")
     require(
         session,
@@ -103,7 +104,11 @@ def list_holds(session: Session, *, actor: Actor, active: bool = True) -> list[R
     require(
         session, actor=actor, permission=Permission.RETENTION_RUN_EXECUTE, what="retention-hold"
     )
-    query = select(RetentionHold).order_by(RetentionHold.placed_at)
+    query = (
+        select(RetentionHold)
+        .where(RetentionHold.organisation == actor.organisation)
+        .order_by(RetentionHold.placed_at)
+    )
     if active:
         query = query.where(RetentionHold.released_at.is_(None))
     return list(session.scalars(query))
@@ -111,16 +116,19 @@ def list_holds(session: Session, *, actor: Actor, active: bool = True) -> list[R
 
 @dataclass(frozen=True)
 class ActiveHolds:
-    records: frozenset[uuid.UUID]
-    subjects: frozenset[uuid.UUID]
-    record_types: frozenset[tuple[str, str]]
+    """Holds in force, each on an organisation's own records: (organisation, id) pairs."""
+
+    records: frozenset[tuple[str, uuid.UUID]]
+    subjects: frozenset[tuple[str, uuid.UUID]]
+    record_types: frozenset[tuple[str, str, str]]  # organisation, register, record type
 
     def covers(self, row: DueRow, subjects: Sequence[uuid.UUID] = ()) -> bool:
+        org = row.organisation
         return (
-            row.id in self.records
-            or (row.subject_id is not None and row.subject_id in self.subjects)
-            or any(s in self.subjects for s in subjects)
-            or (row.register, row.record_type) in self.record_types
+            (org, row.id) in self.records
+            or (row.subject_id is not None and (org, row.subject_id) in self.subjects)
+            or any((org, s) in self.subjects for s in subjects)
+            or (org, row.register, row.record_type) in self.record_types
         )
 
 
@@ -128,30 +136,38 @@ def active_holds(
     session: Session, rows: Sequence[DueRow], subjects: Sequence[uuid.UUID] = ()
 ) -> ActiveHolds:
     """The holds in force now over these rows (and people), read in the caller's transaction."""
-    records: set[uuid.UUID] = set()
-    people: set[uuid.UUID] = set()
+    records: set[tuple[str, uuid.UUID]] = set()
+    people: set[tuple[str, uuid.UUID]] = set()
     ids = [r.id for r in rows]
     subject_ids = list({*(r.subject_id for r in rows if r.subject_id is not None), *subjects})
     live = RetentionHold.released_at.is_(None)
     for part in chunks(ids):
         records.update(
-            session.scalars(
-                select(RetentionHold.record_id).where(live, RetentionHold.record_id.in_(part))
+            (org, rid)
+            for org, rid in session.execute(
+                select(RetentionHold.organisation, RetentionHold.record_id).where(
+                    live, RetentionHold.record_id.in_(part)
+                )
             )
+            if rid is not None
         )
     for part in chunks(subject_ids):
         people.update(
-            session.scalars(
-                select(RetentionHold.subject_id).where(live, RetentionHold.subject_id.in_(part))
+            (org, sid)
+            for org, sid in session.execute(
+                select(RetentionHold.organisation, RetentionHold.subject_id).where(
+                    live, RetentionHold.subject_id.in_(part)
+                )
             )
+            if sid is not None
         )
     types = session.execute(
-        select(RetentionHold.register, RetentionHold.record_type).where(
-            live, or_(RetentionHold.scope == "record-type")
+        select(RetentionHold.organisation, RetentionHold.register, RetentionHold.record_type).where(
+            live, RetentionHold.scope == "record-type"
         )
     ).all()
     return ActiveHolds(
-        records=frozenset(x for x in records if x is not None),
-        subjects=frozenset(x for x in people if x is not None),
-        record_types=frozenset((r, t) for r, t in types if t is not None),
+        records=frozenset(records),
+        subjects=frozenset(people),
+        record_types=frozenset((o, r, t) for o, r, t in types if t is not None),
     )

@@ -21,6 +21,7 @@ class RetentionHold(UuidPk, Base):
 
     scope: Mapped[str] = mapped_column(String(16))  # subject | record | record-type
     register: Mapped[str] = mapped_column(String(64))
+    organisation: Mapped[str] = mapped_column(String(64))  # whose records it holds
     record_type: Mapped[str | None] = mapped_column(String(64))
     record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     subject_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)

@@ -22,7 +22,7 @@ def upgrade() -> None:
         "retention_holds",
         *col.uuids("id"),
         *col.strings("scope", "kind", length=16),
-        *col.strings("register"),
+        *col.strings("register", "organisation"),
         *col.strings("record_type", nullable=True),
         *col.uuids("record_id", "subject_id", nullable=True),
         *col.strings("reason", length=500),
