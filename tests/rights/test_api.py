@@ -182,3 +182,22 @@ def test_the_queue_command_lists_due_requests_as_json(database: str) -> None:
         assert wrong.exit_code == 2
     finally:
         engine.dispose()
+
+
+def test_the_queue_flags_a_reminder_when_identity_is_late(app: FastAPI, client: TestClient) -> None:
+    as_(app, officer())
+    made = client.post("/api/rights/requests", json=BODY | {"received_on": "2026-08-31"})
+    assert made.status_code == 201, made.text
+    default = client.get("/api/rights/queue", params={"register": "mopac"}).json()["items"]
+    assert [(i["state"], i["reminder"]) for i in default] == [("identity", False)]
+    sooner = client.get(
+        "/api/rights/queue", params={"register": "mopac", "reminder_days": 3, "state": "identity"}
+    ).json()
+    assert sooner["total"] == 1
+    assert sooner["items"][0]["reminder"] is True
+    assert (
+        client.get(
+            "/api/rights/queue", params={"register": "mopac", "reminder_days": 0}
+        ).status_code
+        == 422
+    )

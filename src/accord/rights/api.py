@@ -4,8 +4,9 @@ events, and the information rights team's queue."""
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
@@ -46,10 +47,15 @@ def queue(
     actor: CurrentActor,
     register: str,
     state: QueueState | None = None,
+    reminder_days: Annotated[
+        int, Query(ge=1, le=90, description="Remind when identity is this many days late.")
+    ] = requests.IDENTITY_REMINDER_DAYS,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[QueueItem]:
     """Open requests, most urgent first: overdue, due, waiting on a partner, paused,
     identity not yet confirmed (with a reminder flag), waiting for authority or fee."""
-    items = requests.queue(session, actor=actor, register=register, state=state)
+    items = requests.queue(
+        session, actor=actor, register=register, state=state, reminder_days=reminder_days
+    )
     return Page(items=items[offset : offset + limit], total=len(items), limit=limit, offset=offset)

@@ -545,9 +545,26 @@ def queue(
         )
     ).all()
     on = today()
+    ids = [row.id for row in rows]
+    events: dict[uuid.UUID, list[RightsRequestEvent]] = {i: [] for i in ids}
+    rights: dict[uuid.UUID, list[str]] = {i: [] for i in ids}
+    for chunk in range(0, len(ids), 500):  # one query per 500 requests, not one per request
+        part = ids[chunk : chunk + 500]
+        for event in session.scalars(
+            select(RightsRequestEvent)
+            .where(RightsRequestEvent.request_id.in_(part))
+            .order_by(RightsRequestEvent.request_id, RightsRequestEvent.position)
+        ):
+            events[event.request_id].append(event)
+        for request_id, right in session.execute(
+            select(RightsRequestRight.request_id, RightsRequestRight.right)
+            .where(RightsRequestRight.request_id.in_(part))
+            .order_by(RightsRequestRight.right)
+        ):
+            rights[request_id].append(right)
     items = []
     for row in rows:
-        found = clock_of(row, _events(session, row.id))
+        found = clock_of(row, events[row.id])
         kind = _state(found)
         if state is not None and kind != state:
             continue
@@ -557,7 +574,7 @@ def queue(
                 reference=reference(row.id),
                 register_id=row.register,
                 organisation=row.organisation,
-                rights=_rights(session, row.id),
+                rights=rights[row.id],
                 received_on=row.received_on,
                 state=kind,
                 due=found.due,
