@@ -15,6 +15,7 @@ from accord.gate import audit
 from accord.gate.models import AuditEntry
 from accord.gate.types import AccessDenied, Actor
 from accord.oversight import trail
+from accord.people.models import Subject
 from factories.actors import actor
 
 pytestmark = pytest.mark.store
@@ -92,3 +93,32 @@ def test_a_caseworker_cannot_search_or_verify_the_trail(session: Session) -> Non
         trail.search(session, actor=worker, where=trail.TrailFilter())
     with pytest.raises(AccessDenied):
         trail.verify_trail(session, actor=worker)
+
+
+def test_another_organisations_work_on_its_own_people_stays_hidden(session: Session) -> None:
+    ours = actor("lvws", "dpo", "victim-support")
+    theirs = actor("lvws", "caseworker", "catch22")
+    their_person = Subject(register="lvws", organisation="catch22")
+    our_person = Subject(register="lvws", organisation="victim-support")
+    session.add_all([their_person, our_person])
+    session.flush()
+    own_work, about_ours = uuid.uuid4(), uuid.uuid4()
+    for record, person in ((own_work, their_person), (about_ours, our_person)):
+        audit.record(
+            session,
+            audit.Event(
+                actor=theirs,
+                action="read",
+                purpose="victim-support",
+                register="lvws",
+                record_type="case",
+                reason="allowed",
+                outcome="allowed",
+                record_ids=(record,),
+                subject_ids=(person.id,),
+            ),
+        )
+    found = trail.search(session, actor=ours, where=trail.TrailFilter())
+    records = {r for e in found.entries for r in e.record_ids}
+    assert str(about_ours) in records  # someone else's act on a person we hold
+    assert str(own_work) not in records  # their own work on their own person

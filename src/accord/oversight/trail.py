@@ -1,10 +1,11 @@
 """The audit trail as a DPO searches it: by person, user, record and date, within what the
 DPO's own roles cover.
 
-A DPO holds `audit:trail:read` in some registers. In a register where their organisation is
-the controller (or a joint controller) they see every entry; elsewhere only what their own
-organisation's staff and machines did. The search itself is audited, so looking at the trail
-leaves a trace in it.
+A DPO holds `audit:trail:read` in some registers. There they see what their own
+organisation's staff and machines did, and what anyone did about the people their
+organisation holds (a subject's owning organisation): never another organisation's work on
+its own records, which would reveal those records. The search itself is audited, so looking
+at the trail leaves a trace in it.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ from accord.gate.catalogue import Permission
 from accord.gate.models import AuditEntry, AuditEntrySubject
 from accord.gate.service import holds_permission, require
 from accord.gate.types import Actor
+from accord.people.models import Subject
 from accord.register.registry import current_registry
-from accord.register.schema import OrgRole
 
-CONTROLLING = (OrgRole.CONTROLLER, OrgRole.JOINT_CONTROLLER)
 MIDNIGHT = time(0, 0)
 
 
@@ -47,22 +47,24 @@ class TrailPage:
 
 
 def _scope(actor: Actor) -> ColumnElement[bool]:
-    """Entries the actor's roles let them see, register by register."""
-    clauses = []
-    for register in current_registry().registers_of(actor.organisation):
-        if not holds_permission(actor, Permission.AUDIT_TRAIL_READ, register.id):
-            continue
-        own = next(o for o in register.organisations if o.id == actor.organisation)
-        if own.role in CONTROLLING:
-            clauses.append(AuditEntry.register == register.id)
-        else:
-            clauses.append(
-                and_(
-                    AuditEntry.register == register.id,
-                    AuditEntry.actor_organisation == actor.organisation,
-                )
-            )
-    return or_(*clauses) if clauses else false()
+    """Entries the actor's roles let them see: in the registers where they may read the
+    trail, their organisation's own acts and acts about the people it holds."""
+    registers = [
+        register.id
+        for register in current_registry().registers_of(actor.organisation)
+        if holds_permission(actor, Permission.AUDIT_TRAIL_READ, register.id)
+    ]
+    if not registers:
+        return false()
+    about_ours = AuditEntry.seq.in_(
+        select(AuditEntrySubject.entry_seq)
+        .join(Subject, Subject.id == AuditEntrySubject.subject_id)
+        .where(Subject.organisation == actor.organisation)
+    )
+    return and_(
+        AuditEntry.register.in_(registers),
+        or_(AuditEntry.actor_organisation == actor.organisation, about_ours),
+    )
 
 
 def _day_start(day: date) -> datetime:
