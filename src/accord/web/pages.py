@@ -151,7 +151,7 @@ def _counts(session: DbSession, actor: Actor, paths: set[str]) -> dict[str, str]
     if not paths & {"/cases", "/referrals", "/cases/team"}:
         return {}
     try:
-        found = caseload.counts(session, actor=actor)
+        found = caseload.counts(session, actor=actor, overdue="/cases/team" in paths)
     except AccessDenied:
         return {}
 
