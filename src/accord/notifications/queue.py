@@ -17,11 +17,11 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from accord.gate.policy import roles_for
-from accord.gate.service import ScopeColumns, visible
 from accord.gate.types import AccessDenied, Actor
 from accord.notifications.models import FairProcessingNotice
 from accord.paging import Page
 from accord.panels.access import REFERENCE_PREFIX, purpose_for, record_type_for
+from accord.panels.cases import case_scope
 from accord.panels.models import CaseParty, SafetyCase
 from accord.register.registry import current_registry
 from accord.store.base import utcnow
@@ -61,20 +61,9 @@ def pending_notifications(
         if not roles_for(actor, reg, purpose_for(record_type)):
             continue  # not this actor's service: nothing to ask the gate
         try:
-            scope = visible(
-                session,
-                actor=actor,
-                purpose=purpose_for(record_type),
-                record_type=record_type.id,
-                register=register,
-                columns=ScopeColumns(
-                    owner_organisation=SafetyCase.organisation,
-                    assigned_user=SafetyCase.assigned_user,
-                    team=SafetyCase.team,
-                    record_id=SafetyCase.id,
-                    subject_id=SafetyCase.subject_id,
-                ),
-                categories=(),
+            # the service's own cases, not those shared with the actor's agency
+            scope = case_scope(
+                session, actor=actor, register=register, record_type=record_type, shared=False
             )
         except AccessDenied:
             continue  # refused (and audited) by the gate

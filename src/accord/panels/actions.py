@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.disclosures.service import DisclosureBasis, log_disclosure
-from accord.gate.acts import record_event
 from accord.gate.catalogue import Permission
 from accord.gate.types import Action, Actor
 from accord.panels.access import (
@@ -25,7 +24,7 @@ from accord.panels.access import (
     load_case,
     note_category,
 )
-from accord.panels.cases import _record_type, touch
+from accord.panels.cases import _record_type, audit_update, touch
 from accord.panels.models import CaseAction, CaseAgency, CaseParty, CaseUpdate, SafetyCase
 from accord.people import service as people
 from accord.register.registry import current_registry
@@ -122,7 +121,14 @@ def add_action(
     session.add(action)
     touch(case, moment)
     session.flush()
-    _audit(session, actor, case, category, action.id, "panel:action:created")
+    audit_update(
+        session,
+        actor=actor,
+        case=case,
+        ref="panel:action:created",
+        row_id=action.id,
+        category=category,
+    )
     return action
 
 
@@ -186,30 +192,10 @@ def partner_update(
         action.completed_at = moment if action_status == "done" else None
     touch(case, moment)
     session.flush()
-    _audit(session, actor, case, category, update.id, "panel:update")
-    return update
-
-
-def _audit(
-    session: Session,
-    actor: Actor,
-    case: SafetyCase,
-    category: str,
-    row_id: uuid.UUID,
-    ref: str,
-) -> None:
-    record_event(
-        session,
-        actor=actor,
-        action="update",
-        purpose=case_purpose(case),
-        register=case.register,
-        record_type=case.record_type,
-        subject_ids=(case.subject_id,),
-        record_ids=(case.id, row_id),
-        categories={category},
-        ref=ref,
+    audit_update(
+        session, actor=actor, case=case, ref="panel:update", row_id=update.id, category=category
     )
+    return update
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from accord.cases.clock import compute
 from accord.gate.acts import record_event
 from accord.gate.minimise import minimise
-from accord.gate.service import ScopeColumns, authorize, visible
+from accord.gate.service import ScopeColumns, Visible, authorize, visible
 from accord.gate.types import Action, Actor, Target
 from accord.panels.access import (
     REFERENCE_PREFIX,
@@ -85,6 +85,30 @@ def retention_clock(case: SafetyCase, meeting_held: datetime | None = None) -> N
             Trigger.CASE_CLOSED: case.closed_at,
             Trigger.MEETING_HELD: meeting_held,
         },
+    )
+
+
+def audit_update(
+    session: Session,
+    *,
+    actor: Actor,
+    case: SafetyCase,
+    ref: str,
+    row_id: uuid.UUID | None = None,
+    category: str | None = None,
+) -> None:
+    """Audit a change to the case (and the row of it that changed, holding `category`)."""
+    record_event(
+        session,
+        actor=actor,
+        action="update",
+        purpose=case_purpose(case),
+        register=case.register,
+        record_type=case.record_type,
+        subject_ids=(case.subject_id,),
+        record_ids=(case.id,) if row_id is None else (case.id, row_id),
+        categories=(category,) if category else (),
+        ref=ref,
     )
 
 
@@ -307,18 +331,37 @@ def close_case(
     case.closed_at = moment
     touch(case, moment)
     session.flush()
-    record_event(
+    audit_update(session, actor=actor, case=case, ref="case:closed")
+    return case
+
+
+def case_scope(
+    session: Session, *, actor: Actor, register: str, record_type: RecordType, shared: bool = True
+) -> Visible:
+    """The gate's filter over the cases of one record type the actor may list; `shared`
+    lists a partner agency the cases shared with it too (as reading one allows)."""
+    return visible(
         session,
         actor=actor,
-        action="update",
-        purpose=case_purpose(case),
-        register=case.register,
-        record_type=case.record_type,
-        subject_ids=(case.subject_id,),
-        record_ids=(case.id,),
-        ref="case:closed",
+        purpose=purpose_for(record_type),
+        record_type=record_type.id,
+        register=register,
+        columns=ScopeColumns(
+            owner_organisation=SafetyCase.organisation,
+            assigned_user=SafetyCase.assigned_user,
+            team=SafetyCase.team,
+            record_id=SafetyCase.id,
+            subject_id=SafetyCase.subject_id,
+            shared_with=_shared_with if shared else None,
+        ),
+        categories=(),
     )
-    return case
+
+
+def _shared_with(organisation: str) -> ColumnElement[bool]:
+    return SafetyCase.id.in_(
+        select(CaseAgency.case_id).where(CaseAgency.organisation == organisation)
+    )
 
 
 def list_cases(
@@ -334,25 +377,7 @@ def list_cases(
     """The cases of one service the actor may see (page and total), newest first."""
     reg = current_registry().get(register)
     record_type = record_type_for(reg, service)
-    scope = visible(
-        session,
-        actor=actor,
-        purpose=purpose_for(record_type),
-        record_type=record_type.id,
-        register=register,
-        columns=ScopeColumns(
-            owner_organisation=SafetyCase.organisation,
-            assigned_user=SafetyCase.assigned_user,
-            team=SafetyCase.team,
-            record_id=SafetyCase.id,
-            subject_id=SafetyCase.subject_id,
-            # partner agencies list the cases shared with them (as reading one allows)
-            shared_with=lambda org: SafetyCase.id.in_(
-                select(CaseAgency.case_id).where(CaseAgency.organisation == org)
-            ),
-        ),
-        categories=(),
-    )
+    scope = case_scope(session, actor=actor, register=register, record_type=record_type)
     query = select(SafetyCase).where(
         scope.where, SafetyCase.register == register, SafetyCase.service == service
     )

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from accord.gate.acts import record_event, require
+from accord.gate.acts import require
 from accord.gate.catalogue import Permission
 from accord.gate.service import authorize
 from accord.gate.types import AccessDenied, Action, Actor
@@ -23,7 +23,7 @@ from accord.panels.access import (
     load_case,
     note_category,
 )
-from accord.panels.cases import _record_type, touch
+from accord.panels.cases import _record_type, audit_update, touch
 from accord.panels.models import PanelListing, PanelMeeting, SafetyCase
 from accord.people import service as people
 from accord.register.registry import current_registry
@@ -248,17 +248,8 @@ def record_minutes(
         meeting.status = "held"
     touch(case, moment)
     session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="update",
-        purpose=case_purpose(case),
-        register=case.register,
-        record_type=case.record_type,
-        subject_ids=(case.subject_id,),
-        record_ids=(case.id, listing.id),
-        categories={category},
-        ref="panel:minutes",
+    audit_update(
+        session, actor=actor, case=case, ref="panel:minutes", row_id=listing.id, category=category
     )
     return listing
 
