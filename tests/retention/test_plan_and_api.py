@@ -20,6 +20,7 @@ from accord.cases import workflow
 from accord.cases.schemas import AssignmentIn, NotTakenUpIn
 from accord.enquiries import service as enquiries
 from accord.enquiries.schemas import EnquiryIn
+from accord.panels.cases import close_case as close_panel_case
 from accord.register.registry import Registry
 from accord.retention.plan import PlanLine, plan
 from factories.actors import actor
@@ -144,3 +145,70 @@ def test_the_commands_plan_run_and_certify_in_json(
         assert run_accord(["jobs", "run", "--json"], env) == 0
         ran = {r["name"]: r["outcome"] for r in json.loads(capfd.readouterr().out)}
         assert set(ran.values()) == {"ok"}
+
+
+def test_plan_holds_and_the_review_queue_over_http(
+    session: Session, app: FastAPI, client: TestClient
+) -> None:
+    from factories.panels import panel_case
+
+    with using("hounslow"):
+        coordinator = actor(
+            "hounslow", "panel-coordinator", teams=("marac", "community-risk-panel", "iom")
+        )
+        with time_machine.travel(moment(2026, 3, 2), tick=False):
+            iom = panel_case(session, coordinator, "iom")
+            marac = panel_case(session, coordinator, "marac")
+            close_panel_case(session, actor=coordinator, case_id=iom.id)
+            close_panel_case(session, actor=coordinator, case_id=marac.id)
+        iom_id, marac_id = iom.id, marac.id
+        app.dependency_overrides[current_actor] = lambda: actor("hounslow", "dpo")
+        with time_machine.travel(moment(2032, 3, 3), tick=False):
+            planned = client.get("/api/retention/plan").json()["items"]
+            assert sorted((p["record_type"], p["action"], p["count"]) for p in planned) == [
+                ("iom-case", "review", 1),
+                ("marac-case", "delete", 1),
+            ]
+            held = client.post(
+                "/api/retention/holds",
+                json={
+                    "register": "hounslow",
+                    "scope": "record",
+                    "record_id": str(marac_id),
+                    "kind": "litigation",
+                    "reason": "claim by the victim's family",
+                },
+            )
+            assert held.status_code == 201, held.text
+            elsewhere = client.post(
+                "/api/retention/holds",
+                json={
+                    "register": "hounslow",
+                    "scope": "record",
+                    "record_id": str(uuid.uuid4()),
+                    "kind": "litigation",
+                    "reason": "a record that is not ours",
+                },
+            )
+            assert elsewhere.status_code == 422
+            result = run(session)
+            assert result.counts[("hounslow", "hounslow", "marac-case", "delete", "held")] == 1
+            (review,) = client.get("/api/retention/reviews").json()["items"]
+            assert review["record_id"] == str(iom_id)
+            kept = client.post(
+                f"/api/retention/reviews/{review['id']}/decision",
+                json={"decision": "keep", "reason": "still managed by the panel"},
+            )
+            assert kept.status_code == 422  # a new review date is needed
+            disposed = client.post(
+                f"/api/retention/reviews/{review['id']}/decision",
+                json={"decision": "dispose", "reason": "no longer managed by the panel"},
+            )
+            assert disposed.json()["status"] == "disposed"
+            released = client.post(f"/api/retention/holds/{held.json()['id']}/release")
+            assert released.json()["released_at"] is not None
+            assert client.get("/api/retention/holds").json()["items"] == []
+        app.dependency_overrides[current_actor] = lambda: actor(
+            "hounslow", "panel-coordinator", teams=("iom",)
+        )
+        assert client.get("/api/retention/plan").status_code == 403

@@ -18,7 +18,9 @@ from accord.errors import Conflict, Invalid, NotFound
 from accord.gate.catalogue import Permission
 from accord.gate.service import require
 from accord.gate.types import Actor
+from accord.people.models import Subject
 from accord.register.registry import current_registry
+from accord.retention import stores
 from accord.retention.declare import DueRow, chunks
 from accord.retention.models import RetentionHold
 
@@ -59,10 +61,14 @@ def place_hold(
     known = {rt.id for rt in reg.record_types}
     if scope == "record-type" and (record_type is None or record_type not in known):
         raise Invalid("record_type", f"{record_type!r} is not a record type of {register!r}")
-    if scope == "record" and record_id is None:
-        raise Invalid("record_id", "a hold on a record names the record")
-    if scope == "subject" and subject_id is None:
-        raise Invalid("subject_id", "a hold on a person names the person")
+    if scope == "record" and (
+        record_id is None or _record_owner(session, record_id) != actor.organisation
+    ):
+        raise Invalid("record_id", "name a record of your organisation")
+    if scope == "subject":
+        subject = session.get(Subject, subject_id) if subject_id is not None else None
+        if subject is None or subject.organisation != actor.organisation:
+            raise Invalid("subject_id", "name a person your organisation holds")
     hold = RetentionHold(
         id=uuid.uuid4(),
         scope=scope,
@@ -79,6 +85,14 @@ def place_hold(
     session.add(hold)
     session.flush()
     return hold
+
+
+def _record_owner(session: Session, record_id: uuid.UUID) -> str | None:
+    for declaration in stores.clocked():
+        row = declaration.get(session, record_id)
+        if row is not None:
+            return row.organisation
+    return None
 
 
 def release_hold(session: Session, *, actor: Actor, hold_id: uuid.UUID) -> RetentionHold:
