@@ -4,8 +4,9 @@ DPO's own roles cover.
 A DPO holds `audit:trail:read` in some registers. There they see what their own
 organisation's staff and machines did, and what anyone did about the people their
 organisation holds (a subject's owning organisation): never another organisation's work on
-its own records, which would reveal those records. The search itself is audited, so looking
-at the trail leaves a trace in it.
+its own records, which would reveal those records. A refused entry may name a record that
+is not the DPO's organisation's, so the page shows its kind, not its id. The search itself
+is audited, so looking at the trail leaves a trace in it.
 """
 
 from __future__ import annotations
