@@ -100,6 +100,8 @@ def _holds(
     found: dict[uuid.UUID, RetentionHold] = {}
     for record in records:
         for hold in holds:
+            if hold.organisation != record.organisation:
+                continue  # a hold covers only the records of the organisation that placed it
             if (
                 hold.record_id == record.record_id
                 or (hold.scope == "subject" and hold.subject_id == subject_id)
