@@ -75,6 +75,11 @@ def test_the_case_output_carries_the_reference(
     assert one.json()["reference"] == expected
     listed = client.get("/api/cases", params={"register": "lvws"})
     assert expected in [c["reference"] for c in listed.json()["items"]]
+    found = client.get("/api/cases", params={"reference": expected.lower()})
+    assert [c["id"] for c in found.json()["items"]] == [str(accepted.case_id)]
+    refused = client.get("/api/cases", params={"reference": "Amelia Hughes"})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["query", "reference"]
 
 
 @given(

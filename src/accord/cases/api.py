@@ -41,6 +41,9 @@ def list_cases(
     ),
     received_from: datetime | None = None,
     received_to: datetime | None = None,
+    reference: str | None = Query(
+        None, max_length=40, description="A case reference, e.g. LVWS-2026-000123 (any case)."
+    ),
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[CaseSummary]:
@@ -53,6 +56,7 @@ def list_cases(
         service=service,
         received_from=received_from,
         received_to=received_to,
+        reference=reference,
         limit=limit,
         offset=offset,
     )

@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from accord.cases import purposes
+from accord.cases import purposes, references
 from accord.cases.access import load_case, shares_of
 from accord.cases.inputs import loaded_register, one_of
 from accord.cases.models import Case, CaseEvent, CaseShare
 from accord.cases.schemas import CaseOut, CaseSummary, Page, TimelineEntry
+from accord.errors import Invalid
 from accord.gate import service as gate
 from accord.gate.types import AccessDenied, Action, Actor, Decision
 from accord.paging import MAX_LIMIT
@@ -109,6 +110,7 @@ def list_cases(
     service: str | None = None,
     received_from: datetime | None = None,
     received_to: datetime | None = None,
+    reference: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> Page[CaseSummary]:
@@ -163,6 +165,11 @@ def list_cases(
         query = query.where(Case.received_at >= received_from)
     if received_to:
         query = query.where(Case.received_at < received_to)
+    if reference:
+        normal = references.normalise(reference)
+        if normal is None:
+            raise Invalid("reference", "a case reference like LVWS-2026-000123", location="query")
+        query = query.where(Case.reference == normal)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(Case.received_at.desc(), Case.id).limit(min(limit, MAX_LIMIT)).offset(offset)
