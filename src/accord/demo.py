@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 from sqlalchemy.orm import Session, sessionmaker
 
 from accord.console import console
@@ -62,19 +62,26 @@ def run(out: Path = typer.Option(Path("demo-output"), help="Folder for generated
     out.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     ctx = DemoContext(settings=settings, out=out, session_factory=make_session_factory(engine))
-    summary = Table(title=f"accord demo (output in {out}/)")
-    summary.add_column("step")
-    summary.add_column("what it made")
     log_path = out / "accord-demo.log"
+    record = [f"# accord demo (output in {out}/)", ""]
+    console.print(f"[bold]accord demo[/bold] (output in {out}/)")
     with _library_log(log_path):
-        for domain in manifests():
-            if domain.demo is None:
-                continue
-            module = importlib.import_module(domain.demo.module)
-            step: DemoStep = getattr(module, domain.demo.function)
-            with console.status(domain.demo.title):
+        steps = [d.demo for d in manifests() if d.demo is not None]
+        for number, demo in enumerate(steps, start=1):
+            step: DemoStep = getattr(importlib.import_module(demo.module), demo.function)
+            with console.status(f"{number}/{len(steps)} {demo.title} ..."):
                 lines = step(ctx)
-            summary.add_row(domain.demo.title, "\n".join(lines))
+            # Each step as it finishes; long words (paths, commands) fold onto the next line
+            # of a narrow terminal rather than being cut off.
+            console.print(f"\n[bold]{number}/{len(steps)} {escape(demo.title)}[/bold]")
+            for line in lines:
+                console.print(f"  {escape(line)}", overflow="fold")
+            record += [f"## {demo.title}", "", *(f"- {line}" for line in lines), ""]
     engine.dispose()
-    console.print(summary)
-    console.print(f"library messages: {log_path}")
+    (out / "summary.md").write_text("\n".join(record), encoding="utf-8")
+    console.print(f"\nsummary: {out / 'summary.md'}; library messages: {log_path}", overflow="fold")
+    console.print(
+        "next: .venv/bin/accord serve, open http://127.0.0.1:8000 and sign in as "
+        f"caseworker.lvws@example.org with the password in {out / 'accounts' / 'sign-in.md'}",
+        overflow="fold",
+    )
