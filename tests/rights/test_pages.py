@@ -305,3 +305,19 @@ def test_staff_logging_names_the_field_in_error(
     assert answer.status_code == 400
     assert f'href="#{field}"' in answer.text
     assert session.scalars(select(RightsRequest)).all() == []
+
+
+def test_the_public_form_is_limited_per_address(settings: Settings, session: Session) -> None:
+    from accord.app import create_app
+    from accord.deps import get_session
+
+    limited = settings.model_copy(update={"public_form_limit": 2})
+    app = create_app(limited)
+    app.dependency_overrides[get_session] = lambda: session
+    with TestClient(app, base_url="http://localhost") as browser:
+        answers = [
+            post_form(browser, "/your-data/request", "/your-data/request", GOOD).status_code
+            for _ in range(3)
+        ]
+    assert answers == [200, 200, 429]
+    assert len(session.scalars(select(RightsRequest)).all()) == 2

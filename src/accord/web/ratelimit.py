@@ -23,7 +23,7 @@ from accord.settings import Settings
 from accord.web.routing import error_page
 
 # The public forms anyone may post without signing in.
-PUBLIC_FORMS = frozenset({"/self-referral", "/contact-us"})
+PUBLIC_FORMS = frozenset({"/self-referral", "/contact-us", "/your-data/request"})
 # Keys kept at most, so a flood of distinct addresses cannot grow memory without bound.
 MAX_KEYS = 100_000
 
