@@ -13,10 +13,10 @@ import uuid
 from collections.abc import Callable, Coroutine
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
-from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -24,6 +24,8 @@ from starlette.responses import Response
 from accord.accounts.csrf import CsrfChecked
 from accord.accounts.deps import CurrentActor
 from accord.cases import caseload, entries, reading, workflow
+from accord.cases.access import case_target, shares_of
+from accord.cases.models import Case
 from accord.cases.pages_common import (
     CHANNELS,
     CLOSURE,
@@ -36,9 +38,11 @@ from accord.cases.pages_common import (
     form_values,
     guarded,
     refused_page,
+    staff_names,
     validation_errors,
 )
 from accord.cases.pages_words import case_view
+from accord.cases.purposes import CASEWORK
 from accord.cases.schemas import CloseIn, ContactIn, EventIn
 from accord.deps import DbSession
 from accord.errors import AccordError, NotFound
@@ -82,8 +86,6 @@ def _page_number(request: Request) -> int:
 def _listing_context(
     session: Session, listing: caseload.Listing, page: int, base: str
 ) -> dict[str, Any]:
-    from accord.cases.pages_common import staff_names
-
     names = staff_names(session, (r.assigned_user for r in listing.rows))
     pages = max(1, -(-listing.total // listing.limit))
     return {
@@ -173,7 +175,8 @@ def search(request: Request, session: DbSession, actor: CurrentActor) -> Respons
             except caseload.SearchError as exc:
                 errors[_SEARCH_FIELDS.get(exc.field, exc.field)] = exc.message
             else:
-                context.update(_listing_context(session, listing, page, "/cases/search?"))
+                base = "/cases/search?" + urlencode(values) + "&"
+                context.update(_listing_context(session, listing, page, base))
                 context["searched"] = True
     status = 400 if errors else 200
     return templates.TemplateResponse(request, "cases/search.html", context, status_code=status)
@@ -211,10 +214,6 @@ async def request_access(
             },
             status_code=400,
         )
-    from accord.cases.access import case_target, shares_of
-    from accord.cases.models import Case
-    from accord.cases.purposes import CASEWORK
-
     row = session.get(Case, case_id)
     if row is None:
         return refused_page(request, NotFound("case"))
@@ -551,8 +550,3 @@ async def reopen(
     if errors:
         return _form_page(request, session, actor, case_id, "cases/reopen.html", values, errors)
     return _done(case_id)
-
-
-def routes() -> list[APIRoute]:
-    """The page routes (for the tests that sweep every page)."""
-    return [r for r in router.routes if isinstance(r, APIRoute)]

@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from accord.accounts.models import User
 from accord.errors import AccordError, Conflict, Invalid, NotFound
-from accord.gate.types import AccessDenied, Actor, ReasonCode
+from accord.gate.types import AccessDenied, ReasonCode
 from accord.register.registry import current_registry
 from accord.web.templating import templates
 
@@ -203,8 +203,8 @@ class Refusal(Exception):  # noqa: N818 (a page answer, raised to leave the rout
 
 
 def attempt(session: Session, call: Callable[[], T]) -> T:
-    """Run a service call in a savepoint: a refusal or a missing record becomes a page
-    (raised as Refusal), a bad value or a state conflict is re-raised for the form."""
+    """Run a service call in a savepoint, so an error undoes only what the call wrote (a
+    refusal's audit entry is written again: gate.outbox); the error is raised on."""
     with session.begin_nested():
         return call()
 
@@ -254,7 +254,3 @@ def form_error(exc: AccordError, field: str) -> dict[str, str]:
         message = exc.message
         return {field: message[0].upper() + message[1:]}
     return {field: str(exc)}
-
-
-def actor_name(actor: Actor) -> str:
-    return actor.name or "you"
