@@ -13,6 +13,8 @@ suppression so a suppressed cell cannot be recovered from the margins.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
@@ -20,20 +22,57 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accord.analytics.duckdb_engine import DuckDBEngine
+from accord.analytics.engine import AnalyticsEngine
 from accord.reports.sdc import Dimension, Protected, Protector, Rules, Source, SumMeasure
 
 ACRO = Rules(min_cell=10, special_min_cell=10, rounding_base=1, nk_n=2, nk_k=0.9, p=0.1)
 
 
+@pytest.fixture(scope="module")
+def spark_session() -> Iterator[Any]:
+    from accord.analytics.spark_engine import local_session
+
+    spark = local_session("accord-reports-tests", memory="768m")
+    yield spark
+    spark.stop()
+
+
+@pytest.fixture(
+    params=[
+        "duckdb",
+        pytest.param(
+            "spark",
+            marks=[
+                pytest.mark.spark,
+                pytest.mark.slow,
+                pytest.mark.filterwarnings("ignore::FutureWarning"),
+                pytest.mark.filterwarnings("ignore::UserWarning"),
+            ],
+        ),
+    ]
+)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AnalyticsEngine]:
+    """The same disclosure-control SQL on DuckDB and, under `-m spark`, on local Spark."""
+    e: AnalyticsEngine
+    if request.param == "duckdb":
+        e = DuckDBEngine(":memory:")
+    else:
+        from accord.analytics.spark_engine import SparkEngine
+
+        e = SparkEngine(request.getfixturevalue("spark_session"), str(tmp_path / "wh"))
+    yield e
+    e.close()
+
+
 @pytest.fixture
-def engine() -> Iterator[DuckDBEngine]:
+def duckdb_engine() -> Iterator[DuckDBEngine]:
     e = DuckDBEngine(":memory:")
     yield e
     e.close()
 
 
 def _protect(
-    engine: DuckDBEngine,
+    engine: AnalyticsEngine,
     rows: Sequence[tuple[str, str, float]],
     rules: Rules,
     *,
@@ -65,7 +104,7 @@ def _cell(result: Protected, a: str, b: str) -> tuple[int | None, str | None]:
     return cell.count, cell.reason
 
 
-def test_acro_threshold_nine_fails_ten_passes(engine: DuckDBEngine) -> None:
+def test_acro_threshold_nine_fails_ten_passes(engine: AnalyticsEngine) -> None:
     rows = [("x", "p", 1)] * 9 + [("x", "q", 1)] * 10
     rows += (
         [("y", "p", 1)] * 30 + [("y", "q", 1)] * 30 + [("z", "p", 1)] * 40 + [("z", "q", 1)] * 40
@@ -79,14 +118,14 @@ def test_acro_threshold_nine_fails_ten_passes(engine: DuckDBEngine) -> None:
     assert result.outcome == "review"
 
 
-def test_a_two_by_two_table_with_one_small_cell_cannot_be_released(engine: DuckDBEngine) -> None:
+def test_a_two_by_two_table_with_one_small_cell_cannot_be_released(engine: AnalyticsEngine) -> None:
     rows = [("x", "p", 1)] * 9 + [("x", "q", 1)] * 10 + [("y", "p", 1)] * 30 + [("y", "q", 1)] * 30
     result = _protect(engine, rows, ACRO)
     assert all(c.reason is not None for c in result.cells)
     assert result.outcome == "fail"
 
 
-def test_acro_p_ratio_example(engine: DuckDBEngine) -> None:
+def test_acro_p_ratio_example(engine: AnalyticsEngine) -> None:
     # ACRO's p-ratio: (110 - 100 - 5) / 100 = 0.05 < 0.10: the largest is estimated too well
     dominated = [("x", "p", 100), ("x", "p", 5), ("x", "p", 4), ("x", "p", 1)] + [("x", "p", 0)] * 8
     even = [("y", "p", 10)] * 12
@@ -95,7 +134,7 @@ def test_acro_p_ratio_example(engine: DuckDBEngine) -> None:
     assert _cell(result, "y", "p")[1] is None or _cell(result, "y", "p")[1] == "secondary"
 
 
-def test_acro_nk_example(engine: DuckDBEngine) -> None:
+def test_acro_nk_example(engine: AnalyticsEngine) -> None:
     # (2, 0.9): 50 + 45 of 100 is 95% > 90%, although the p-ratio (5 / 50 = 10%) is met
     cell = [("x", "p", 50), ("x", "p", 45), ("x", "p", 3), ("x", "p", 2)] + [("x", "p", 0)] * 8
     spread = [("x", "q", 10)] * 12
@@ -103,7 +142,7 @@ def test_acro_nk_example(engine: DuckDBEngine) -> None:
     assert _cell(result, "x", "p")[1] == "dominance"
 
 
-def test_zeros_are_disclosive_only_where_the_register_says(engine: DuckDBEngine) -> None:
+def test_zeros_are_disclosive_only_where_the_register_says(engine: AnalyticsEngine) -> None:
     rows = [("x", "p", 1)] * 20 + [("y", "q", 1)] * 20 + [("x", "q", 1)] * 20
     quiet = _protect(engine, rows, Rules(rounding_base=1))
     assert ("y", "p") not in {c.key for c in quiet.cells}
@@ -111,7 +150,7 @@ def test_zeros_are_disclosive_only_where_the_register_says(engine: DuckDBEngine)
     assert _cell(strict, "y", "p") == (None, "zero")
 
 
-def test_special_category_breakdowns_use_the_stricter_threshold(engine: DuckDBEngine) -> None:
+def test_special_category_breakdowns_use_the_stricter_threshold(engine: AnalyticsEngine) -> None:
     rows = [("x", "p", 1)] * 15 + [("x", "q", 1)] * 25 + [("y", "p", 1)] * 25 + [("y", "q", 1)] * 25
     ordinary = _protect(engine, rows, Rules(rounding_base=1))
     assert _cell(ordinary, "x", "p") == (15, None)
@@ -121,7 +160,7 @@ def test_special_category_breakdowns_use_the_stricter_threshold(engine: DuckDBEn
     assert any("special category" in n for n in special.notes)
 
 
-def test_rounding_to_base_five_half_up(engine: DuckDBEngine) -> None:
+def test_rounding_to_base_five_half_up(engine: AnalyticsEngine) -> None:
     rows = [("x", "p", 1)] * 12 + [("x", "q", 1)] * 13 + [("y", "p", 1)] * 17 + [("y", "q", 1)] * 20
     result = _protect(engine, rows, Rules())
     assert [_cell(result, *k)[0] for k in (("x", "p"), ("x", "q"), ("y", "p"), ("y", "q"))] == [
@@ -134,7 +173,7 @@ def test_rounding_to_base_five_half_up(engine: DuckDBEngine) -> None:
     assert any("rounded to the nearest 5" in n for n in result.notes)
 
 
-def test_negative_contributions_fail_the_output(engine: DuckDBEngine) -> None:
+def test_negative_contributions_fail_the_output(engine: AnalyticsEngine) -> None:
     rows = [("x", "p", 5)] * 20 + [("x", "p", -3)]
     result = _protect(engine, rows, ACRO, sums=True)
     assert result.outcome == "fail"
@@ -152,9 +191,9 @@ tables = st.lists(
 )
 @given(rows=tables, zeros=st.booleans())
 def test_no_released_cell_is_small_and_no_line_has_one_suppressed_cell(
-    engine: DuckDBEngine, rows: list[tuple[str, str, int]], zeros: bool
+    duckdb_engine: DuckDBEngine, rows: list[tuple[str, str, int]], zeros: bool
 ) -> None:
-    result = _protect(engine, rows, Rules(zeros_disclosive=zeros), sums=True)
+    result = _protect(duckdb_engine, rows, Rules(zeros_disclosive=zeros), sums=True)
     for cell in result.cells:
         if cell.reason is None:
             assert cell.contributors >= 10
