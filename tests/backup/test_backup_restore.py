@@ -274,3 +274,57 @@ def test_backup_and_restore_answer_busy_while_another_writer_holds_the_analytica
     connection = duckdb.connect(str(stores.analytics), read_only=True)
     assert connection.execute("SELECT n FROM feed__demo").fetchall() == [(2,)]  # not replaced
     connection.close()
+
+
+def test_restore_erases_again_the_records_a_partial_erasure_removed(stores: Stores) -> None:
+    """A partial erasure deletes some of a person's records and keeps the person (and key):
+    after restoring an older case-database backup those records must go again."""
+    from accord.enquiries.models import Enquiry
+    from accord.rights.erasure import RECORD_KIND
+    from accord.store.base import utcnow
+
+    ids = _people(stores)
+    engine = make_engine(stores.case_url)
+    crypto = stores.crypto()
+    enquiries = {"erased": uuid.uuid4(), "kept": uuid.uuid4()}
+    with use_crypto(crypto), Session(engine) as db, db.begin():
+        for enquiry_id in enquiries.values():
+            db.add(
+                Enquiry(
+                    id=enquiry_id,
+                    register="lvws",
+                    organisation="victim-support",
+                    record_type="phone-enquiry",
+                    channel="phone",
+                    subject_id=ids["bob"],
+                    content=service.seal(db, subject_id=ids["bob"], values={"message": "hi"}),
+                    received_at=utcnow(),
+                    last_contact_at=utcnow(),
+                )
+            )
+    code, output = _invoke("backup", "--case-dir", str(stores.tmp / "case"), "--json")
+    assert code == 0, output
+    case_file = Path(json.loads(output)[0]["path"])
+
+    # After the backup, one of Bob's enquiries is erased on its own, as a partial erasure
+    # does it: the row deleted and its id in the erasure log.
+    log = crypto.keystore.erasures
+    assert log is not None
+    with Session(engine) as db, db.begin():
+        log.record(RECORD_KIND, enquiries["erased"])
+        db.delete(db.get(Enquiry, enquiries["erased"]))
+    crypto.keystore.dispose()
+    engine.dispose()
+
+    code, output = _invoke("restore", "--case", str(case_file), "--yes", "--json")
+    assert code == 0, output
+    assert json.loads(output)["records_erased_again"] == 1
+
+    engine = make_engine(stores.case_url)
+    try:
+        with Session(engine) as db:
+            assert db.get(Enquiry, enquiries["erased"]) is None
+            assert db.get(Enquiry, enquiries["kept"]) is not None
+            assert db.get(Subject, ids["bob"]) is not None
+    finally:
+        engine.dispose()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from sqlalchemy.orm import Session
 
 from accord.analytics.lock import AnalyticsBusy
 from accord.backup.service import (
@@ -26,9 +27,11 @@ from accord.backup.service import (
     restore_database,
 )
 from accord.console import console, err_console
+from accord.keys.erasures import ErasureLog
 from accord.keys.errors import KeystoreMisconfigured
 from accord.keys.keystore import Keystore
 from accord.settings import get_settings
+from accord.store.engine import make_engine
 
 backup_app = typer.Typer(
     help="Back up the case database, keystore and analytical store, each apart.",
@@ -139,6 +142,20 @@ def backup(
         console.print(f"[green]✓[/green] {m.store}: {outs[m.store] / m.file}")  # type: ignore[operator]
 
 
+def _replay_records(url: str, erasures: ErasureLog) -> int:
+    """Delete again the records a partial erasure removed (the rest of the person kept) that
+    the restored case database brought back: their keys live on, so only deleting them again
+    keeps them gone."""
+    from accord.rights.erasure import replay_record_erasures
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session, session.begin():
+            return replay_record_erasures(session, erasures)
+    finally:
+        engine.dispose()
+
+
 @restore_app.callback()
 def restore(
     case: Path | None = typer.Option(None, help="Case database backup file."),
@@ -188,6 +205,7 @@ def restore(
     entries = len(erasures.entries()) if erasures is not None else 0
     destroyed = replay(erasures, live_keys) if erasures is not None else 0
     live_keys.dispose()
+    records = _replay_records(settings.database_url, erasures) if erasures is not None else 0
     if as_json:
         print(
             json.dumps(
@@ -195,6 +213,7 @@ def restore(
                     "restored": [m.__dict__ for m in restored],
                     "erasures_logged": entries,
                     "keys_destroyed_again": destroyed,
+                    "records_erased_again": records,
                 },
                 indent=2,
             )
@@ -203,6 +222,7 @@ def restore(
     for m in restored:
         console.print(f"[green]✓[/green] {m.store} restored from the backup of {m.taken_at}")
     console.print(
-        f"erasure log: {entries} erasures recorded; {destroyed} restored keys destroyed again"
+        f"erasure log: {entries} erasures recorded; {destroyed} restored keys destroyed again; "
+        f"{records} restored records erased again"
     )
     console.print("next: `accord keys check` compares the keystore with the case database")
