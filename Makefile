@@ -48,10 +48,11 @@ types: install
 unit: install assets browser
 	$(BIN)/pytest -m "not slow"
 
-# The store-backed tests again, against PostgreSQL, each run in a database of its own.
-test-pg: install
+# The store-backed tests and the page tests again, against PostgreSQL, each run in a
+# database of its own.
+test-pg: install assets browser
 	@if $(BIN)/python -m accord.store.reachable "$(PG_URL)"; then \
-		ACCORD_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -m "store and not slow"; \
+		ACCORD_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -m "(store or browser) and not slow"; \
 	else \
 		echo "PostgreSQL is not answering at $(PG_URL): skipping the PostgreSQL run (SQLite run above still counts)"; \
 	fi
