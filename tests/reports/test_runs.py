@@ -150,3 +150,22 @@ def test_adjacent_periods_are_checked_too(session: Session, analytics: DuckDBEng
     )
     quarter = _run(session, analytics, Scope(date(2025, 1, 1), date(2025, 3, 31)))
     assert quarter.status == "released"
+
+
+def test_the_privacy_notice_lists_reports_and_who_agreed_them(session: Session) -> None:
+    from accord.register.notice import build_notice
+    from accord.register.notice_render import NoticeFormat, render
+    from accord.register.registry import current_registry
+
+    tvt = current_registry().get("tvt")
+    before = render(
+        build_notice(tvt, service.notice_approvals(session, register="tvt")), NoticeFormat.MD
+    )
+    assert "Serious violence profile" in before
+    assert "Not yet agreed by Thames Valley Police" in before
+    approve_all(session, "tvt", REPORT)
+    after = render(
+        build_notice(tvt, service.notice_approvals(session, register="tvt")), NoticeFormat.HTML
+    )
+    row = after[after.index("Serious violence profile") :].split("</tr>")[0]
+    assert "Agreed by all partners" in row
