@@ -169,3 +169,46 @@ def test_the_privacy_notice_lists_reports_and_who_agreed_them(session: Session) 
     )
     row = after[after.index("Serious violence profile") :].split("</tr>")[0]
     assert "Agreed by all partners" in row
+
+
+def test_hounslow_panel_trends_count_cases_by_quarter(session: Session) -> None:
+    from factories.panels import panel_case
+
+    coordinator = actors.actor(
+        "hounslow", "panel-coordinator", teams=["marac", "community-risk-panel", "iom"]
+    )
+    for _ in range(12):
+        panel_case(session, coordinator, "marac", parties=[("victim", {"name": "Priya"})])
+    for _ in range(3):
+        panel_case(
+            session,
+            coordinator,
+            "marac",
+            parties=[("victim", {"name": "Priya"})],
+            risk_level="medium",
+        )
+    for _ in range(15):
+        panel_case(
+            session,
+            coordinator,
+            "marac",
+            parties=[("victim", {"name": "Priya"})],
+            risk_level="standard",
+        )
+    run = service.run_report(
+        session,
+        actor=actors.actor("hounslow", "analyst"),
+        register="hounslow",
+        report_id="panel-trends",
+        engine=DuckDBEngine(":memory:"),
+    )
+    rows = run.output["rows"]
+    cells = {r[1]: r[3] for r in rows if r[0] == "marac"}
+    # 3 medium-risk cases are suppressed, and so is the next smallest (12 high) so the
+    # medium figure cannot be worked out from a total; 15 standard, published as 15
+    assert cells == {"medium": None, "high": None, "standard": 15}
+    notes = " ".join(run.notes)
+    assert "fewer than 10" in notes
+    assert "cannot be worked out from the totals" in notes
+    assert "Priya" not in str(run.output)
+    assert run.status == "held"
