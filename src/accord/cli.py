@@ -83,6 +83,13 @@ class LazyCommand(TyperCommand):
         single.command(self.name)(found)
         return typer.main.get_command(single)
 
+    def __getattr__(self, name: str) -> Any:
+        """What the placeholder lacks (a group's `commands`, for a walk of the command tree)
+        comes from the real command, loading it."""
+        if name.startswith("_") or name in ("real", "module", "attribute"):
+            raise AttributeError(name)
+        return getattr(self.real, name)
+
     def make_context(
         self,
         info_name: str | None,

@@ -8,15 +8,12 @@ permission, for the sweep).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
 from rich.table import Table
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from accord.analytics.lock import AnalyticsBusy
 from accord.console import console, err_console
@@ -24,8 +21,7 @@ from accord.feeds.errors import FeedError
 from accord.feeds.ingest import IngestResult, ingest_file
 from accord.feeds.models import QuarantinedRow
 from accord.gate.types import AccessDenied, Actor
-from accord.settings import get_settings
-from accord.store.engine import make_engine, make_session_factory
+from accord.store.engine import settings_session
 
 app = typer.Typer(
     help="Partner feeds: ingest deliveries, sweep the lookback, status.", no_args_is_help=True
@@ -78,14 +74,7 @@ def resolve_register(register: str | None, partner: str, dataset: str) -> str:
         raise typer.Exit(2) from exc
 
 
-@contextmanager
-def _session() -> Iterator[Session]:
-    engine = make_engine(get_settings().database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
+_session = settings_session
 
 
 def summary_table(result: IngestResult) -> Table:

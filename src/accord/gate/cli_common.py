@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import typer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,22 +10,14 @@ from accord.accounts.actor import actor_for_user
 from accord.accounts.models import User
 from accord.console import err_console
 from accord.gate.types import Actor
-from accord.settings import get_settings
-from accord.store.engine import make_engine, make_session_factory
+from accord.store.engine import settings_session
 
 AS_OPTION = typer.Option(
     ..., "--as", help="Email of the account to act as (its roles decide what it may see)."
 )
 
 
-@contextmanager
-def db() -> Iterator[Session]:
-    engine = make_engine(get_settings().database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
+db = settings_session  # one command's session on the case database
 
 
 def actor_for(session: Session, email: str) -> Actor:
