@@ -10,6 +10,7 @@ MANIFEST = Manifest(
         "accord.rights.decisions_api",
         "accord.rights.bundle_api",
         "accord.rights.bundle_pages",
+        "accord.rights.decision_pages",
     ),
     commands=(Command("accord.rights.cli", "rights"),),
     demo=DemoStep("accord.rights.demo", "Rights requests on the statutory clock"),
