@@ -115,17 +115,6 @@ def withheld(
     return _out(row)
 
 
-class PendingOut(BaseModel):
-    case_id: uuid.UUID
-    reference: str
-    service: str
-    subject_id: uuid.UUID
-    role: str
-    received_at: datetime
-    due_by: datetime
-    overdue: bool
-
-
 @router.get("/pending", responses=ERRORS)
 def pending(
     session: DbSession,
@@ -133,7 +122,7 @@ def pending(
     register: str | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> Page[PendingOut]:
+) -> Page[queue.Pending]:
     """People in the caller's cases not yet told their data is processed, oldest first; in
     the one register the caller holds roles in unless `register` names one."""
     register = register_for(actor, register)
@@ -147,8 +136,7 @@ def pending(
     found = queue.pending_notifications(
         session, actor=actor, register=register, limit=limit, offset=offset
     )
-    items = [PendingOut(**vars(p)) for p in found.items]
-    return Page[PendingOut](items=items, total=found.total, limit=limit, offset=offset)
+    return found
 
 
 @router.get("/cases/{case_id}", responses=ERRORS)

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,6 +51,9 @@ class NotificationError(Invalid):
     """A decision that cannot be recorded: names the field and why."""
 
 
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
 @dataclass(frozen=True)
 class NotificationView:
     id: uuid.UUID
@@ -65,6 +68,14 @@ class NotificationView:
     review_on: datetime | None
     decided_by: uuid.UUID | None
     decided_at: datetime
+
+
+def _choice(kind: type[_Choice], value: str, field: str) -> _Choice:
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(c.value for c in kind)
+        raise NotificationError(field, f"{value!r} is not one of {known}") from None
 
 
 def _check_subject(target: Target, purpose: str, subject_id: uuid.UUID) -> None:
@@ -113,13 +124,7 @@ def record_sent(
     """Record that the person was told (by letter, email, phone or in person), citing the
     version of the notice they were given. The gate checks the contact details may be used."""
     _check_subject(target, purpose, subject_id)
-    try:
-        channel = NotificationChannel(channel)
-    except ValueError:
-        raise NotificationError(
-            "channel",
-            f"{channel!r} is not one of " + ", ".join(c.value for c in NotificationChannel),
-        ) from None
+    channel = _choice(NotificationChannel, channel, "channel")
     if target.record_id is None:
         raise NotificationError("record_id", "name the record the person is told about")
     contact = {"letter": "address", "email": "email", "phone": "telephone"}.get(channel.value)
@@ -159,13 +164,7 @@ def withhold(
     """Record that the person is not told, why (a recognised ground and an explanation), and
     when to look again. Refused without a reason; the explanation is sealed, the fact audited."""
     _check_subject(target, purpose, subject_id)
-    try:
-        code = WithholdReason(reason_code)
-    except ValueError:
-        raise NotificationError(
-            "reason_code",
-            f"{reason_code!r} is not one of " + ", ".join(r.value for r in WithholdReason),
-        ) from None
+    code = _choice(WithholdReason, reason_code, "reason_code")
     explanation = " ".join((reason or "").split())
     if len(explanation) < MIN_REASON_CHARS:
         raise NotificationError(
