@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.cases.access import case_target, shares_of
-from accord.cases.models import Case, CaseEvent, Complaint
+from accord.cases.models import Case, CaseEvent, CaseShare, Complaint
 from accord.consent import ledger
 from accord.disclosures.service import disclosures_for_subject
 from accord.enquiries.models import Enquiry
@@ -107,17 +107,31 @@ def _content(c: CandidateView, fields: dict[str, Any]) -> RecordContent:
     )
 
 
-def _case(session: Session, actor: Actor, c: CandidateView) -> RecordContent | None:
+@dataclass
+class Prefetched:
+    """What reading many cases needs, fetched in a few queries for all of them."""
+
+    events: dict[uuid.UUID, list[CaseEvent]] = field(default_factory=dict)
+    shares: dict[uuid.UUID, set[str]] = field(default_factory=dict)
+
+
+def _case(
+    session: Session, actor: Actor, c: CandidateView, known: Prefetched | None = None
+) -> RecordContent | None:
     case = session.get(Case, c.record_id)
     if case is None:
         return None
-    _pass(session, actor, case_target(case, shares_of(session, case.id)))
+    shares = known.shares.get(case.id, set()) if known else shares_of(session, case.id)
+    _pass(session, actor, case_target(case, shares))
     identity = people.unseal(session, subject_id=case.subject_id, blob=case.identity)
-    events = session.scalars(
-        select(CaseEvent)
-        .where(CaseEvent.case_id == case.id)
-        .order_by(CaseEvent.occurred_at, CaseEvent.position)
-    )
+    if known is not None:
+        events: Any = known.events.get(case.id, [])
+    else:
+        events = session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id)
+            .order_by(CaseEvent.occurred_at, CaseEvent.position)
+        )
     timeline = [
         {
             "What": e.kind.replace("-", " ").replace("_", " "),
@@ -343,9 +357,10 @@ _MODELS: dict[str, Any] = {
 }  # fmt: skip
 
 
-def _prefetch(session: Session, confirmed: Sequence[CandidateView]) -> None:
+def _prefetch(session: Session, confirmed: Sequence[CandidateView]) -> Prefetched:
     """Load the records and their people in a few queries, so that reading each one finds
-    them in the session instead of asking the database again."""
+    them in the session instead of asking the database again; and the cases' timelines
+    and shares."""
     for kind, model in _MODELS.items():
         ids = [c.record_id for c in confirmed if c.kind == kind]
         for start in range(0, len(ids), 500):
@@ -354,18 +369,37 @@ def _prefetch(session: Session, confirmed: Sequence[CandidateView]) -> None:
     for start in range(0, len(subject_ids), 500):
         chunk = subject_ids[start : start + 500]
         session.scalars(select(Subject).where(Subject.id.in_(chunk))).all()
+    known = Prefetched()
+    case_ids = [c.record_id for c in confirmed if c.kind == "case"]
+    for start in range(0, len(case_ids), 500):
+        chunk = case_ids[start : start + 500]
+        for event in session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id.in_(chunk))
+            .order_by(CaseEvent.occurred_at, CaseEvent.position)
+        ):
+            known.events.setdefault(event.case_id, []).append(event)
+        for case_id, organisation in session.execute(
+            select(CaseShare.case_id, CaseShare.organisation).where(CaseShare.case_id.in_(chunk))
+        ):
+            known.shares.setdefault(case_id, set()).add(organisation)
+    return known
 
 
 def read_records(
     session: Session, *, actor: Actor, confirmed: Sequence[CandidateView]
 ) -> list[RecordContent]:
     """Each confirmed record's content, in the order given; ones gone since are left out."""
-    _prefetch(session, confirmed)
+    known = _prefetch(session, confirmed)
     out: list[RecordContent] = []
     for candidate in confirmed:
         reader = READERS.get(candidate.kind)
         if reader is not None:
-            found = reader(session, actor, candidate)
+            found = (
+                _case(session, actor, candidate, known)
+                if candidate.kind == "case"
+                else reader(session, actor, candidate)
+            )
             if found is not None:
                 out.append(found)
     out += _ledger_entries(
