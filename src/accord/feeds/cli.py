@@ -8,12 +8,15 @@ permission, for the sweep).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from accord.analytics.lock import AnalyticsBusy
 from accord.console import console, err_console
@@ -77,6 +80,26 @@ def resolve_register(register: str | None, partner: str, dataset: str) -> str:
 _session = settings_session
 
 
+@contextmanager
+def _exits(session: Session) -> Iterator[None]:
+    """A command's failures as exit codes: refused by the gate 1 (its audit entry kept), a
+    feed or file refused 2, the partner data store busy 3; nothing else is written."""
+    try:
+        yield
+    except AccessDenied as exc:
+        session.commit()  # keep the audited refusal
+        err_console.print(f"[red]✗[/red] {exc}")
+        raise typer.Exit(1) from exc
+    except AnalyticsBusy as exc:
+        session.rollback()
+        err_console.print(f"[red]✗[/red] {exc}; nothing written")
+        raise typer.Exit(3) from exc
+    except (FeedError, KeyError) as exc:
+        session.rollback()
+        err_console.print(f"[red]✗[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
 def summary_table(result: IngestResult) -> Table:
     title = (
         f"{result.partner}/{result.dataset} ← {result.file} ({result.delivery}, {result.encoding})"
@@ -113,29 +136,16 @@ def ingest_command(
 ) -> None:
     """Validate, split and load one delivery (CSV, JSON Lines or Parquet)."""
     register = resolve_register(register, partner, dataset)
-    with _session() as session:
-        try:
-            result = ingest_file(
-                session,
-                actor=_actor(register, role, organisation),
-                partner=partner,
-                dataset=dataset,
-                path=file,
-                register=register,
-                confirm_removal=confirm_removal,
-            )
-        except AccessDenied as exc:
-            session.commit()  # keep the audited refusal
-            err_console.print(f"[red]✗[/red] {exc}")
-            raise typer.Exit(1) from exc
-        except AnalyticsBusy as exc:
-            session.rollback()
-            err_console.print(f"[red]✗[/red] {exc}; nothing written")
-            raise typer.Exit(3) from exc
-        except (FeedError, KeyError) as exc:
-            session.rollback()
-            err_console.print(f"[red]✗[/red] {exc}")
-            raise typer.Exit(2) from exc
+    with _session() as session, _exits(session):
+        result = ingest_file(
+            session,
+            actor=_actor(register, role, organisation),
+            partner=partner,
+            dataset=dataset,
+            path=file,
+            register=register,
+            confirm_removal=confirm_removal,
+        )
         session.commit()
         reasons: Counter[str] = Counter()
         if result.quarantined and not result.already_ingested:
@@ -166,17 +176,8 @@ def sweep_command(
     """Remove partner records older than each feed's lookback window, from both stores."""
     from accord.feeds.sweep import sweep
 
-    with _session() as session:
-        try:
-            results = sweep(session, actor=_actor(register, role, organisation), register=register)
-        except AccessDenied as exc:
-            session.commit()
-            err_console.print(f"[red]✗[/red] {exc}")
-            raise typer.Exit(1) from exc
-        except AnalyticsBusy as exc:
-            session.rollback()
-            err_console.print(f"[red]✗[/red] {exc}; nothing written")
-            raise typer.Exit(3) from exc
+    with _session() as session, _exits(session):
+        results = sweep(session, actor=_actor(register, role, organisation), register=register)
         session.commit()
     table = Table("feed", "cutoff", "attribute rows removed", "identifier rows removed")
     for r in results:
@@ -198,14 +199,8 @@ def status_command(
     """Each feed's last delivery, record and quarantine counts, and whether it is overdue."""
     from accord.feeds.status import feed_status
 
-    with _session() as session:
-        try:
-            rows = feed_status(
-                session, actor=_actor(register, role, organisation), register=register
-            )
-        except AccessDenied as exc:
-            err_console.print(f"[red]✗[/red] {exc}")
-            raise typer.Exit(1) from exc
+    with _session() as session, _exits(session):
+        rows = feed_status(session, actor=_actor(register, role, organisation), register=register)
     now = datetime.now(UTC)
     table = Table(
         "feed",
