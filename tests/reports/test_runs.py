@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from accord.analytics.duckdb_engine import DuckDBEngine
 from accord.errors import Conflict
 from accord.gate.models import AuditEntry
+from accord.register.errors import RegisterError
 from accord.reports import service
 from accord.reports.service import Scope
 from factories import actors, registers
@@ -212,3 +213,57 @@ def test_hounslow_panel_trends_count_cases_by_quarter(session: Session) -> None:
     assert "cannot be worked out from the totals" in notes
     assert "Priya" not in str(run.output)
     assert run.status == "held"
+
+
+def test_counting_linked_people_applies_the_threshold_to_people(
+    session: Session, analytics: DuckDBEngine
+) -> None:
+    from accord.linkage.models import LinkageRun, PersonId
+
+    # 60 records in one cell, belonging to 6 linked people
+    load_events(analytics, events(60))
+    linkage = LinkageRun(kind="full", status="finished", engine="duckdb", started_by="t", config={})
+    session.add(linkage)
+    session.flush()
+    session.add_all(
+        PersonId(
+            record_id=f"rec-{i:07d}", person_id=f"p{i % 6}", run_id=linkage.id, fingerprint="f"
+        )
+        for i in range(60)
+    )
+    session.flush()
+    tvt = registers.register(
+        "tvt",
+        reports={
+            REPORT: {
+                "unit": "person",
+                "breakdowns": [{"field": "lsoa"}],
+                "measures": [{"id": "people", "name": "People", "kind": "count"}],
+            }
+        },
+    )
+    with registers.using(tvt):
+        approve_all(session, "tvt", REPORT)
+        run = _run(session, analytics)
+    assert run.output["rows"] == [["E01000001", None]]
+    assert run.outcome == "fail"
+    # by record, the same cell would have been published
+    load_events(analytics, events(60))
+    by_record = registers.register(
+        "tvt",
+        reports={
+            REPORT: {
+                "breakdowns": [{"field": "lsoa"}],
+                "measures": [{"id": "records", "name": "Records", "kind": "count"}],
+            }
+        },
+    )
+    with registers.using(by_record):
+        approve_all(session, "tvt", REPORT)
+        assert _run(session, analytics).output["rows"] == [["E01000001", 60]]
+
+
+def test_only_partner_records_are_counted_by_person() -> None:
+    with pytest.raises(RegisterError) as refused:
+        registers.register("lvws", reports={"mopac-monitoring-return": {"unit": "person"}})
+    assert [p.rule for p in refused.value.problems] == ["person-needs-partner-source"]

@@ -148,6 +148,12 @@ def _check_parts(register: Register, report: ReportDefinition, problem: _Problem
             f"(known: {', '.join(known_sources(register))})",
         )
         return
+    if report.unit == "person" and not report.source.startswith(PARTNER_PREFIX):
+        problem(
+            ".unit",
+            "person-needs-partner-source",
+            f"report {report.id!r}: only partner records are counted by linked person",
+        )
     if not report.measures:
         problem(".measures", "no-measure", f"report {report.id!r} has no measure")
     for j, measure in enumerate(report.measures):

@@ -84,6 +84,11 @@ class ReportKind(StrEnum):
     IDENTIFYING = "identifying"
 
 
+class Unit(StrEnum):
+    RECORD = "record"  # each record counts once
+    PERSON = "person"  # partner records counted by the linked person they belong to
+
+
 class ReportDefinition(_Model):
     id: str
     name: str
@@ -93,6 +98,9 @@ class ReportDefinition(_Model):
     source: str
     record_types: list[str]
     kind: ReportKind = ReportKind.AGGREGATE
+    # What a count counts, and what the threshold is measured in. `person` (partner sources):
+    # the linked people, through the linkage's person ids (a record not linked is its own).
+    unit: Unit = Unit.RECORD
     measures: list[Measure]
     breakdowns: list[Breakdown]
     recipients: list[str]  # register recipient ids

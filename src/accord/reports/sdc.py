@@ -91,6 +91,8 @@ class Source:
     where: str = "1 = 1"
     # Each row is its own contributor (e.g. a partner record): no grouping by contributor.
     one_row_each: bool = False
+    # Counts count contributors (people), not rows (records).
+    count_contributors: bool = False
 
 
 class Protector:
@@ -134,7 +136,9 @@ class Protector:
             negatives = self._negatives(work, sums)
             self.engine._replace(work, self._primary(work, dimensions, sums, rules, threshold))
             rounds = self._secondary(work, dimensions)
-            table = self.engine._fetch(self._released(work, dimensions, sums, rules))
+            table = self.engine._fetch(
+                self._released(work, dimensions, sums, rules, source.count_contributors)
+            )
         finally:
             self.engine._drop(work)
         cells = _cells_from(table, dimensions, sums)
@@ -332,9 +336,11 @@ class Protector:
         dimensions: Sequence[Dimension],
         sums: Sequence[SumMeasure],
         rules: Rules,
+        count_contributors: bool = False,
     ) -> str:
         q = self.q
         base = int(rules.rounding_base)
+        counted = q("contributors") if count_contributors else q("n")
         dims = [q(f"d{i}") for i in range(len(dimensions))]
 
         def rounded(expr: str) -> str:
@@ -347,8 +353,8 @@ class Protector:
             *dims,
             q("contributors"),
             q("reason"),
-            f"{q('n')} AS {q('true_n')}",
-            f"{rounded(q('n'))} AS {q('released_n')}",
+            f"{counted} AS {q('true_n')}",
+            f"{rounded(counted)} AS {q('released_n')}",
         ]
         for j in range(len(sums)):
             m = q(f"m{j}")

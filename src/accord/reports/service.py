@@ -521,16 +521,38 @@ def _load(
         contract = next(c for c in register.feeds if c.partner == partner and c.dataset == dataset)
         spec = TableSpec.from_contract(contract)
         if engine._exists(spec.name):
-            return Source(
-                table=engine._ref(spec.name), contributor="s.record_id", one_row_each=True
-            )
-        name = _input(engine, spec.arrow_schema().empty_table(), inputs)
-        return Source(table=name, contributor="s.record_id", one_row_each=True)
+            table = engine._ref(spec.name)
+        else:
+            table = _input(engine, spec.arrow_schema().empty_table(), inputs)
+        if report.unit != "person":
+            return Source(table=table, contributor="s.record_id", one_row_each=True)
+        # Counted by linked person: each record's person id from the linkage (a record not
+        # linked yet stands for its own person).
+        people = _input(engine, _person_ids(session), inputs)
+        unit = engine.dialect.quote("accord_unit")
+        linked = (
+            f"(SELECT r.*, COALESCE(p.person_id, r.record_id) AS {unit} FROM {table} r"
+            f" LEFT JOIN {people} p ON p.record_id = r.record_id)"
+        )
+        return Source(table=linked, contributor=f"s.{unit}", count_contributors=True)
     if report.source == "casework":
         table = _casework_rows(session, actor, register, report, needed)
     else:
         table = _panel_rows(session, actor, register, report, needed)
     return Source(table=_input(engine, table, inputs), contributor="s.unit")
+
+
+def _person_ids(session: Session) -> pa.Table:
+    """The linkage's person id of every partner record (ids only, never identifiers)."""
+    from accord.linkage.models import PersonId
+
+    rows = session.execute(select(PersonId.record_id, PersonId.person_id)).all()
+    return pa.table(
+        {
+            "record_id": pa.array([r.record_id for r in rows], pa.string()),
+            "person_id": pa.array([r.person_id for r in rows], pa.string()),
+        }
+    )
 
 
 def _all_granted(granted: frozenset[str], needed: set[str], report: ReportDefinition) -> None:
@@ -680,6 +702,7 @@ def _scoped(
         contributor=source.contributor,
         where=" AND ".join(where),
         one_row_each=source.one_row_each,
+        count_contributors=source.count_contributors,
     )
 
 
