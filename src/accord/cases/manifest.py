@@ -11,6 +11,7 @@ MANIFEST = Manifest(
         "accord.cases.complaints_api",
         "accord.cases.pages_team",
         "accord.cases.pages",
+        "accord.cases.pages_consent",
     ),
     demo=DemoStep(
         "accord.cases.demo", "Casework: LVWS referrals, routing, contacts, clocks, complaints"
