@@ -28,6 +28,7 @@ from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.register.schema import Purpose, Register
 from accord.store.base import aware, utcnow
+from accord.store.views import view_of
 
 RECORD_TYPE = "consent"  # how consent events are named in the audit trail
 
@@ -78,20 +79,7 @@ class ConsentRecord:
 
     @classmethod
     def of(cls, row: ConsentEvent) -> ConsentRecord:
-        return cls(
-            id=row.id,
-            subject_id=row.subject_id,
-            register=row.register,
-            controller=row.controller,
-            purpose=row.purpose,
-            state=ConsentState(row.state),
-            channel=row.channel,
-            notice_digest=row.notice_digest,
-            captured_by=row.captured_by,
-            captured_by_kind=row.captured_by_kind,
-            recorded_at=row.recorded_at,
-            expires_at=row.expires_at,
-        )
+        return view_of(cls, row, state=ConsentState(row.state))
 
 
 def consent_purpose(register: Register, purpose_id: str) -> Purpose:

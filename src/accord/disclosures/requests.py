@@ -40,6 +40,7 @@ from accord.people import service as people
 from accord.register.registry import current_registry
 from accord.register.schema import SharingKind
 from accord.store.base import utcnow
+from accord.store.views import view_of
 
 MIN_REASON_CHARS = 20  # a reason a reviewer can weigh, not "risk" or "n/a"
 
@@ -92,20 +93,12 @@ class RequestView:
 
     @classmethod
     def of(cls, row: DisclosureRequest, reasons: Mapping[str, Any] | None = None) -> RequestView:
-        return cls(
-            id=row.id,
-            subject_id=row.subject_id,
-            register=row.register,
-            from_organisation=row.from_organisation,
-            recipient=row.recipient,
-            purpose=row.purpose,
+        return view_of(
+            cls,
+            row,
             fields=tuple(row.fields),
             risk_level=RiskLevel(row.risk_level),
             state=RequestState(row.state),
-            requested_by=row.requested_by,
-            requested_at=row.requested_at,
-            decided_by=row.decided_by,
-            decided_at=row.decided_at,
             risk=str(reasons["risk"]) if reasons else None,
             necessity=str(reasons["necessity"]) if reasons else None,
         )

@@ -29,6 +29,7 @@ from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.register.schema import Register
 from accord.store.base import utcnow
+from accord.store.views import view_of
 
 
 class DisclosureBasis(StrEnum):
@@ -65,24 +66,11 @@ class LoggedDisclosure:
 
     @classmethod
     def of(cls, row: DisclosureEntry) -> LoggedDisclosure:
-        return cls(
-            id=row.id,
-            subject_id=row.subject_id,
-            register=row.register,
-            from_organisation=row.from_organisation,
-            recipient=row.recipient,
+        return view_of(
+            cls,
+            row,
             recipient_name=recipient_name(row.register, row.recipient),
-            purpose=row.purpose,
             fields=tuple(row.fields),
-            with_consent=row.with_consent,
-            basis=row.basis,
-            record_type=row.record_type,
-            record_id=row.record_id,
-            request_id=row.request_id,
-            disclosed_by=row.disclosed_by,
-            approved_by=row.approved_by,
-            disclosed_at=row.disclosed_at,
-            method=row.method,
         )
 
 

@@ -28,6 +28,7 @@ from accord.people import service as people
 from accord.register.load import digest
 from accord.register.registry import current_registry
 from accord.store.base import utcnow
+from accord.store.views import view_of
 
 MIN_REASON_CHARS = 20
 RECORD_TYPE = "fair-processing-notice"  # how decisions are named in the audit trail
@@ -256,22 +257,7 @@ def decisions_for(
             reason = str(
                 people.unseal(session, subject_id=row.subject_id, blob=row.reason)["reason"]
             )
-        out.append(
-            NotificationView(
-                id=row.id,
-                subject_id=row.subject_id,
-                record_type=row.record_type,
-                record_id=row.record_id,
-                purpose=row.purpose,
-                status=row.status,
-                channel=row.channel,
-                reason_code=row.reason_code,
-                reason=reason,
-                review_on=row.review_on,
-                decided_by=row.decided_by,
-                decided_at=row.decided_at,
-            )
-        )
+        out.append(view_of(NotificationView, row, reason=reason))
     return out
 
 
