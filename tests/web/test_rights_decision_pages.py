@@ -163,3 +163,40 @@ def test_a_restriction_cannot_be_lifted_before_the_person_is_told(
             select(Restriction).where(Restriction.subject_id == person.subject_id)
         ).one()
         assert lifted.lifted_at is not None
+
+
+def test_an_objection_is_recorded_and_decided_and_a_complaint_answered_with_the_icos_details(
+    page: Any,  # noqa: F811
+    make_user: Callable[..., User],  # noqa: F811
+    engine: Engine,
+) -> None:
+    officer = _officer(make_user)
+    person, _ = _person(engine)
+    page.goto(f"/rights/people/{person.subject_id}")
+    sign_in(page, officer.email)
+    page.fill("#objection", "I do not want you contacting me any more.")
+    page.click("button:has-text('Record the objection')")  # no use chosen
+    assert "at least one use" in _error_summary(page)
+    assert_accessible(page)
+    page.locator("input[name=purposes]").first.check()
+    page.click("button:has-text('Record the objection')")
+    assert "That use is paused until you decide" in page.inner_text("main")
+    assert_accessible(page)
+    page.check("text=We agree: stop that use of their information")
+    page.fill("textarea[name=reason]", "No need of ours outweighs theirs.")
+    page.click("button:has-text('Save the decision')")
+    assert "That use is paused" not in page.inner_text("main")
+    with Session(engine) as session:
+        assert session.get(Subject, person.subject_id).restricted  # type: ignore[union-attr]
+
+    page.fill("#complaint", "You took three months to answer me.")
+    page.click("button:has-text('Record the complaint')")
+    assert page.inner_text("h1") == "Answer their complaint"
+    assert_accessible(page)
+    page.click("button:has-text('Save the answer')")
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    page.fill("#answer", "We are sorry: the request was delayed by staff absence.")
+    page.click("button:has-text('Save the answer')")
+    assert "Information Commissioner" in page.inner_text("#ico")
+    assert_accessible(page)

@@ -21,7 +21,17 @@ from accord.cases.purposes import IDENTITY_FIELDS
 from accord.deps import DbSession
 from accord.errors import Conflict, Invalid
 from accord.gate.types import AccessDenied
-from accord.rights import erasure, portability, recipients, records, rectification, restriction
+from accord.register.registry import current_registry
+from accord.rights import (
+    erasure,
+    handling_complaints,
+    objection,
+    portability,
+    recipients,
+    records,
+    rectification,
+    restriction,
+)
 from accord.rights.applicable import EXEMPTION_TEXT
 from accord.rights.decisions import person_for
 from accord.web.routing import PageRoute, error_page
@@ -135,7 +145,15 @@ def _person_context(session: DbSession, actor: CurrentActor, subject_id: uuid.UU
         "views": views,
         "restrictions": restriction.active_restrictions(session, subject_id),
         "correctable": CORRECTABLE,
+        "objections": objection.pending(session, subject_id),
+        "objectable": _objectable(subject.register),
     }
+
+
+def _objectable(register_id: str) -> dict[str, str]:
+    """The uses of data in the register a person may object to, by id, with their names."""
+    register = current_registry().get(register_id)
+    return {p.id: p.name for p in register.purposes if p.basis.art6 in objection.OBJECTABLE}
 
 
 @router.get("/rights/people/{subject_id}")
@@ -274,6 +292,137 @@ def lift(
     except AccessDenied:
         return _denied(request)
     return RedirectResponse(f"/rights/people/{subject_id}", status_code=303)
+
+
+# --- objection ---------------------------------------------------------------------------------
+
+
+@router.post("/rights/people/{subject_id}/objections")
+async def object_to(
+    request: Request,
+    subject_id: uuid.UUID,
+    session: DbSession,
+    actor: CurrentActor,
+    _csrf: CsrfChecked,
+) -> Response:
+    form = await request.form()
+    request_id = _request_id(form.get("request_id"))
+    purposes = [str(v) for v in form.getlist("purposes")]
+    grounds = str(form.get("objection") or "")
+    try:
+        objection.record_objection(
+            session,
+            actor=actor,
+            subject_id=subject_id,
+            purposes=purposes,
+            grounds=grounds,
+            request_id=request_id,
+        )
+    except Invalid as exc:
+        context = _person_context(session, actor, subject_id)
+        field = "purposes" if exc.field == "purposes" else "objection"
+        context.update(
+            {
+                "request_id": request_id,
+                "errors": {field: exc.message},
+                "values": {"purposes": purposes, "objection": grounds},
+            }
+        )
+        return _render(request, "person.html", context, 400)
+    except AccessDenied:
+        return _denied(request)
+    return RedirectResponse(f"/rights/people/{subject_id}", status_code=303)
+
+
+@router.post("/rights/people/{subject_id}/objections/{objection_id}")
+async def decide_objection(
+    request: Request,
+    subject_id: uuid.UUID,
+    objection_id: uuid.UUID,
+    session: DbSession,
+    actor: CurrentActor,
+    _csrf: CsrfChecked,
+) -> Response:
+    form = await request.form()
+    outcome = str(form.get("outcome") or "")
+    reason = str(form.get("reason") or "")
+    try:
+        objection.decide_objection(
+            session, actor=actor, objection_id=objection_id, outcome=outcome, reason=reason
+        )
+    except (Invalid, Conflict) as exc:
+        context = _person_context(session, actor, subject_id)
+        field = "outcome" if exc.field == "outcome" else "reason"
+        context.update(
+            {"request_id": None, "errors": {f"{field}-{objection_id}": exc.message}, "values": {}}
+        )
+        return _render(request, "person.html", context, 400)
+    except AccessDenied:
+        return _denied(request)
+    return RedirectResponse(f"/rights/people/{subject_id}", status_code=303)
+
+
+# --- complaints about how a request was handled ---------------------------------------------------
+
+
+@router.post("/rights/people/{subject_id}/handling-complaints")
+async def handling_complaint(
+    request: Request,
+    subject_id: uuid.UUID,
+    session: DbSession,
+    actor: CurrentActor,
+    _csrf: CsrfChecked,
+) -> Response:
+    form = await request.form()
+    request_id = _request_id(form.get("request_id"))
+    content = str(form.get("complaint") or "")
+    try:
+        row = handling_complaints.record_complaint(
+            session, actor=actor, subject_id=subject_id, content=content, request_id=request_id
+        )
+    except Invalid as exc:
+        context = _person_context(session, actor, subject_id)
+        context.update(
+            {
+                "request_id": request_id,
+                "errors": {"complaint": exc.message},
+                "values": {"complaint": content},
+            }
+        )
+        return _render(request, "person.html", context, 400)
+    except AccessDenied:
+        return _denied(request)
+    return _render(
+        request,
+        "complaint.html",
+        {"subject_id": subject_id, "complaint_id": row.id, "errors": {}, "answer": ""},
+    )
+
+
+@router.post("/rights/people/{subject_id}/handling-complaints/{complaint_id}")
+async def answer_handling_complaint(
+    request: Request,
+    subject_id: uuid.UUID,
+    complaint_id: uuid.UUID,
+    session: DbSession,
+    actor: CurrentActor,
+    _csrf: CsrfChecked,
+) -> Response:
+    form = await request.form()
+    answer = str(form.get("answer") or "")
+    context: dict[str, Any] = {"subject_id": subject_id, "complaint_id": complaint_id}
+    try:
+        _row, ico = handling_complaints.answer_complaint(
+            session, actor=actor, complaint_id=complaint_id, answer=answer
+        )
+    except Invalid as exc:
+        errors = {"answer": exc.message}
+        return _render(
+            request, "complaint.html", {**context, "errors": errors, "answer": answer}, 400
+        )
+    except AccessDenied:
+        return _denied(request)
+    return _render(request, "complaint_answered.html", {**context, "ico": ico})
 
 
 # --- rectification and the recipients to tell ------------------------------------------------
