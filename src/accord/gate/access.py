@@ -22,6 +22,7 @@ from accord.gate.catalogue import Permission
 from accord.gate.models import AccessGrant
 from accord.gate.policy import Facts, decide
 from accord.gate.service import (
+    decision_event,
     holds_permission,
     purpose_of,
     register_or_refuse,
@@ -119,7 +120,7 @@ def request_access(
     )
     entry = audit.record(
         session,
-        _event(actor, target, decision, action="grant", ref=str(grant.id)),
+        decision_event(actor, target, decision, action="grant", ref=str(grant.id)),
         at=moment,
     )
     grant.audit_seq = entry.seq
@@ -137,7 +138,7 @@ def _refuse(
     *,
     short: bool,
 ) -> None:
-    event = _event(actor, target, decision, action="grant")
+    event = decision_event(actor, target, decision, action="grant")
     entry = audit.record(session, event, at=moment)
     outbox.remember(session, event, moment)
     detail = (
@@ -148,24 +149,6 @@ def _refuse(
     if decision.reason == ReasonCode.OUTSIDE_CASELOAD and short:
         detail = f"reason: too short; give at least {MIN_REASON} characters for the DPO to review"
     raise AccessDenied(replace(decision, audit_id=entry.id), detail)
-
-
-def _event(
-    actor: Actor, target: Target, decision: Decision, *, action: str, ref: str | None = None
-) -> audit.Event:
-    return audit.Event(
-        actor=actor,
-        action=action,
-        purpose=decision.purpose,
-        register=target.register,
-        record_type=target.record_type,
-        reason=decision.reason,
-        outcome="allowed" if decision.allowed else "refused",
-        record_ids=(target.record_id,) if target.record_id else (),
-        subject_ids=target.subject_ids,
-        categories=decision.categories,
-        ref=ref,
-    )
 
 
 # --- the DPO's review queue ----------------------------------------------------------------

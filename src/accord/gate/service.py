@@ -89,16 +89,17 @@ def _with_grant(facts: Facts) -> Facts:
     )
 
 
-def _audited(
-    session: Session,
+def decision_event(
     actor: Actor,
-    action: Action,
     target: Target,
     decision: Decision,
-    requested: frozenset[str] | None,
-    grant: uuid.UUID | None,
-) -> Decision:
-    event = audit.Event(
+    *,
+    action: str,
+    categories: frozenset[str] | None = None,
+    ref: str | None = None,
+) -> audit.Event:
+    """The audit entry of a decision of the gate on `target` (its categories by default)."""
+    return audit.Event(
         actor=actor,
         action=action,
         purpose=decision.purpose,
@@ -108,6 +109,25 @@ def _audited(
         outcome="allowed" if decision.allowed else "refused",
         record_ids=(target.record_id,) if target.record_id else (),
         subject_ids=target.subject_ids,
+        categories=decision.categories if categories is None else categories,
+        ref=ref,
+    )
+
+
+def _audited(
+    session: Session,
+    actor: Actor,
+    action: Action,
+    target: Target,
+    decision: Decision,
+    requested: frozenset[str] | None,
+    grant: uuid.UUID | None,
+) -> Decision:
+    event = decision_event(
+        actor,
+        target,
+        decision,
+        action=action,
         categories=decision.categories if decision.allowed else (requested or frozenset()),
         ref=str(grant) if grant and decision.allowed else None,
     )
