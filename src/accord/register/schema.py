@@ -437,12 +437,12 @@ class Register(Model):
     statements: Statements
     rights: list[RightNote] = []
     feeds: list[FeedContract] = []
-
-    # Lookups by id; validate guarantees ids are unique and references resolve.
-    def organisation(self, org_id: str) -> Organisation:
     # Reports the partners agreed, and the disclosure control every one passes (the floor).
     disclosure_control: DisclosureControl = DisclosureControl()
     reports: list[ReportDefinition] = []
+
+    # Lookups by id; validate guarantees ids are unique and references resolve.
+    def organisation(self, org_id: str) -> Organisation:
         return _by_id(self.organisations, org_id, "organisation")
 
     def service(self, service_id: str) -> Service:
