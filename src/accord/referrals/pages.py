@@ -12,9 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from accord.accounts.csrf import CsrfChecked
 from accord.cases.errors import InvalidInput
+from accord.cases.models import Case
 from accord.deps import AppSettings, DbSession
 from accord.enquiries import service as enquiries
 from accord.enquiries.schemas import EnquiryIn
@@ -157,6 +159,7 @@ async def self_referral(
                 description=values.get("description") or None,
             ),
         )
+        reference = session.scalar(select(Case.reference).where(Case.id == accepted.case_id))
         session.commit()
     except (AccessDenied, InvalidInput):
         session.rollback()
@@ -170,7 +173,7 @@ async def self_referral(
     return templates.TemplateResponse(
         request,
         "referrals/self_referral_done.html",
-        {"reference": str(accepted.case_id)[:8].upper(), "register": register},
+        {"reference": reference or "", "register": register},
     )
 
 
