@@ -7,6 +7,7 @@ import io
 import json
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,7 +19,9 @@ from accord.errors import Conflict, Gone, Invalid, NotFound, Refused
 from accord.gate.models import AuditEntry, AuditEntrySubject
 from accord.people import service as people
 from accord.register.registry import Registry
-from accord.rights import bundle, bundle_render, discovery
+from accord.rights import bundle, bundle_render, discovery, requests
+from accord.rights.clock import Kind
+from accord.rights.schemas import EventIn, RequestIn
 from factories.actors import actor
 from factories.panels import PERPETRATOR, VICTIM, panel_case, party
 from factories.registers import using
@@ -278,3 +281,40 @@ def test_another_organisation_cannot_see_or_release_the_bundle(session: Session)
         bundle.get_bundle(session, actor=dpo(elsewhere), bundle_id=made.id)
     with pytest.raises(NotFound):
         bundle.release(session, actor=dpo(elsewhere), bundle_id=uuid.uuid4())
+
+
+def test_nothing_is_released_to_a_requester_whose_identity_is_not_verified(
+    session: Session,
+) -> None:
+    known = known_person(session, message="Please call me back.")
+    maker, reviewer = dpo(known.owner), dpo(known.owner)
+    request = requests.log_request(
+        session,
+        actor=maker,
+        data=RequestIn.model_validate(
+            {
+                "register": "lvws",
+                "channel": "letter",
+                "rights": ["access"],
+                "requester": {"given_name": "Amelia", "family_name": "Hughes", "email": EMAIL},
+            }
+        ),
+    )
+    view = discovery.discover(
+        session, actor=maker, register="lvws", identifiers={"email": EMAIL},
+        request_id=request.id,
+    )  # fmt: skip
+    discovery.decide(
+        session, actor=maker, search_id=view.id, confirmed=[c.id for c in view.candidates]
+    )
+    made = bundle.produce(session, actor=maker, search_id=view.id)
+    bundle.approve(session, actor=reviewer, bundle_id=made.id)
+    with pytest.raises(Conflict, match="identity has not been verified"):
+        bundle.release(session, actor=reviewer, bundle_id=made.id)
+    assert bundle.get_bundle(session, actor=reviewer, bundle_id=made.id).status == "approved"
+    requests.record_event(
+        session, actor=maker, request_id=request.id,
+        data=EventIn(kind=Kind.IDENTITY_VERIFIED, on=date.today()),
+    )  # fmt: skip
+    released = bundle.release(session, actor=reviewer, bundle_id=made.id)
+    assert released["Bundle"]["Status"] == "released"
