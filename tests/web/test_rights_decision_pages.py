@@ -200,3 +200,42 @@ def test_an_objection_is_recorded_and_decided_and_a_complaint_answered_with_the_
     page.click("button:has-text('Save the answer')")
     assert "Information Commissioner" in page.inner_text("#ico")
     assert_accessible(page)
+
+
+def test_a_decision_the_system_made_is_reviewed_by_someone_other_than_its_recorder(
+    page: Any,  # noqa: F811
+    make_user: Callable[..., User],  # noqa: F811
+    engine: Engine,
+) -> None:
+    recorder = _officer(make_user)
+    reviewer = make_user(organisation="victim-support", roles=(("lvws", "dpo"),), name="Kit Review")
+    person, _ = _person(engine)
+    page.goto(f"/rights/people/{person.subject_id}")
+    sign_in(page, recorder.email)
+    page.check("text=Where they were placed on a priority list")
+    page.click("button:has-text('Ask for a review')")  # a list needs its explanation
+    assert "how the list was drawn up" in _error_summary(page).lower()
+    assert_accessible(page)
+    page.check("text=Where they were placed on a priority list")
+    page.fill("#explanation", "Ranked by days since referral, highest first.")
+    page.fill("#view", "I was left at the bottom for weeks.")
+    page.click("button:has-text('Ask for a review')")
+    assert page.inner_text("h1") == "Review a decision the system made"
+    assert "days since referral" in page.inner_text("#explanation")
+    assert_accessible(page)
+    review_url = page.url
+
+    page.check("text=I reached the same decision")
+    page.fill("#note", "The ranking was applied correctly.")
+    page.click("button:has-text('Save the review')")
+    assert "Someone other than the person who recorded" in _error_summary(page)
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    page.goto(review_url)
+    sign_in(page, reviewer.email)
+    page.check("text=I reached the same decision")
+    page.fill("#note", "The ranking was applied correctly.")
+    page.click("button:has-text('Save the review')")
+    assert page.inner_text("#review-outcome") == "The decision stands"
+    assert_accessible(page)

@@ -140,6 +140,20 @@ def explanation(session: Session, row: AutomatedReview) -> str:
     return open_text(session, row.subject_id, row.explanation) or ""
 
 
+def person_view(session: Session, row: AutomatedReview) -> str:
+    """What the person said about the decision, if anything."""
+    return open_text(session, row.subject_id, row.view) or ""
+
+
+def get_review(session: Session, *, actor: Actor, review_id: uuid.UUID) -> AutomatedReview:
+    """One review request, for a rights officer of the organisation holding the person."""
+    row = session.get(AutomatedReview, review_id)
+    if row is None:
+        raise NotFound("review")
+    person_for(session, actor=actor, subject_id=row.subject_id, what=WHAT)
+    return row
+
+
 def review(
     session: Session, *, actor: Actor, review_id: uuid.UUID, outcome: str, note: str
 ) -> AutomatedReview:

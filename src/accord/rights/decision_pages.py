@@ -19,10 +19,11 @@ from accord.accounts.csrf import CsrfChecked
 from accord.accounts.deps import CurrentActor
 from accord.cases.purposes import IDENTITY_FIELDS
 from accord.deps import DbSession
-from accord.errors import Conflict, Invalid
+from accord.errors import Conflict, Invalid, NotFound
 from accord.gate.types import AccessDenied
 from accord.register.registry import current_registry
 from accord.rights import (
+    automated,
     erasure,
     handling_complaints,
     objection,
@@ -360,6 +361,92 @@ async def decide_objection(
     except AccessDenied:
         return _denied(request)
     return RedirectResponse(f"/rights/people/{subject_id}", status_code=303)
+
+
+# --- human review of a decision made by the system -------------------------------------------------
+
+
+@router.post("/rights/people/{subject_id}/automated-reviews")
+async def ask_review(
+    request: Request,
+    subject_id: uuid.UUID,
+    session: DbSession,
+    actor: CurrentActor,
+    _csrf: CsrfChecked,
+) -> Response:
+    form = await request.form()
+    request_id = _request_id(form.get("request_id"))
+    values = {k: str(form.get(k) or "") for k in ("kind", "reference", "view", "explanation")}
+    reference = _request_id(values["reference"].strip())
+    try:
+        if values["reference"].strip() and reference is None:
+            raise Invalid(
+                "reference", "Enter the match reference exactly as the matching screen shows it."
+            )
+        row = automated.request_review(
+            session,
+            actor=actor,
+            subject_id=subject_id,
+            kind=values["kind"],
+            reference=reference,
+            view=values["view"],
+            explanation=values["explanation"],
+            request_id=request_id,
+        )
+    except (Invalid, NotFound) as exc:
+        context = _person_context(session, actor, subject_id)
+        field = exc.field if isinstance(exc, Invalid) and exc.field in values else "reference"
+        message = (
+            exc.message
+            if isinstance(exc, Invalid)
+            else "There is no such match score for this person."
+        )
+        context.update({"request_id": request_id, "errors": {field: message}, "values": values})
+        return _render(request, "person.html", context, 400)
+    except AccessDenied:
+        return _denied(request)
+    return RedirectResponse(f"/rights/automated-reviews/{row.id}", status_code=303)
+
+
+def _review_context(session: DbSession, row: Any) -> dict[str, Any]:
+    return {
+        "r": row,
+        "explanation": automated.explanation(session, row),
+        "view": automated.person_view(session, row),
+    }
+
+
+@router.get("/rights/automated-reviews/{review_id}")
+def review_page(
+    request: Request, review_id: uuid.UUID, session: DbSession, actor: CurrentActor
+) -> Response:
+    try:
+        row = automated.get_review(session, actor=actor, review_id=review_id)
+    except AccessDenied:
+        return _denied(request)
+    return _render(request, "review.html", {**_review_context(session, row), "errors": {}})
+
+
+@router.post("/rights/automated-reviews/{review_id}")
+async def review(
+    request: Request,
+    review_id: uuid.UUID,
+    session: DbSession,
+    actor: CurrentActor,
+    _csrf: CsrfChecked,
+) -> Response:
+    form = await request.form()
+    outcome, note = str(form.get("outcome") or ""), str(form.get("note") or "")
+    try:
+        automated.review(session, actor=actor, review_id=review_id, outcome=outcome, note=note)
+    except (Invalid, Conflict) as exc:
+        row = automated.get_review(session, actor=actor, review_id=review_id)
+        field = "note" if exc.field == "note" else "outcome"
+        context = {**_review_context(session, row), "errors": {field: exc.message}}
+        return _render(request, "review.html", context, 400)
+    except AccessDenied:
+        return _denied(request)
+    return RedirectResponse(f"/rights/automated-reviews/{review_id}", status_code=303)
 
 
 # --- complaints about how a request was handled ---------------------------------------------------
