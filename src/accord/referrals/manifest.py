@@ -5,6 +5,11 @@ from accord.domains import Command, Manifest
 
 MANIFEST = Manifest(
     name="referrals",
-    routers=("accord.referrals.api", "accord.referrals.pages", "accord.referrals.staff_pages"),
+    routers=(
+        "accord.referrals.api",
+        "accord.referrals.pages",
+        "accord.referrals.consent_pages",
+        "accord.referrals.staff_pages",
+    ),
     commands=(Command("accord.referrals.cli", "referrals"),),
 )
