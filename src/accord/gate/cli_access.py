@@ -7,11 +7,9 @@ import uuid
 import typer
 from rich.table import Table
 
-from accord.console import console, err_console
-from accord.errors import AccordError
+from accord.console import console
 from accord.gate import access
-from accord.gate.cli_common import AS_OPTION, actor_for, db
-from accord.gate.types import AccessDenied
+from accord.gate.cli_common import AS_OPTION, actor_for, db, exits
 
 app = typer.Typer(help="Access outside a caseload and its review.", no_args_is_help=True)
 
@@ -24,17 +22,10 @@ def reviews(
     """List accesses outside a caseload for the DPO to review."""
     with db() as session:
         actor = actor_for(session, as_email)
-        try:
+        with exits(session):
             grants = access.list_reviews(
                 session, actor=actor, state=None if state == "all" else state
             )
-        except AccessDenied as exc:
-            session.commit()
-            err_console.print(f"refused: {exc}")
-            raise typer.Exit(1) from exc
-        except AccordError as exc:
-            err_console.print(str(exc))
-            raise typer.Exit(2) from exc
         session.commit()
     table = Table(title=f"Access outside a caseload ({state})")
     for column in (
@@ -74,16 +65,9 @@ def decide(
     """Record whether an access outside a caseload was appropriate."""
     with db() as session:
         actor = actor_for(session, as_email)
-        try:
+        with exits(session):
             grant = access.decide_review(
                 session, actor=actor, grant_id=grant_id, outcome=outcome, note=note
             )
-        except AccessDenied as exc:
-            session.commit()
-            err_console.print(f"refused: {exc}")
-            raise typer.Exit(1) from exc
-        except AccordError as exc:
-            err_console.print(str(exc))
-            raise typer.Exit(2) from exc
         session.commit()
     console.print(f"Grant {grant.id} reviewed: {grant.review_state}.")

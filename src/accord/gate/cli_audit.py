@@ -9,9 +9,8 @@ from rich.table import Table
 
 from accord.console import console, err_console
 from accord.gate import audit
-from accord.gate.cli_common import AS_OPTION, actor_for, db
+from accord.gate.cli_common import AS_OPTION, actor_for, db, exits
 from accord.gate.history import view_history
-from accord.gate.types import AccessDenied
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 
@@ -45,12 +44,8 @@ def history(
     """Who viewed or changed this person's data, when and why."""
     with db() as session:
         actor = actor_for(session, as_email)
-        try:
+        with exits(session):
             items = view_history(session, actor=actor, subject_id=subject_id)
-        except AccessDenied as exc:
-            session.commit()  # keep the refusal's entry
-            err_console.print(f"refused: {exc}")
-            raise typer.Exit(1) from exc
         session.commit()
     table = Table(title=f"Access history of subject {subject_id}")
     for column in (

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import typer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -9,7 +12,8 @@ from sqlalchemy.orm import Session
 from accord.accounts.actor import actor_for_user
 from accord.accounts.models import User
 from accord.console import err_console
-from accord.gate.types import Actor
+from accord.errors import AccordError
+from accord.gate.types import AccessDenied, Actor
 from accord.store.engine import settings_session
 
 AS_OPTION = typer.Option(
@@ -18,6 +22,21 @@ AS_OPTION = typer.Option(
 
 
 db = settings_session  # one command's session on the case database
+
+
+@contextmanager
+def exits(session: Session) -> Iterator[None]:
+    """A refusal by the gate exits 1, keeping its audit entry; any other accord error (bad
+    input, no such record, a conflict) exits 2 saying why."""
+    try:
+        yield
+    except AccessDenied as exc:
+        session.commit()  # keep the refusal's entry
+        err_console.print(f"refused: {exc}")
+        raise typer.Exit(1) from exc
+    except AccordError as exc:
+        err_console.print(str(exc))
+        raise typer.Exit(2) from exc
 
 
 def actor_for(session: Session, email: str) -> Actor:
