@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from accord.accounts import service, sessions, totp
 from accord.accounts.cli import db, fail
 from accord.accounts.errors import AccountError
+from accord.accounts.models import User
 from accord.console import console, err_console
 
 app = typer.Typer(help="People who sign in, and their roles.", no_args_is_help=True)
+
+
+def _person(session: Session, ref: str) -> User:
+    """The account named by id or email address; exits saying why when there is none."""
+    try:
+        return service.get_user(session, ref=ref)
+    except AccountError as exc:
+        raise fail(exc) from None
 
 
 @app.command("create")
@@ -86,10 +96,7 @@ def remove_role(
 ) -> None:
     """Take a role away."""
     with db() as session:
-        try:
-            person = service.get_user(session, ref=user)
-        except AccountError as exc:
-            raise fail(exc) from None
+        person = _person(session, user)
         if not service.remove_role(session, user=person, register=register, role=role):
             err_console.print(f"{person.email} does not have {register}:{role}", highlight=False)
             raise typer.Exit(1)
@@ -106,10 +113,7 @@ def add_team(
 ) -> None:
     """Put a person in a team (created on first use)."""
     with db() as session:
-        try:
-            person = service.get_user(session, ref=user)
-        except AccountError as exc:
-            raise fail(exc) from None
+        person = _person(session, user)
         found = service.add_to_team(session, user=person, team=team, name=name)
         console.print(f"[green]added[/green] {person.email} to {found.slug}", highlight=False)
 
@@ -118,10 +122,7 @@ def add_team(
 def disable(user: str = typer.Argument(..., help="User id or email address.")) -> None:
     """Disable an account and end all its sessions at once."""
     with db() as session:
-        try:
-            person = service.get_user(session, ref=user)
-        except AccountError as exc:
-            raise fail(exc) from None
+        person = _person(session, user)
         service.set_active(session, user=person, active=False)
         console.print(f"[yellow]disabled[/yellow] {person.email}; sessions ended", highlight=False)
 
@@ -130,10 +131,7 @@ def disable(user: str = typer.Argument(..., help="User id or email address.")) -
 def enable(user: str = typer.Argument(..., help="User id or email address.")) -> None:
     """Re-enable a disabled account."""
     with db() as session:
-        try:
-            person = service.get_user(session, ref=user)
-        except AccountError as exc:
-            raise fail(exc) from None
+        person = _person(session, user)
         service.set_active(session, user=person, active=True)
         console.print(f"[green]enabled[/green] {person.email}", highlight=False)
 
@@ -161,10 +159,7 @@ def set_password(
 def reset_codes(user: str = typer.Argument(..., help="User id or email address.")) -> None:
     """Turn off a person's security codes (lost phone); they can set them up again."""
     with db() as session:
-        try:
-            person = service.get_user(session, ref=user)
-        except AccountError as exc:
-            raise fail(exc) from None
+        person = _person(session, user)
         totp.remove(session, user=person)
         sessions.revoke_all(session, user_id=person.id)
         console.print(f"[yellow]security codes off[/yellow] for {person.email}", highlight=False)
