@@ -132,8 +132,13 @@ def test_the_default_model_compares_what_the_model_compares() -> None:
     levels = [lv for c in shipped["comparisons"] for lv in c["comparison_levels"]]
     scored = [lv for lv in levels if not lv.get("is_null_level")]
     trained = [lv for lv in scored if "m_probability" in lv and "u_probability" in lv]
-    # levels the training data never showed keep Splink's defaults, as in any trained model
-    assert len(trained) >= 0.7 * len(scored)
+    # levels the training data never showed keep Splink's defaults, as in any trained model;
+    # every comparison's agreement level has its u estimated from the training data
+    assert len(trained) >= 0.6 * len(scored)
+    for comparison in shipped["comparisons"]:
+        levels = comparison["comparison_levels"]
+        first = next(lv for lv in levels if not lv.get("is_null_level"))
+        assert "u_probability" in first, comparison["output_column_name"]
 
 
 @pytest.mark.store
@@ -155,7 +160,8 @@ def test_a_tiny_run_through_the_store_reports_the_model_it_used(
     md = (tmp_path / f"linkage-{run.id}.md").read_text()
     assert "too little to train" in md
     assert "default model" in md
-    assert quality.markdown(run.report) == md
+    assert "## Charts" in md  # the SVGs written beside it
+    assert md.startswith(quality.markdown(run.report).split("## Timings")[0])
 
 
 def _accord(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
 from accord.linkage import review, service
 from accord.linkage.config import LinkageConfig
-from accord.linkage.schemas import DecisionIn, ReviewPairOut, StatusOut
+from accord.linkage.schemas import DecisionIn, ExplanationOut, ReviewPairOut, StatusOut
 from accord.paging import Limit, Offset, Page
 from accord.web.errors import ERROR_RESPONSES
 
@@ -46,6 +46,32 @@ def review_queue(
     )
     items = [ReviewPairOut.model_validate(p) for p in pairs]
     return Page[ReviewPairOut](items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/review/{pair_id}/explanation", response_model=ExplanationOut, responses=ERROR_RESPONSES
+)
+def review_explanation(
+    pair_id: uuid.UUID, session: DbSession, actor: CurrentActor, config: Config
+) -> ExplanationOut:
+    """The match weight each comparison gave the pair (as Splink's waterfall chart)."""
+    explained = review.explanation(session, actor=actor, config=config, pair_id=pair_id)
+    return ExplanationOut.model_validate(explained)
+
+
+@router.get(
+    "/review/{pair_id}/explanation.svg",
+    response_class=Response,
+    responses={**ERROR_RESPONSES, 200: {"content": {"image/svg+xml": {}}}},
+)
+def review_explanation_chart(
+    pair_id: uuid.UUID, session: DbSession, actor: CurrentActor, config: Config
+) -> Response:
+    """The same explanation as a waterfall chart (SVG)."""
+    from accord.linkage.explain import waterfall_svg
+
+    explained = review.explanation(session, actor=actor, config=config, pair_id=pair_id)
+    return Response(waterfall_svg(explained), media_type="image/svg+xml")
 
 
 @router.post("/review/{pair_id}", response_model=ReviewPairOut, responses=ERROR_RESPONSES)

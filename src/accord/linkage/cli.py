@@ -115,6 +115,11 @@ def run_command(
         None, help="CSV of record_id,person_id labels, for accuracy."
     ),
     reports: Path = typer.Option(Path("linkage-reports"), help="Folder for the quality reports."),
+    relations: Path | None = typer.Option(
+        None,
+        help="CSV of person_id,household,twin_of,kind for the --truth people: adds precision "
+        "and recall for twin, household and ordinary pairs.",
+    ),
 ) -> None:
     """Link every partner's records into people and write a quality report."""
     try:
@@ -130,6 +135,7 @@ def run_command(
         err_console.print(f"[red]✗[/red] {exc}")
         raise typer.Exit(2) from exc
     labels = pd.read_csv(truth, dtype="string") if truth else None
+    people = pd.read_csv(relations, dtype="string") if relations else None
     settings = get_settings()
     # named after the run once it has an id; until then after the time it started
     log_path = reports / f"linkage-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.log"
@@ -157,6 +163,7 @@ def run_command(
                 truth=labels,
                 reports_dir=reports,
                 step=step,
+                people=people,
             )
         except (AccessDenied, service.LinkageError) as exc:
             session.commit()

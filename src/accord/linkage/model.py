@@ -14,6 +14,32 @@ from splink import SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+# Twins, siblings and household members share a surname, an address and often a landline,
+# and twins a date of birth: summed, those fields outweigh one disagreeing forename. A
+# forename that is clearly another name (not equal, a nickname, an initial, a typo, a
+# sound-alike or a swap: every such case has a level above) while the surname agrees is
+# strong evidence of two people of one family, not weak evidence of one person, so its
+# weight is fixed, not estimated: EM would learn it from pairs that are mostly the same
+# person, and u sampling from random pairs, which rarely share a surname at all.
+OTHER_FORENAME_M = 1e-9
+OTHER_FORENAME_U = 0.999
+# A date of birth many years away that no typo explains, with the same forename and surname,
+# is a parent and child named alike (Jr/Sr), not one person.
+FAR_DOB_M = 1e-6
+FAR_DOB_U = 0.5
+FAR_DOB_YEARS = 15
+
+
+def _fixed(level: ComparisonLevelCreator, label: str, m: float, u: float) -> ComparisonLevelCreator:
+    return level.configure(
+        label_for_charts=label,
+        m_probability=m,
+        u_probability=u,
+        fix_m_probability=True,
+        fix_u_probability=True,
+    )
 
 
 def _first_name() -> ComparisonCreator:
@@ -29,6 +55,17 @@ def _first_name() -> ComparisonCreator:
             cll.ExactMatchLevel("first_name_ph").configure(label_for_charts="Same sound"),
             cll.JaroWinklerLevel("first_name", 0.8),
             cll.CustomLevel("first_name_l = surname_r", label_for_charts="Swapped with surname"),
+            cll.CustomLevel(
+                "(length(first_name_l) = 1 OR length(first_name_r) = 1)"
+                " AND substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)",
+                label_for_charts="Initial",
+            ),
+            _fixed(
+                cll.CustomLevel("surname_l = surname_r"),
+                "Another forename, same surname",
+                OTHER_FORENAME_M,
+                OTHER_FORENAME_U,
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -61,6 +98,16 @@ def _dob() -> ComparisonCreator:
             ),
             cll.LevenshteinLevel("dob", 1).configure(label_for_charts="One digit differs"),
             cll.ExactMatchLevel("dob_year").configure(label_for_charts="Same year"),
+            _fixed(
+                cll.CustomLevel(
+                    f"abs(cast(dob_year_l AS INTEGER) - cast(dob_year_r AS INTEGER))"
+                    f" >= {FAR_DOB_YEARS} AND levenshtein(dob_l, dob_r) > 2"
+                    " AND first_name_l = first_name_r AND surname_l = surname_r"
+                ),
+                "Same names, born years apart (parent and child)",
+                FAR_DOB_M,
+                FAR_DOB_U,
+            ),
             cll.ElseLevel(),
         ],
     )

@@ -18,6 +18,7 @@ import pandas as pd
 from splink import Linker
 
 from accord.linkage import training
+from accord.linkage.apart import different_forenames
 from accord.linkage.clustering import ClusterResult, cluster
 from accord.linkage.config import LinkageConfig
 from accord.linkage.defaults import default_model
@@ -43,6 +44,7 @@ class RunOutput:
     timings: dict[str, float] = field(default_factory=dict)
     blocking_recall: float | None = None
     profiles: int = 0  # distinct identifier profiles scored (see accord.linkage.profiles)
+    must_not_link: int = 0  # profile pairs kept apart as another forename (accord.linkage.apart)
     # where the model came from (full runs: trained here, or a fallback when too few records)
     training: training.Training | None = None
     # the run's records as prepared (full: all; incremental: the delta), for the working set
@@ -132,6 +134,7 @@ def _graph(
     edges: pd.DataFrame,
     decisions: pd.DataFrame,
     node_of: Callable[[pd.Series], np.ndarray],
+    apart: np.ndarray | None = None,
 ) -> _Graph:
     """Map edge ends (profile ids) and decided record pairs to nodes with `node_of` (-1: none)."""
     pairs: dict[str, list[tuple[int, int]]] = {"accept": [], "reject": []}
@@ -141,6 +144,8 @@ def _graph(
         for kind in pairs:
             chosen = ok & (decisions["decision"] == kind).to_numpy()
             pairs[kind] = list(zip(a[chosen].tolist(), b[chosen].tolist(), strict=True))
+    if apart is not None and len(apart):
+        pairs["reject"] += list(zip(apart[:, 0].tolist(), apart[:, 1].tolist(), strict=True))
     return _Graph(n, node_of(edges["record_id_l"]), node_of(edges["record_id_r"]), *pairs.values())
 
 
@@ -233,6 +238,7 @@ def run_full(
     with timed(timings, "prepare", step):
         distinct, profiles = _collapse(identifiers, decisions)
         prepared = with_rare_dates(prepare(distinct))
+        apart = different_forenames(prepared)  # rows are profile numbers
     own = engine is None
     engine = engine or make_engine(config.engine)
     try:
@@ -247,7 +253,7 @@ def run_full(
                 recall = blocking_recall(engine, predictions, _profile_truth(truth, profiles))
             predictions.drop_table_from_database_and_remove_from_cache()
         with timed(timings, "cluster", step):
-            graph = _graph(len(profiles), edges, decisions, profiles.of)
+            graph = _graph(len(profiles), edges, decisions, profiles.of, apart)
             result = _cluster_graph(graph, edges, config)
             labels = pd.Series(profiles.spread(result.labels), index=profiles.records)
             person_ids = carry_over(labels, previous)
@@ -259,6 +265,7 @@ def run_full(
     output = RunOutput(person_ids, review, trained, count, histogram, result, used, timings)
     output.blocking_recall = recall
     output.training = used_model
+    output.must_not_link = len(apart)
     output.profiles = len(profiles)
     output.prepared = _per_record(prepared, profiles, identifiers)
     return output

@@ -42,6 +42,76 @@ def pairwise_accuracy(person_ids: pd.Series, truth: pd.DataFrame) -> dict[str, f
     }
 
 
+KINDS = ("twin", "household", "ordinary")
+
+
+def accuracy_by_kind(
+    person_ids: pd.Series, truth: pd.DataFrame, people: pd.DataFrame
+) -> dict[str, dict[str, float | int]]:
+    """Precision and recall on the pairs of each kind, where `people` says how the true
+    people are related (person_id, household, twin_of, kind; accord.synthetic).
+
+    A pair of records of one person counts under that person's kind (twin: has a twin;
+    household: lives with someone; ordinary). A wrongly joined pair counts as "twin" when
+    the two are twins, "household" when they share a household, "ordinary" otherwise. So
+    twin precision falls when twins are merged, household precision when housemates are.
+    """
+    labels = truth.drop_duplicates("record_id").set_index("record_id")["person_id"]
+    where = pd.Index(labels.index).get_indexer(person_ids.index)
+    found = where >= 0
+    # person ids as text on both sides (a CSV gives text, the generator numbers); -1: no twin
+    info = people.assign(
+        person_id=people["person_id"].astype(str),
+        twin_of=people["twin_of"].astype(str).where(people["twin_of"].astype(str) != "-1"),
+    ).set_index("person_id")
+    person = labels.astype(str).to_numpy()[where[found]]
+    frame = pd.DataFrame(
+        {
+            "p": pd.factorize(person_ids.to_numpy()[found])[0],
+            "t": person,
+            "kind": info["kind"].reindex(person).to_numpy(),
+            "household": info["household"].reindex(person).to_numpy(),
+            "twin": info["twin_of"].reindex(person).to_numpy(),
+        }
+    )
+    cells = frame.groupby(["p", "t"], sort=False).agg(
+        n=("kind", "size"), kind=("kind", "first"), household=("household", "first"),
+        twin=("twin", "first"),
+    ).reset_index()  # fmt: skip
+    n = cells["n"].astype("int64")
+    cells["pairs"] = n * (n - 1) // 2
+    true_positive = cells.groupby("kind")["pairs"].sum()
+    people_sizes = frame.groupby("t").agg(n=("kind", "size"), kind=("kind", "first"))
+    sizes = people_sizes["n"].astype("int64")
+    actual = (sizes * (sizes - 1) // 2).groupby(people_sizes["kind"]).sum()
+    # wrongly joined pairs between twins (each twin pair seen from both sides)
+    twins = cells[cells["twin"].notna()]
+    joined = twins.merge(cells, left_on=["p", "twin"], right_on=["p", "t"], suffixes=("", "_o"))
+    wrong_twin = int((joined["n"] * joined["n_o"]).sum()) // 2
+    # between different people of one household, twins included
+    house = cells.groupby(["p", "household"])["n"].agg(
+        total="sum", squares=lambda x: int((x.astype("int64") ** 2).sum())
+    )
+    wrong_house = int(((house["total"] ** 2 - house["squares"]) // 2).sum()) - wrong_twin
+    cluster_sizes = np.bincount(frame["p"].to_numpy())
+    wrong_all = pair_count(pd.Series(cluster_sizes)) - int(true_positive.sum())
+    wrong = {"twin": wrong_twin, "household": wrong_house}
+    wrong["ordinary"] = wrong_all - wrong_twin - wrong_house
+    out: dict[str, dict[str, float | int]] = {}
+    for kind in KINDS:
+        tp, real = int(true_positive.get(kind, 0)), int(actual.get(kind, 0))
+        predicted = tp + wrong[kind]
+        out[kind] = {
+            "true_pairs": real,
+            "predicted_pairs": predicted,
+            "true_positive_pairs": tp,
+            "wrongly_joined_pairs": wrong[kind],
+            "precision": round(tp / predicted, 6) if predicted else 1.0,
+            "recall": round(tp / real, 6) if real else 1.0,
+        }
+    return out
+
+
 def build(
     *,
     run: dict[str, Any],
@@ -60,6 +130,8 @@ def build(
     truth: pd.DataFrame | None = None,
     blocking_recall: float | None = None,
     training: dict[str, Any] | None = None,
+    people: pd.DataFrame | None = None,
+    must_not_link: int = 0,
 ) -> dict[str, Any]:
     sizes = person_ids.value_counts()
     distribution = sizes.value_counts().sort_index()
@@ -73,6 +145,7 @@ def build(
             "edges_at_threshold": edges_used,
             "review_pairs_added": review_added,
             "merges_refused_by_rejections": refused,
+            "pairs_kept_apart_as_different_forenames": must_not_link,
             "accepted_pairs_conflicting_with_rejections": conflicts,
         },
         "match_weight_histogram": weight_histogram,
@@ -92,6 +165,8 @@ def build(
         report["accuracy"] = pairwise_accuracy(person_ids, truth)
         if blocking_recall is not None:
             report["accuracy"]["blocking_recall"] = round(blocking_recall, 6)
+        if people is not None and not people.empty:
+            report["accuracy_by_pair_kind"] = accuracy_by_kind(person_ids, truth, people)
     return report
 
 
@@ -157,6 +232,20 @@ def markdown(report: dict[str, Any]) -> str:
         lines += ["", "## Accuracy against labels (pairwise, on final person ids)", ""]
         lines += ["| measure | value |", "|---|---|"]
         lines += [f"| {key.replace('_', ' ')} | {value} |" for key, value in accuracy.items()]
+    by_kind = report.get("accuracy_by_pair_kind")
+    if by_kind:
+        lines += ["", "## Accuracy by pair kind", ""]
+        lines += ["| pairs | true | joined | wrongly joined | precision | recall |"]
+        lines += ["|---|---|---|---|---|---|"]
+        lines += [
+            f"| {kind} | {v['true_pairs']:,} | {v['predicted_pairs']:,} | "
+            f"{v['wrongly_joined_pairs']:,} | {v['precision']} | {v['recall']} |"
+            for kind, v in by_kind.items()
+        ]
+    charts = report.get("charts")
+    if charts:
+        lines += ["", "## Charts", ""]
+        lines += [f"![{title}]({name})" for title, name in charts.items()]
     lines += ["", "## Timings (seconds)", ""]
     lines += [f"- {name}: {seconds}" for name, seconds in report["timings_seconds"].items()]
     return "\n".join(lines) + "\n"

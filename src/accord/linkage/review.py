@@ -7,17 +7,18 @@ person, a rejected pair is never joined (a cannot-link constraint when clusterin
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord import errors
+from accord.errors import Conflict, Gone, NotFound
 from accord.gate.catalogue import Permission
 from accord.gate.types import Action, Actor
 from accord.linkage import access
 from accord.linkage.config import LinkageConfig
-from accord.linkage.models import ReviewPair
+from accord.linkage.models import LinkageRun, ReviewPair
 from accord.store.base import utcnow
 
 Decision = Literal["accept", "reject"]
@@ -73,6 +74,59 @@ def page_of_pairs(
         query.order_by(ReviewPair.match_weight.desc(), ReviewPair.id).limit(limit).offset(offset)
     )
     return list(session.scalars(query).all()), total
+
+
+def explanation(
+    session: Session, *, actor: Actor, config: LinkageConfig, pair_id: uuid.UUID
+) -> dict[str, Any]:
+    """The match weight each comparison gave a review pair (accord.linkage.explain), for
+    the matching team only: the gate decides both on the pair (linkage:review:decide) and,
+    as for a run, on reading each partner's identifiers."""
+    from accord.feeds.identifiers import authorize_datasets, identifiers_table
+    from accord.linkage.explain import explain
+    from accord.linkage.prepare import prepare, with_rare_dates
+    from accord.linkage.service import last_full_run
+
+    access.authorize(
+        session,
+        actor=actor,
+        config=config,
+        action=Action.READ,
+        permission=Permission.LINKAGE_REVIEW_DECIDE,
+    )
+    pair = session.get(ReviewPair, pair_id)
+    if pair is None:
+        raise NotFound(f"no review pair {pair_id}")
+    run = session.get(LinkageRun, pair.run_id)
+    model = run.model if run is not None and run.model else None
+    if model is None:
+        last = last_full_run(session)
+        model = last.model if last is not None else None
+    if model is None:
+        raise Conflict("no trained model to explain the pair with: run a full linkage first")
+    allowed = authorize_datasets(
+        session, actor=actor, purpose=config.purpose, register=config.register
+    )
+    table = identifiers_table(
+        session,
+        register=config.register,
+        datasets=list(allowed),
+        columns=allowed,
+        only=sorted({pair.record_id_l, pair.record_id_r}),
+    ).to_pandas()
+    if len(table) != 2:
+        raise Gone(f"a record of review pair {pair_id} is no longer held by its partner")
+    table = table.set_index("record_id").loc[[pair.record_id_l, pair.record_id_r]].reset_index()
+    explained = explain(
+        with_rare_dates(prepare(table)), model, scored_weight=float(pair.match_weight)
+    )
+    return {
+        "pair_id": str(pair.id),
+        "record_id_l": pair.record_id_l,
+        "record_id_r": pair.record_id_r,
+        "run_id": str(pair.run_id),
+        **explained,
+    }
 
 
 def decide(

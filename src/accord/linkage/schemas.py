@@ -49,3 +49,21 @@ class ReviewPairOut(BaseModel):
 class DecisionIn(BaseModel):
     decision: Literal["accept", "reject"]
     note: str | None = Field(default=None, max_length=2000)
+
+
+class ExplanationStep(BaseModel):
+    comparison: str  # "prior", a compared field, or "term frequencies"
+    level: str  # the level the pair fell in, in words
+    match_weight: float
+    m_probability: float | None
+    u_probability: float | None
+
+
+class ExplanationOut(BaseModel):
+    pair_id: uuid.UUID
+    record_id_l: str
+    record_id_r: str
+    run_id: uuid.UUID
+    steps: list[ExplanationStep]
+    match_weight: float
+    match_probability: float

@@ -160,6 +160,7 @@ def run(
     reports_dir: Path | None = None,
     engine: Engine | None = None,
     step: Step | None = None,
+    people: pd.DataFrame | None = None,
 ) -> LinkageRun:
     """Run linkage and record it. Person ids and review pairs are written only on success.
 
@@ -209,6 +210,7 @@ def run(
             reports_dir=reports_dir,
             engine=engine,
             step=step,
+            people=people,
         )
     except Exception as exc:
         record.status = "failed"
@@ -245,6 +247,7 @@ def _execute(
     reports_dir: Path | None,
     engine: Engine | None,
     step: Step | None,
+    people: pd.DataFrame | None = None,
 ) -> None:
     decisions = persist.load_decisions(session)
     run = dict(config=config, engine=engine, step=step)
@@ -300,6 +303,8 @@ def _execute(
         truth=truth,
         blocking_recall=output.blocking_recall,
         training=None if output.training is None else output.training.as_report(),
+        people=people,
+        must_not_link=output.must_not_link,
     )
     record.people = int(record.report["counts"]["people"])
     record.status = "finished"
@@ -307,7 +312,7 @@ def _execute(
     session.flush()
     checkpoint("linkage.after-flush")
     if reports_dir is not None:
-        write_report(record.report, reports_dir)
+        write_report(record.report, reports_dir, model=record.model or output.model)
         checkpoint("linkage.after-report")
 
 
@@ -492,10 +497,27 @@ def _run_summary(record: LinkageRun, config: LinkageConfig) -> dict[str, Any]:
     }
 
 
-def write_report(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
-    """The report as JSON and as readable Markdown, named after the run."""
+def write_report(
+    report: dict[str, Any], directory: Path, *, model: dict[str, Any] | None = None
+) -> tuple[Path, Path]:
+    """The report as JSON and as readable Markdown, named after the run, with its charts
+    (SVG, no identifiers): match weight distribution, cluster sizes, and the model's m and u
+    per comparison level when `model` is given."""
+    from accord.linkage import charts
+
     directory.mkdir(parents=True, exist_ok=True)
     stem = directory / f"linkage-{report['run']['id']}"
+    drawn = {
+        "Match weight distribution": charts.weight_distribution(
+            report, stem.with_name(f"{stem.name}-weights.svg")
+        ),
+        "Cluster sizes": charts.cluster_sizes(report, stem.with_name(f"{stem.name}-clusters.svg")),
+    }
+    if model:
+        drawn["Model parameters (m and u)"] = charts.parameters(
+            model, stem.with_name(f"{stem.name}-parameters.svg")
+        )
+    report = {**report, "charts": {title: path.name for title, path in drawn.items()}}
     json_path, md_path = stem.with_suffix(".json"), stem.with_suffix(".md")
     json_path.write_text(json.dumps(report, indent=2, default=str))
     md_path.write_text(quality.markdown(report))
