@@ -7,12 +7,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_
 from sqlalchemy.orm import Session, aliased
 
 from accord.consent.ledger import current_state
 from accord.consent.models import ConsentEvent
-from accord.gate.facts import HeldRecord
+from accord.gate.facts import HeldRecord, rows_about
 from accord.store.base import utcnow
 
 
@@ -54,16 +54,16 @@ CONSENT = LedgerConsent()
 
 def subject_records(session: Session, *, subject_ids: Sequence[uuid.UUID]) -> list[HeldRecord]:
     """Each consent statement these people made (the ledger's rows, ids only)."""
-    rows = session.execute(
-        select(
-            ConsentEvent.id, ConsentEvent.subject_id, ConsentEvent.register,
-            ConsentEvent.controller, ConsentEvent.recorded_at,
-        ).where(ConsentEvent.subject_id.in_(list(subject_ids)))
-    )  # fmt: skip
-    return [
-        HeldRecord("consent", row_id, subject_id, register, controller, None, at)
-        for row_id, subject_id, register, controller, at in rows
-    ]
+    return rows_about(
+        session,
+        subject_ids,
+        "consent",
+        id=ConsentEvent.id,
+        subject_id=ConsentEvent.subject_id,
+        register=ConsentEvent.register,
+        owner=ConsentEvent.controller,
+        at=ConsentEvent.recorded_at,
+    )
 
 
 SUBJECT_RECORDS = subject_records

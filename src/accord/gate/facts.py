@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, false
+from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 
 from accord.gate.discovery import domain_modules
@@ -63,6 +63,30 @@ class HeldRecord:
     # logged disclosure, a fair-processing notice), read through its own domain's service
     record_type: str | None
     at: datetime | None = None
+
+
+def rows_about(
+    session: Session,
+    subject_ids: Sequence[uuid.UUID],
+    kind: str,
+    *,
+    id: Any,
+    subject_id: Any,
+    register: Any,
+    owner: Any,
+    at: Any,
+    record_type: Any = None,
+) -> list[HeldRecord]:
+    """A domain's rows about these people, as `kind` records: the columns holding the row's
+    id, subject, register, owning organisation, date and (for a record) its record type."""
+    typed = () if record_type is None else (record_type,)
+    rows = session.execute(
+        select(id, subject_id, register, owner, at, *typed).where(subject_id.in_(list(subject_ids)))
+    )
+    return [
+        HeldRecord(kind, row_id, subject, reg, org, extra[0] if extra else None, when)
+        for row_id, subject, reg, org, when, *extra in rows
+    ]
 
 
 class SubjectRecords(Protocol):
