@@ -83,8 +83,10 @@ def test_a_police_referral_waits_for_consent_then_reaches_the_intake_queue(
     assert reference not in page.inner_text("main")  # the gate hides it: no consent yet
     page.goto(f"/cases/{case_id}")
     assert "agreed" in page.inner_text("main")  # refused, saying the person has not agreed
-
-    page.goto("/referrals/awaiting-consent")
+    page.goto("/referrals")
+    assert "waiting for the person to agree" in page.inner_text("#awaiting-consent")
+    page.click("#awaiting-consent a")
+    assert page.inner_text("h1") == "Referrals waiting for consent"
     row = page.locator("#awaiting-table tr", has_text=reference)
     assert row.count() == 1
     assert family not in page.inner_text("main")  # nothing identifying in the queue

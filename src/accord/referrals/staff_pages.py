@@ -36,6 +36,7 @@ from accord.cases.schemas import RoutingIn
 from accord.deps import DbSession
 from accord.errors import AccordError, NotFound
 from accord.gate.types import AccessDenied, Actor
+from accord.referrals import consent_queue
 from accord.register.registry import current_registry
 from accord.web.templating import templates
 
@@ -76,8 +77,18 @@ def intake_queue(request: Request, session: DbSession, actor: CurrentActor) -> R
             "assignees": staff_names(session, (r.assigned_user for r in listing.rows)),
             "accepted": request.query_params.get("accepted", ""),
             "offers_team": caseload.caseload_kind(actor) in ("team", "organisation"),
+            "awaiting_consent": _awaiting_consent(session, actor),
         },
     )
+
+
+def _awaiting_consent(session: Session, actor: Actor) -> int:
+    """How many referrals wait for the person's consent (none where support does not rest
+    on consent); the queue's own page says what they are."""
+    try:
+        return len(attempt(session, lambda: consent_queue.awaiting_consent(session, actor=actor)))
+    except AccessDenied:
+        return 0
 
 
 def _routing_page(
