@@ -28,8 +28,8 @@ class RegisterError(Exception):
 
 
 class NotInRegisters(errors.NotFound, KeyError):  # noqa: N818 (reads as the condition)
-    """No loaded register (or organisation in one) has this id: 404, and still a KeyError
-    for callers that look an id up."""
+    """No loaded register, or nothing in a register (organisation, purpose, role ...), has
+    this id: 404, and still a KeyError for callers that look an id up."""
 
     def __init__(self, what: str, item_id: str) -> None:
         super().__init__(what, f"no {what} {item_id!r}")

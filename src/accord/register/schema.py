@@ -13,6 +13,7 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from accord.register.errors import NotInRegisters
 from accord.register.period import Period
 from accord.register.report_schema import DisclosureControl, ReportDefinition
 
@@ -476,4 +477,4 @@ def _by_id(items: list[_T], item_id: str, what: str) -> _T:
     for item in items:
         if item.id == item_id:
             return item
-    raise KeyError(f"no {what} {item_id!r}")
+    raise NotInRegisters(what, item_id)
