@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from accord import demo
@@ -26,6 +27,8 @@ def test_summary_folds_long_lines_and_is_kept_in_a_file(
     monkeypatch.syspath_prepend(str(tmp_path))
     step = Manifest(name="narrow", demo=DemoStep("narrow_demo_step", "A step with a long path"))
     monkeypatch.setattr(demo, "manifests", lambda: [step])
+    # a 40-column terminal, whatever the terminal running the tests is
+    monkeypatch.setattr(demo, "console", Console(width=40, force_terminal=False))
     monkeypatch.setenv("ACCORD_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
     demo.get_settings.cache_clear()
     try:

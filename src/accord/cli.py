@@ -125,4 +125,13 @@ def root() -> None:
 
 
 def main() -> None:
-    app()
+    from pydantic import ValidationError
+
+    from accord.settings import InsecureSettingsError, settings_problem
+
+    try:
+        app()
+    except (InsecureSettingsError, ValidationError) as error:
+        # a person starting accord gets a paragraph on what to set, not a traceback
+        typer.echo(settings_problem(error), err=True)
+        raise SystemExit(2) from None

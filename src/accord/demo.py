@@ -64,7 +64,7 @@ def run(out: Path = typer.Option(Path("demo-output"), help="Folder for generated
     ctx = DemoContext(settings=settings, out=out, session_factory=make_session_factory(engine))
     log_path = out / "accord-demo.log"
     record = [f"# accord demo (output in {out}/)", ""]
-    console.print(f"[bold]accord demo[/bold] (output in {out}/)")
+    console.print(f"[bold]accord demo[/bold] (output in {escape(str(out))}/)", overflow="fold")
     with _library_log(log_path):
         steps = [d.demo for d in manifests() if d.demo is not None]
         for number, demo in enumerate(steps, start=1):
@@ -73,7 +73,9 @@ def run(out: Path = typer.Option(Path("demo-output"), help="Folder for generated
                 lines = step(ctx)
             # Each step as it finishes; long words (paths, commands) fold onto the next line
             # of a narrow terminal rather than being cut off.
-            console.print(f"\n[bold]{number}/{len(steps)} {escape(demo.title)}[/bold]")
+            console.print(
+                f"\n[bold]{number}/{len(steps)} {escape(demo.title)}[/bold]", overflow="fold"
+            )
             for line in lines:
                 console.print(f"  {escape(line)}", overflow="fold")
             record += [f"## {demo.title}", "", *(f"- {line}" for line in lines), ""]

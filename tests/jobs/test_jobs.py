@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from accord.gate.models import AccessGrant, AuditEntry
 from accord.jobs import runner
 from accord.jobs.models import Job, Reminder
-from factories.registers import using
+from factories.registers import register, using
 from retention.support import sessions
 
 NOW = datetime(2027, 2, 1, 6, 0, tzinfo=UTC)
@@ -44,8 +44,10 @@ def test_each_job_runs_once_and_again_only_when_due(session: Session) -> None:
 
 
 def test_a_failing_job_is_recorded_and_retried_and_the_others_run(session: Session) -> None:
-    # TVT keeps report outputs no store declares yet: the retention run refuses to start.
-    with using("tvt"):
+    # A register whose identifying reports are said to be kept here, where no store declares
+    # them: the retention run refuses to start.
+    undeclared = register("tvt", record_types={"report-identifying": {"kept_elsewhere": None}})
+    with using(undeclared):
         ran = runner.run_due(sessions(session), now=NOW)
         outcomes = _outcomes(ran)
         assert outcomes["retention-run"] == "failed"

@@ -28,9 +28,10 @@ def test_upgrade_migrates_the_case_database_and_creates_the_key_databases(
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
-    assert "case database schema up to date" in result.output
-    assert f"keystore ready ({keys})" in result.output.replace("sqlite:///", "")
-    assert "erasure log ready" in result.output
+    said = result.output.replace("\n", "")  # a narrow terminal breaks the long paths
+    assert "case database schema up to date" in said
+    assert f"keystore ready (sqlite:///{keys})" in said
+    assert f"erasure log ready (sqlite:///{erasures})" in said
     for path, table in ((case, "cases"), (keys, "data_keys"), (erasures, "key_erasures")):
         engine = make_engine(f"sqlite:///{path}")
         try:

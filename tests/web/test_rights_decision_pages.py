@@ -17,8 +17,8 @@ from accord.rights.decision_models import RecipientNotice, Restriction
 from factories.registers import using
 from rights.decision_people import Person, complaint_about, disclosed, referred
 from support.axe import assert_accessible
-from web.conftest import browser, live_server, make_user, page  # noqa: F401 (fixtures)
-from web.test_sign_in import sign_in
+
+from .test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +42,8 @@ def _error_summary(on: Any) -> str:
 
 
 def test_an_officer_erases_a_persons_records_keeping_one_under_a_ground_after_checking(
-    page: Any,  # noqa: F811
-    make_user: Callable[..., User],  # noqa: F811
+    page: Any,
+    make_user: Callable[..., User],
     engine: Engine,
 ) -> None:
     officer = _officer(make_user)
@@ -83,8 +83,8 @@ def test_an_officer_erases_a_persons_records_keeping_one_under_a_ground_after_ch
 
 
 def test_a_correction_leaves_notices_that_are_then_recorded(
-    page: Any,  # noqa: F811
-    make_user: Callable[..., User],  # noqa: F811
+    page: Any,
+    make_user: Callable[..., User],
     engine: Engine,
 ) -> None:
     officer = _officer(make_user)
@@ -122,8 +122,8 @@ def test_a_correction_leaves_notices_that_are_then_recorded(
 
 
 def test_a_restriction_cannot_be_lifted_before_the_person_is_told(
-    page: Any,  # noqa: F811
-    make_user: Callable[..., User],  # noqa: F811
+    page: Any,
+    make_user: Callable[..., User],
     engine: Engine,
 ) -> None:
     officer = _officer(make_user)
@@ -166,8 +166,8 @@ def test_a_restriction_cannot_be_lifted_before_the_person_is_told(
 
 
 def test_an_objection_is_recorded_and_decided_and_a_complaint_answered_with_the_icos_details(
-    page: Any,  # noqa: F811
-    make_user: Callable[..., User],  # noqa: F811
+    page: Any,
+    make_user: Callable[..., User],
     engine: Engine,
 ) -> None:
     officer = _officer(make_user)
@@ -203,8 +203,8 @@ def test_an_objection_is_recorded_and_decided_and_a_complaint_answered_with_the_
 
 
 def test_a_decision_the_system_made_is_reviewed_by_someone_other_than_its_recorder(
-    page: Any,  # noqa: F811
-    make_user: Callable[..., User],  # noqa: F811
+    page: Any,
+    make_user: Callable[..., User],
     engine: Engine,
 ) -> None:
     recorder = _officer(make_user)

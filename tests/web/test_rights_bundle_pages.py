@@ -16,15 +16,15 @@ from accord.rights import discovery
 from factories.registers import using
 from rights.bundle_people import EMAIL, known_person
 from support.axe import assert_accessible
-from web.conftest import browser, live_server, make_user, page  # noqa: F401 (fixtures)
-from web.test_sign_in import sign_in
+
+from .test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_team_confirms_records_and_reviews_the_copy(
-    page: Any,  # noqa: F811
-    make_user: Callable[..., User],  # noqa: F811
+    page: Any,
+    make_user: Callable[..., User],
     engine: Engine,
 ) -> None:
     dpo = make_user(organisation="victim-support", roles=(("lvws", "dpo"),), name="Dee Officer")

@@ -16,13 +16,13 @@ from accord.rights import requests
 from accord.rights.schemas import RequestIn
 from factories.registers import using
 from support.axe import assert_accessible
-from web.conftest import browser, live_server, make_user, page  # noqa: F401 (fixtures)
-from web.test_sign_in import sign_in
+
+from .test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_public_form_shows_errors_and_takes_a_request(page: Any) -> None:  # noqa: F811
+def test_the_public_form_shows_errors_and_takes_a_request(page: Any) -> None:
     page.goto("/your-data/request")
     assert page.inner_text("h1") == "Ask about your information"
     assert_accessible(page)
@@ -44,8 +44,8 @@ def test_the_public_form_shows_errors_and_takes_a_request(page: Any) -> None:  #
 
 
 def test_the_team_works_a_request_from_the_queue(
-    page: Any,  # noqa: F811
-    make_user: Callable[..., User],  # noqa: F811
+    page: Any,
+    make_user: Callable[..., User],
     engine: Engine,
 ) -> None:
     dpo = make_user(organisation="mopac", roles=(("mopac", "dpo"),), name="Dana Officer")
