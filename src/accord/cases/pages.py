@@ -7,8 +7,6 @@ the gate; refusals are shown as pages that say what to do (`pages_common`).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import date
@@ -24,6 +22,7 @@ from starlette.responses import Response
 from accord.accounts.csrf import CsrfChecked
 from accord.accounts.deps import CurrentActor
 from accord.cases import caseload, entries, reading, workflow
+from accord.cases import reopen as reopening
 from accord.cases.access import case_target, shares_of
 from accord.cases.models import Case
 from accord.cases.pages_common import (
@@ -71,11 +70,6 @@ router = APIRouter(include_in_schema=False, route_class=CasePageRoute)
 PAGE_SIZE = 25
 
 __all__ = ["CasePageRoute", "router"]
-
-
-def reopen_available() -> bool:
-    """Reopening is offered once `accord.cases.reopen` is part of the application."""
-    return importlib.util.find_spec("accord.cases.reopen") is not None
 
 
 def _page_number(request: Request) -> int:
@@ -187,7 +181,7 @@ def case_page(
     case_id: uuid.UUID, request: Request, session: DbSession, actor: CurrentActor
 ) -> Response:
     view = guarded(request, session, lambda: case_view(session, actor, case_id), case_id=case_id)
-    view["reopen_available"] = reopen_available() and view["case"].status in REOPENABLE
+    view["reopen_available"] = view["case"].status in REOPENABLE
     return templates.TemplateResponse(request, "cases/case.html", view)
 
 
@@ -532,19 +526,16 @@ async def reopen(
     values = await form_values(request)
     errors: dict[str, str] = {}
     reason = str(values.get("reason", ""))
-    if not reopen_available():
-        errors["reason"] = "Reopening cases is not available yet. Ask your team manager."
-    elif not reason:
+    if not reason:
         errors["reason"] = "Enter why the case is being reopened"
     elif len(reason) > 500:
         errors["reason"] = "The reason must be 500 characters or fewer"
     else:
-        service = importlib.import_module("accord.cases.reopen")
         errors = _run(
             request,
             session,
             case_id,
-            lambda: service.reopen(session=session, actor=actor, case=case_id, reason=reason),
+            lambda: reopening.reopen(session=session, actor=actor, case=case_id, reason=reason),
             "reason",
         )
     if errors:
