@@ -5,8 +5,10 @@ the consent ledger's state for a person (and the same rule as SQL, for listings)
 records held about a person, and the record a disclosure is made from with its values. A
 domain provides these in a module `accord.<domain>.facts` holding any of
 `CONSENT: ConsentFacts`, `SUBJECT_TARGETS: SubjectTargets`, `SUBJECT_RECORDS: SubjectRecords`
-(everything held about a set of people, ledger entries included, for finding a person's data)
-and `RECORDS: RecordSource`; the gate finds those modules on first use (`gate.discovery`) and
+(everything held about a set of people, ledger entries included, for finding a person's data),
+`IDENTIFIED_RECORDS: IdentifiedRecords` and `LINKED_RECORDS: LinkedRecords` (records that
+belong to no person accord knows, such as partners' records, found by the identifiers a
+requester gives and by record linkage) and `RECORDS: RecordSource`; the gate finds those modules on first use (`gate.discovery`) and
 imports no domain itself.
 
 With no consent provider the gate fails closed: consent reads as not recorded, and a
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -96,6 +98,55 @@ class SubjectRecords(Protocol):
 
 
 @dataclass(frozen=True)
+class FoundRecord:
+    """A record about no person accord knows (a partner's record), found for a requester by
+    the identifiers they gave or by record linkage; `matched_on` says how, never a value."""
+
+    kind: str  # partner-record
+    record_id: uuid.UUID
+    register: str
+    owner_organisation: str
+    record_type: str
+    matched_on: frozenset[str]
+    at: datetime | None = None
+
+
+# Passes the gate for a target on the searcher's behalf (raising AccessDenied when refused,
+# after the refusal is audited) and returns the data categories the decision allows.
+GateCheck = Callable[[Target], frozenset[str]]
+
+
+class IdentifiedRecords(Protocol):
+    def __call__(
+        self,
+        session: Session,
+        *,
+        register: str,
+        organisation: str,
+        identifiers: Mapping[str, Sequence[str]],
+        check: GateCheck,
+    ) -> list[FoundRecord]:
+        """Records `organisation` controls in `register` whose identifiers agree with those
+        given (kind -> values, the blind index kinds), each checked with `check` first."""
+        ...
+
+
+class LinkedRecords(Protocol):
+    def __call__(
+        self,
+        session: Session,
+        *,
+        register: str,
+        organisation: str,
+        record_ids: Sequence[uuid.UUID],
+        check: GateCheck,
+    ) -> list[FoundRecord]:
+        """Other records `organisation` controls that record linkage joined into one person
+        with any of `record_ids`."""
+        ...
+
+
+@dataclass(frozen=True)
 class SourceRecord:
     """A record a disclosure is made from: its target, its person, values by category id."""
 
@@ -119,6 +170,8 @@ class Providers:
     consent: ConsentFacts | None = None
     subject_targets: list[SubjectTargets] = field(default_factory=list)
     subject_records: list[SubjectRecords] = field(default_factory=list)
+    identified_records: list[IdentifiedRecords] = field(default_factory=list)
+    linked_records: list[LinkedRecords] = field(default_factory=list)
     records: list[RecordSource] = field(default_factory=list)
 
 
@@ -148,6 +201,10 @@ def _discover() -> Providers:
             found.subject_targets.append(targets)
         if (held := getattr(module, "SUBJECT_RECORDS", None)) is not None:
             found.subject_records.append(held)
+        if (identified := getattr(module, "IDENTIFIED_RECORDS", None)) is not None:
+            found.identified_records.append(identified)
+        if (linked := getattr(module, "LINKED_RECORDS", None)) is not None:
+            found.linked_records.append(linked)
         if (records := getattr(module, "RECORDS", None)) is not None:
             found.records.append(records)
     return found
@@ -187,6 +244,54 @@ def subject_records(session: Session, *, subject_ids: Sequence[uuid.UUID]) -> li
         held
         for provide in providers().subject_records
         for held in provide(session, subject_ids=subject_ids)
+    ]
+
+
+def identified_records(
+    session: Session,
+    *,
+    register: str,
+    organisation: str,
+    identifiers: Mapping[str, Sequence[str]],
+    check: GateCheck,
+) -> list[FoundRecord]:
+    """Records of no known person whose identifiers agree with those given (every domain)."""
+    if not identifiers:
+        return []
+    return [
+        found
+        for provide in providers().identified_records
+        for found in provide(
+            session,
+            register=register,
+            organisation=organisation,
+            identifiers=identifiers,
+            check=check,
+        )
+    ]
+
+
+def linked_records(
+    session: Session,
+    *,
+    register: str,
+    organisation: str,
+    record_ids: Sequence[uuid.UUID],
+    check: GateCheck,
+) -> list[FoundRecord]:
+    """Records record linkage joined into one person with any of these (every domain)."""
+    if not record_ids:
+        return []
+    return [
+        found
+        for provide in providers().linked_records
+        for found in provide(
+            session,
+            register=register,
+            organisation=organisation,
+            record_ids=record_ids,
+            check=check,
+        )
     ]
 
 
