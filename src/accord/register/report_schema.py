@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Model(BaseModel):
@@ -82,11 +82,65 @@ class Breakdown(_Model):
 class ReportKind(StrEnum):
     AGGREGATE = "aggregate"
     IDENTIFYING = "identifying"
+    EXTRACT = "extract"  # pseudonymised records for an evaluator, only of people who consented
 
 
 class Unit(StrEnum):
     RECORD = "record"  # each record counts once
     PERSON = "person"  # partner records counted by the linked person they belong to
+
+
+class LocationKind(StrEnum):
+    AREA = "area"  # an area code (e.g. an LSOA): placed at the area's centre
+    POSTCODE = "postcode"  # a postcode: placed at its district's centre
+
+
+class MapOptions(_Model):
+    """A hotspot map: the report's counts by H3 hexagon instead of by area. Each record is
+    placed at its area's (or postcode district's) centre; a hexagon holding fewer than
+    `min_addresses` distinct places (a lower bound on its distinct addresses) is merged into
+    one "elsewhere" cell, and every cell then passes the report's disclosure control."""
+
+    location: str  # the breakdown field holding the area code or postcode
+    kind: LocationKind = LocationKind.AREA
+    resolution: int = Field(default=6, ge=0, le=15)  # H3 resolution (6: about 36 km2)
+    min_addresses: int = Field(default=5, ge=1)
+    # south, west, north, east: where an area with no known centre is placed (deterministically
+    # from its code; such positions are shown as illustrative)
+    bounds: tuple[float, float, float, float] | None = None
+
+
+class PostcodeLevel(StrEnum):
+    """How much of a postcode an extract keeps: SW1A 1 (sector), SW1A (district), SW (area)."""
+
+    SECTOR = "sector"
+    DISTRICT = "district"
+    AREA = "area"
+
+
+class QuasiIdentifier(_Model):
+    """A field that, with others, could single someone out, and how it is widened: each level
+    is coarser than the one before; past the last level the value is withheld (`*`)."""
+
+    field: str
+    label: str | None = None
+    bands: list[list[int]] = []  # a number: each level's bands' lower bounds, e.g. [[18, 25, 35]]
+    postcode: list[PostcodeLevel] = []  # an area: each level's part of the postcode
+    groups: list[dict[str, str]] = []  # a category: each level maps a value to a wider group
+
+
+class ExtractSettings(_Model):
+    """An evaluation extract: the fields carried for each person besides their pseudonym, the
+    quasi-identifiers generalised until every combination is shared by at least `k` people,
+    and the share of rows that may be withheld rather than widening a field further."""
+
+    fields: list[str] = []
+    quasi_identifiers: list[QuasiIdentifier] = []
+    k: int = Field(default=5, ge=2)
+    max_suppressed: float = Field(default=0.05, ge=0, le=1)
+    # One pseudonym for a person's records at every service (through the keyed name and date
+    # of birth index), only where the register shares the purpose from more than one provider.
+    link_across_services: bool = False
 
 
 class ReportDefinition(_Model):
@@ -101,8 +155,19 @@ class ReportDefinition(_Model):
     # What a count counts, and what the threshold is measured in. `person` (partner sources):
     # the linked people, through the linkage's person ids (a record not linked is its own).
     unit: Unit = Unit.RECORD
-    measures: list[Measure]
-    breakdowns: list[Breakdown]
+    measures: list[Measure] = []  # aggregate reports: at least one
+    breakdowns: list[Breakdown] = []  # aggregate reports: at least one
     recipients: list[str]  # register recipient ids
     roles: list[str]  # register role ids whose holders receive the released output
     disclosure_control: DisclosureOverrides = DisclosureOverrides()
+    extract: ExtractSettings | None = None  # kind extract: required
+    map: MapOptions | None = None  # drawn as a hotspot map by hexagon
+
+    @model_validator(mode="after")
+    def _map_location(self) -> ReportDefinition:
+        if self.map is not None and [b.field for b in self.breakdowns] != [self.map.location]:
+            raise ValueError(
+                f"map report {self.id!r}: its one breakdown is the map's location field "
+                f"{self.map.location!r}"
+            )
+        return self
