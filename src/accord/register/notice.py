@@ -291,9 +291,10 @@ def _reports(register: Register, approvals: Mapping[str, list[str]] | None) -> l
             ReportView(
                 name=report.name,
                 purpose=register.purpose(report.purpose).name,
-                kind="identifies people"
-                if report.kind == "identifying"
-                else "anonymous statistics",
+                kind={
+                    "identifying": "identifies people",
+                    "extract": "records of people who agreed, under a pseudonym",
+                }.get(report.kind.value, "anonymous statistics"),
                 recipients=[register.recipient(r).name for r in report.recipients],
                 agreed=agreed,
             )

@@ -11,6 +11,7 @@ from accord.register.errors import Problem
 from accord.register.report_schema import (
     DisclosureControl,
     MeasureKind,
+    QuasiIdentifier,
     ReportDefinition,
     ReportKind,
 )
@@ -45,6 +46,24 @@ PANEL_FIELDS: dict[str, str] = {
     "closed_at": "date",
 }
 PARTNER_PREFIX = "partner:"
+
+# What an evaluation extract may carry from casework, with each field's type: read through the
+# gate and cut to the categories the purpose holds. `age` is the age at referral, worked out
+# from the date of birth (the date itself never leaves); `area` is the postcode, generalised.
+EXTRACT_FIELDS: dict[str, str] = {
+    "age": "integer",
+    "gender": "string",
+    "area": "postcode",
+    "ethnicity": "string",
+    "religion": "string",
+    "disability": "string",
+    "crime_type": "string",
+    "service": "string",
+    "status": "string",
+    "closure_reason": "string",
+    "received_month": "string",
+    "closed_month": "string",
+}
 
 
 def source_fields(register: Register, source: str) -> dict[str, str] | None:
@@ -107,8 +126,18 @@ def check_reports(register: Register, file: Path) -> list[Problem]:
         if report.id in seen:
             problem(".id", "duplicate-id", f"report id {report.id!r} is used twice")
         seen.add(report.id)
-        _check_parts(register, report, problem)
-        _check_floor(register, report, problem)
+        if report.kind is ReportKind.EXTRACT:
+            _check_extract(register, report, problem)
+        else:
+            if report.extract is not None:
+                problem(
+                    ".extract",
+                    "extract-settings-on-report",
+                    f"report {report.id!r} is {report.kind.value}: only an extract has extract "
+                    "settings",
+                )
+            _check_parts(register, report, problem)
+            _check_floor(register, report, problem)
         _check_recipients(register, report, problem)
     return problems
 
@@ -251,7 +280,7 @@ def _check_floor(register: Register, report: ReportDefinition, problem: _Problem
 def _check_recipients(register: Register, report: ReportDefinition, problem: _Problem) -> None:
     recipients = {r.id: r for r in register.recipients}
     roles = {r.id: r for r in register.roles}
-    identifying = report.kind is ReportKind.IDENTIFYING
+    identifying = report.kind in (ReportKind.IDENTIFYING, ReportKind.EXTRACT)
     if not report.recipients:
         problem(".recipients", "no-recipient", f"report {report.id!r} names no recipient")
     for j, rid in enumerate(report.recipients):
@@ -275,10 +304,143 @@ def _check_recipients(register: Register, report: ReportDefinition, problem: _Pr
         role = roles.get(role_id)
         if role is None:
             problem(f".roles[{j}]", "unknown-role", f"report {report.id!r}: no role {role_id!r}")
-        elif identifying and (role.anonymous_only or IDENTIFYING_READ not in role.permissions):
+        elif report.kind is ReportKind.IDENTIFYING and (
+            role.anonymous_only or IDENTIFYING_READ not in role.permissions
+        ):
             problem(
                 f".roles[{j}]",
                 "identifying-without-role",
                 f"report {report.id!r} identifies people, but role {role_id!r} may not receive "
                 f"identifying reports (it needs {IDENTIFYING_READ} and not to be anonymous-only)",
             )
+
+
+def _check_extract(register: Register, report: ReportDefinition, problem: _Problem) -> None:
+    """An extract reads casework of people who consented to its purpose, carries known fields,
+    widens each quasi-identifier in a way that fits its type, and links people across
+    services only where the register shares the purpose from more than one provider."""
+    purpose = next((p for p in register.purposes if p.id == report.purpose), None)
+    if purpose is None:
+        problem(
+            ".purpose", "unknown-purpose", f"report {report.id!r}: no purpose {report.purpose!r}"
+        )
+    elif purpose.consent is None:
+        problem(
+            ".purpose",
+            "extract-needs-consent",
+            f"extract {report.id!r}: purpose {report.purpose!r} does not rest on consent; an "
+            "evaluation extract carries only people who consented to it",
+        )
+    record_types = {rt.id: rt for rt in register.record_types}
+    if not report.record_types:
+        problem(".record_types", "no-record-type", f"report {report.id!r} reads no record type")
+    for j, rt_id in enumerate(report.record_types):
+        rt = record_types.get(rt_id)
+        if rt is None:
+            problem(
+                f".record_types[{j}]",
+                "unknown-record-type",
+                f"report {report.id!r}: no record type {rt_id!r}",
+            )
+        elif report.purpose not in rt.purposes:
+            problem(
+                f".record_types[{j}]",
+                "purpose-not-for-record",
+                f"report {report.id!r}: {rt_id!r} records are not held for {report.purpose!r}",
+            )
+    if report.source != "casework":
+        problem(
+            ".source",
+            "unknown-source",
+            f"extract {report.id!r}: extracts read casework only, not {report.source!r}",
+        )
+    settings = report.extract
+    if settings is None:
+        problem(".extract", "extract-settings-required", f"extract {report.id!r} has no settings")
+        return
+    known = ", ".join(sorted(EXTRACT_FIELDS))
+    for j, name in enumerate(settings.fields):
+        if name not in EXTRACT_FIELDS:
+            problem(
+                f".extract.fields[{j}]",
+                "unknown-field",
+                f"extract {report.id!r}: unknown field {name!r} (fields: {known})",
+            )
+    if not settings.quasi_identifiers:
+        problem(
+            ".extract.quasi_identifiers",
+            "no-quasi-identifier",
+            f"extract {report.id!r} names no quasi-identifier to check k-anonymity on",
+        )
+    seen: set[str] = set()
+    for j, qi in enumerate(settings.quasi_identifiers):
+        where = f".extract.quasi_identifiers[{j}]"
+        if qi.field in seen or qi.field in settings.fields:
+            problem(
+                where + ".field",
+                "duplicate-field",
+                f"extract {report.id!r}: field {qi.field!r} is named twice",
+            )
+        seen.add(qi.field)
+        kind = EXTRACT_FIELDS.get(qi.field)
+        if kind is None:
+            problem(
+                where + ".field",
+                "unknown-field",
+                f"extract {report.id!r}: unknown quasi-identifier {qi.field!r} (fields: {known})",
+            )
+            continue
+        _check_levels(report, qi, kind, where, problem)
+    if settings.link_across_services:
+        providers = {
+            org
+            for rule in register.sharing
+            if report.purpose in rule.purposes
+            and any(r in rule.recipients for r in report.recipients)
+            for org in rule.from_organisations
+        }
+        if len(providers) < 2:
+            problem(
+                ".extract.link_across_services",
+                "linking-not-allowed",
+                f"extract {report.id!r}: the register shares {report.purpose!r} with its "
+                "recipients from fewer than two providers, so there is nothing to link across",
+            )
+
+
+def _check_levels(
+    report: ReportDefinition, qi: QuasiIdentifier, kind: str, where: str, problem: _Problem
+) -> None:
+    wrong = {
+        "bands": bool(qi.bands) and kind != "integer",
+        "postcode": bool(qi.postcode) and kind != "postcode",
+        "groups": bool(qi.groups) and kind != "string",
+    }
+    for name, bad in wrong.items():
+        if bad:
+            problem(
+                f"{where}.{name}",
+                "levels-do-not-fit",
+                f"extract {report.id!r}: {qi.field!r} is a {kind}; it cannot be widened by {name}",
+            )
+    if kind == "integer" and not qi.bands:
+        problem(
+            where + ".bands",
+            "bands-required",
+            f"extract {report.id!r}: {qi.field!r} is a number and needs bands (exact values "
+            "are never released)",
+        )
+    for n, bands in enumerate(qi.bands):
+        if not bands or bands != sorted(set(bands)):
+            problem(
+                f"{where}.bands[{n}]",
+                "bands-not-increasing",
+                f"extract {report.id!r}: bands of {qi.field!r} must increase",
+            )
+    if kind == "postcode" and not qi.postcode:
+        problem(
+            where + ".postcode",
+            "postcode-levels-required",
+            f"extract {report.id!r}: {qi.field!r} needs postcode levels (a full postcode is "
+            "never released)",
+        )

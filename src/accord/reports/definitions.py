@@ -34,7 +34,11 @@ def definition_hash(register: Register, report: ReportDefinition) -> str:
     recipient, the register's floor) gives a new hash, which needs approving again."""
     body = {
         "register": register.id,
-        "definition": report.model_dump(mode="json"),
+        # Settings a kind of report does not use are left out, so adding a kind leaves the
+        # hashes (and approvals) of every other definition as they were.
+        "definition": report.model_dump(
+            mode="json", exclude={k for k in ("extract", "map") if getattr(report, k) is None}
+        ),
         "settings": effective_settings(register, report).model_dump(mode="json"),
     }
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()

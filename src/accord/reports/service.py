@@ -247,6 +247,12 @@ def run_report(
             f"{report_id!r} identifies people: it is produced as a priority list with a "
             "person's decision for each entry, not as a statistical release",
         )
+    if report.kind is ReportKind.EXTRACT:
+        raise Invalid(
+            "report",
+            f"{report_id!r} is an evaluation extract: it is produced as an extract of people "
+            "who consented, not as a statistical release",
+        )
     current = state(session, reg, report)
     if not current.approved:
         acts.record_event(
