@@ -107,6 +107,7 @@ class ExtractRow:
 @dataclass
 class Extract:
     rows: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[ExtractRow] = field(default_factory=list)  # the record behind each row
     excluded: int = 0  # withdrew consent
     without_consent: int = 0  # never gave it, refused, or it expired
     refused_by_gate: int = 0
@@ -176,4 +177,5 @@ def evaluation_extract(
             method="extract",
         )
         out.rows.append(shared)
+        out.sources.append(row)
     return out
