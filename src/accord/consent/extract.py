@@ -32,7 +32,7 @@ from accord.register.registry import current_registry
 from accord.store.base import utcnow
 
 
-def _latest_states(
+def latest_states(
     session: Session, *, purpose: str, subject_ids: Iterable[uuid.UUID] | None = None
 ) -> dict[uuid.UUID, tuple[str, bool]]:
     """subject id -> (latest state, expired?) for the purpose, from the ledger."""
@@ -107,7 +107,6 @@ class ExtractRow:
 @dataclass
 class Extract:
     rows: list[dict[str, Any]] = field(default_factory=list)
-    sources: list[ExtractRow] = field(default_factory=list)  # the record behind each row
     excluded: int = 0  # withdrew consent
     without_consent: int = 0  # never gave it, refused, or it expired
     refused_by_gate: int = 0
@@ -132,7 +131,7 @@ def evaluation_extract(
         raise ConsentError(exc.field, exc.message) from None
     offered = list(candidates)
     excluded = excluded_subjects(session, purpose=purpose)
-    states = _latest_states(session, purpose=purpose, subject_ids={c.subject_id for c in offered})
+    states = latest_states(session, purpose=purpose, subject_ids={c.subject_id for c in offered})
     out = Extract()
     for row in offered:
         if row.target.register != register:
@@ -177,5 +176,4 @@ def evaluation_extract(
             method="extract",
         )
         out.rows.append(shared)
-        out.sources.append(row)
     return out
