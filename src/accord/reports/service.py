@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -281,6 +281,14 @@ def run_report(
     try:
         source = _load(session, actor, reg, report, engine, needed, inputs)
         source = _scoped(engine, source, plan, scope, inputs)
+        map_notes: list[str] = []
+        if report.map is not None:  # a hotspot map: the location counted by hexagon
+            from accord.reports import maps
+
+            source, dims, map_notes = maps.mapped(
+                engine, source, plan.dimensions, report.map, inputs
+            )
+            plan = replace(plan, dimensions=dims)
         # The cells are a table the size of the output: the suppression rounds run on them
         # in memory, whatever engine holds the rows.
         work = DuckDBEngine(":memory:")
@@ -288,6 +296,7 @@ def run_report(
             protected = Protector(engine, work).protect(
                 source, plan.dimensions, plan.sums, definitions.rules(settings)
             )
+            protected.notes[:0] = map_notes
         finally:
             work.close()
     finally:
@@ -414,7 +423,9 @@ def _record(
     dims = []
     for b in report.breakdowns:
         encoding = "plain"
-        if b.period is not None:
+        if report.map is not None and b.field == report.map.location:
+            encoding = f"h3:{report.map.resolution}"
+        elif b.period is not None:
             encoding = b.period.value
         elif b.bands:
             encoding = "bands:" + ",".join(str(x) for x in b.bands)
