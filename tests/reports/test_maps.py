@@ -6,12 +6,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from accord.accounts.deps import current_actor
 from accord.analytics.duckdb_engine import DuckDBEngine
 from accord.register.registry import current_registry
 from accord.register.report_schema import LocationKind, MapOptions
 from accord.reports import definitions, maps, service
+from accord.settings import Settings
+from factories import actors
 
 from .conftest import analyst, approve_all, events, load_events
 
@@ -132,3 +137,33 @@ def test_a_map_has_one_breakdown_its_location() -> None:
     body["breakdowns"].append({"field": "offence_group"})
     with pytest.raises(ValueError, match="its one breakdown is the map's location"):
         type(report).model_validate(body)
+
+
+def test_the_api_draws_a_released_map_for_a_recipient(
+    app: FastAPI,
+    client: TestClient,
+    session: Session,
+    settings: Settings,
+    centres: dict[str, tuple[float, float]],
+) -> None:
+    engine = DuckDBEngine(settings.analytics_path)
+    try:
+        _load(engine, {"A": 5, "B": 5, "D": 5})
+    finally:
+        engine.close()
+    approve_all(session, "tvt", REPORT)
+    session.commit()
+    app.dependency_overrides[current_actor] = analyst
+    ran = client.post(f"/api/reports/tvt/{REPORT}/runs", json={})
+    assert ran.status_code == 201, ran.text
+    assert ran.json()["status"] == "released"
+    run_id = ran.json()["id"]
+    app.dependency_overrides[current_actor] = lambda: actors.actor(
+        "tvt", "report-recipient", "oxfordshire-cc"
+    )
+    png = client.get(f"/api/reports/outputs/{run_id}/map")
+    assert png.status_code == 200
+    assert png.headers["content-type"] == "image/png"
+    drawn = client.get(f"/api/reports/outputs/{run_id}/map?format=svg")
+    assert drawn.headers["content-type"].startswith("image/svg+xml")
+    assert not any(code in drawn.text for code in centres)

@@ -73,6 +73,26 @@ def download_output(
     return Response(body, media_type=_TYPES[format], headers={"Content-Disposition": disposition})
 
 
+@router.get("/outputs/{run_id}/map", responses=_ERRORS)
+def map_picture(
+    run_id: uuid.UUID,
+    session: DbSession,
+    actor: CurrentActor,
+    format: Literal["png", "svg"] = "png",
+) -> Response:
+    """A hotspot map's picture: its hexagons, legend and scale (no identifying data)."""
+    from accord.errors import NotFound
+    from accord.reports import maps
+
+    run = service.get_run(session, actor=actor, run_id=run_id)
+    if not maps.is_map(run):
+        raise NotFound("map", "This output is a table, not a map.")
+    report = service.definition(run.register, run.report)
+    body = maps.image(maps.view(run, report.name), format)
+    media = "image/png" if format == "png" else "image/svg+xml"
+    return Response(body, media_type=media)
+
+
 @router.post("/outputs/{run_id}/release", responses=_ERRORS)
 def release_output(run_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> RunOut:
     """An output checker releases an output held for review (after the differencing check)."""

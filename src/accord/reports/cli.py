@@ -240,13 +240,16 @@ def list_outputs(
 @app.command()
 def export(
     run_id: uuid.UUID = typer.Argument(..., help="The output."),
-    out: Path = typer.Option(..., "--out", help="File to write (.csv, .xlsx or .html)."),
+    out: Path = typer.Option(
+        ..., "--out", help="File to write (.csv, .xlsx or .html; a map also .png or .svg)."
+    ),
     as_email: str = AS_OPTION,
 ) -> None:
-    """Write an output you may see as CSV, XLSX or an HTML page with a chart."""
+    """Write an output you may see as CSV, XLSX, an HTML page with a chart, or a map's
+    picture (PNG or SVG)."""
     kind = out.suffix.lower().lstrip(".")
-    if kind not in ("csv", "xlsx", "html"):
-        err_console.print("--out: the file must end .csv, .xlsx or .html")
+    if kind not in ("csv", "xlsx", "html", "png", "svg"):
+        err_console.print("--out: the file must end .csv, .xlsx, .html, .png or .svg")
         raise typer.Exit(2)
     with db() as session:
         actor = actor_for(session, as_email)
@@ -261,6 +264,14 @@ def export(
             out.write_text(outputs.to_csv(result), encoding="utf-8")
         elif kind == "xlsx":
             out.write_bytes(outputs.to_xlsx(result, definition.name))
+        elif kind in ("png", "svg"):
+            from accord.reports import maps
+
+            if not maps.is_map(result):
+                err_console.print("--out: only a map is drawn as .png or .svg")
+                raise typer.Exit(2)
+            picture = maps.view(result, definition.name)
+            out.write_bytes(maps.image(picture, "png" if kind == "png" else "svg"))
         else:
             out.write_text(
                 outputs.to_html(result, definition.name, definition.description), encoding="utf-8"
