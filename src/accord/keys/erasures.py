@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, Integer, MetaData, String, Uuid, select
+from sqlalchemy import Engine, Integer, MetaData, String, Uuid, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -85,8 +85,11 @@ class ErasureLog:
         if not key_uuids:
             return
         at = utcnow()
-        with Session(self.engine) as db, db.begin():
-            db.add_all(Erasure(kind=kind, key_uuid=k, erased_at=at) for k in key_uuids)
+        with self.engine.begin() as connection:  # one executemany, no ORM objects
+            connection.execute(
+                insert(Erasure),
+                [{"kind": kind, "key_uuid": k, "erased_at": at} for k in key_uuids],
+            )
 
     def entries(self) -> list[ErasureEntry]:
         with Session(self.engine) as db:
