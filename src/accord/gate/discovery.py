@@ -11,16 +11,27 @@ import importlib
 import importlib.util
 import pkgutil
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
 import accord
 
 
+def _packages() -> list[str]:
+    """accord's packages, those without an `__init__.py` (namespace packages) included."""
+    names = {m.name for m in pkgutil.iter_modules(accord.__path__) if m.ispkg}
+    for root in accord.__path__:
+        names.update(
+            entry.name
+            for entry in Path(root).iterdir()
+            if entry.is_dir() and entry.name.isidentifier() and any(entry.glob("*.py"))
+        )
+    return sorted(names)
+
+
 def domain_modules(name: str) -> Iterator[ModuleType]:
     """Each `accord.<package>.<name>` module that exists, imported, in package-name order."""
-    for module in sorted(pkgutil.iter_modules(accord.__path__), key=lambda m: m.name):
-        if not module.ispkg:
-            continue
-        qualified = f"accord.{module.name}.{name}"
+    for package in _packages():
+        qualified = f"accord.{package}.{name}"
         if importlib.util.find_spec(qualified) is not None:
             yield importlib.import_module(qualified)
