@@ -27,9 +27,10 @@ from accord.cases.models import Case, CaseEvent, CaseShare, Complaint
 from accord.consent import ledger
 from accord.disclosures.service import disclosures_for_subject
 from accord.enquiries.models import Enquiry
+from accord.feeds import facts as feeds_facts
 from accord.gate import facts as gate_facts
 from accord.gate.catalogue import Permission
-from accord.gate.service import authorize, needs_consent
+from accord.gate.service import authorize
 from accord.gate.types import Action, Actor, Target
 from accord.notifications.models import FairProcessingNotice
 from accord.panels.access import agencies_of
@@ -38,7 +39,7 @@ from accord.panels.models import CaseAction, CaseParty, CaseUpdate, PanelListing
 from accord.people import service as people
 from accord.people.models import Subject
 from accord.register.registry import current_registry
-from accord.rights.discovery import CandidateView, label
+from accord.rights.discovery import CandidateView, label, reading_purpose
 
 
 @dataclass(frozen=True)
@@ -68,28 +69,17 @@ def _when(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def reading_purpose(actor: Actor, target: Target) -> str:
-    """A purpose the record type is held for and the reader's roles list, one not resting on
-    consent first (a person is answered whatever they consented to); else the record type's
-    first, which the gate then refuses with its reason."""
-    register = current_registry().get(target.register)
-    held = register.record_type(target.record_type).purposes
-    listed = {p for role in register.roles if role.id in actor.roles_in(register.id)
-              for p in role.purposes}  # fmt: skip
-    mine = [p for p in held if p in listed]
-    without_consent = [p for p in mine if not needs_consent(register.purpose(p))]
-    return (without_consent or mine or list(held))[0]
-
-
-def _pass(session: Session, actor: Actor, target: Target) -> None:
-    authorize(
+def _pass(
+    session: Session, actor: Actor, target: Target, action: Action = Action.EXPORT
+) -> frozenset[str]:
+    return authorize(
         session,
         actor=actor,
         purpose=reading_purpose(actor, target),
-        action=Action.EXPORT,
+        action=action,
         target=target,
         permission=Permission.RIGHTS_REQUEST_MANAGE.value,
-    )
+    ).categories
 
 
 def _content(c: CandidateView, fields: dict[str, Any]) -> RecordContent:
@@ -298,6 +288,46 @@ def _notice(session: Session, actor: Actor, c: CandidateView) -> RecordContent |
     )
 
 
+PARTNER_FIELDS = {
+    "first_name": "First name", "surname": "Surname", "dob": "Date of birth",
+    "address": "Address", "postcode": "Postcode", "phone": "Phone", "email": "Email",
+    "key": "The partner's reference",
+}  # fmt: skip
+
+
+def _partner_record(session: Session, actor: Actor, c: CandidateView) -> RecordContent | None:
+    """A partner's record: the identifiers it supplied, as far as the gate's decision allows
+    (read, as the matching team reads them, with `rights:request:manage` on top)."""
+    target = feeds_facts.partner_target(session, record_id=c.record_id)
+    if target is None:
+        return None
+    allowed = _pass(session, actor, target, Action.READ)
+    record = feeds_facts.partner_record(session, record_id=c.record_id)
+    if record is None:
+        return None
+    shown = {
+        column: value
+        for column, value in record.values.items()
+        if column in PARTNER_FIELDS and record.categories.get(column)
+        and record.categories[column] <= allowed
+    }  # fmt: skip
+    register = current_registry().get(record.register)
+    content = _content(
+        c,
+        {
+            "Supplied by": register.organisation(record.partner).name,
+            "What it is": record.description or record.dataset,
+            "Date of the record": None if record.record_date is None
+            else record.record_date.isoformat(),
+            "Your details as supplied": {PARTNER_FIELDS[k]: v for k, v in shown.items()},
+        },
+    )  # fmt: skip
+    name = " ".join(str(shown[k]) for k in ("first_name", "surname") if shown.get(k))
+    content.own = {"name": name or None, **{k: shown[k] for k in ("email", "phone", "postcode")
+                                             if k in shown}}  # fmt: skip
+    return content
+
+
 def _ledger_entries(
     session: Session, actor: Actor, wanted: Sequence[CandidateView]
 ) -> list[RecordContent]:
@@ -348,6 +378,7 @@ READERS = {
     "enquiry": _enquiry,
     "safety-case": _safety_case,
     "notice": _notice,
+    "partner-record": _partner_record,
 }
 
 

@@ -6,7 +6,12 @@ single out one person) and by known links: people named in the request, and peop
 caseworker confirmed as the same person when a referral was matched. Their records come from
 the domains through the gate's facts (`gate.facts.subject_records`): cases, complaints,
 enquiries, community safety cases (as the subject or a party), consent statements, logged
-disclosures and fair-processing notices. Only records the answering organisation controls
+disclosures and fair-processing notices. Partners' records belong to no person accord
+knows: they are found by the requester's identifiers in the datasets the answering
+organisation supplied (`gate.facts.identified_records`, after a gate check per dataset), and
+the records record linkage joined to them are offered too (`gate.facts.linked_records`, for
+the organisation that runs the linkage); they are listed as the requester's (the request's
+requester, else the one person named). Only records the answering organisation controls
 are listed.
 
 Each candidate says why it matched (which kinds of identifier, never their values). A person
@@ -29,11 +34,14 @@ from accord.errors import Gone, Invalid, NotFound
 from accord.gate import acts
 from accord.gate import facts as gate_facts
 from accord.gate.catalogue import Permission
-from accord.gate.types import Actor
+from accord.gate.facts import FoundRecord, GateCheck
+from accord.gate.service import authorize, needs_consent
+from accord.gate.types import Action, Actor, Target
 from accord.people.crypto import current_crypto
 from accord.people.models import INDEX_KINDS, Subject, SubjectIndex, SubjectState
 from accord.register.registry import current_registry
 from accord.rights.bundle_models import DiscoveryCandidate, DiscoverySearch
+from accord.rights.models import RightsRequest
 from accord.store.base import utcnow
 
 WHAT = "rights-discovery"
@@ -41,6 +49,7 @@ WHAT = "rights-discovery"
 CORROBORATING = frozenset({"postcode"})
 NAMED = "named-in-request"
 SAME_PERSON = "confirmed-same-person"
+LINKED = "linked-person"
 
 REASONS = {
     "name_dob": "name and date of birth",
@@ -50,6 +59,7 @@ REASONS = {
     "postcode": "postcode",
     NAMED: "named in the request",
     SAME_PERSON: "confirmed as the same person when a referral was matched",
+    LINKED: "joined by the partners' record matching to a record that matched",
 }
 KINDS = {
     "case": "Case",
@@ -59,6 +69,7 @@ KINDS = {
     "consent": "Consent statement",
     "disclosure": "Information shared with another organisation",
     "notice": "Privacy notice sent or withheld",
+    "partner-record": "Record a partner supplied",
 }
 
 
@@ -179,6 +190,69 @@ def _same_person(session: Session, subject_ids: Iterable[uuid.UUID]) -> set[uuid
     return {s for pair in rows for s in pair} - set(ids)
 
 
+def reading_purpose(actor: Actor, target: Target) -> str:
+    """A purpose the record type is held for and the reader's roles list, one not resting on
+    consent first (a person is answered whatever they consented to); else the record type's
+    first, which the gate then refuses with its reason."""
+    register = current_registry().get(target.register)
+    held = register.record_type(target.record_type).purposes
+    listed = {p for role in register.roles if role.id in actor.roles_in(register.id)
+              for p in role.purposes}  # fmt: skip
+    mine = [p for p in held if p in listed]
+    without_consent = [p for p in mine if not needs_consent(register.purpose(p))]
+    return (without_consent or mine or list(held))[0]
+
+
+def gate_check(session: Session, actor: Actor, action: Action) -> GateCheck:
+    """Passes the gate for a target as the rights team (`rights:request:manage` on top of
+    what the record type asks), audited; returns the categories the decision allows."""
+
+    def check(target: Target) -> frozenset[str]:
+        return authorize(
+            session,
+            actor=actor,
+            purpose=reading_purpose(actor, target),
+            action=action,
+            target=target,
+            permission=Permission.RIGHTS_REQUEST_MANAGE.value,
+        ).categories
+
+    return check
+
+
+def _partner_records(
+    session: Session,
+    actor: Actor,
+    register: str,
+    identifiers: Mapping[str, str | Sequence[str]],
+) -> list[FoundRecord]:
+    """Partners' records the actor's organisation supplied that the identifiers find, and
+    the records linkage joined to those."""
+    given = {k: [v] if isinstance(v, str) else list(v) for k, v in identifiers.items()}
+    check = gate_check(session, actor, Action.LIST)
+    found = gate_facts.identified_records(
+        session, register=register, organisation=actor.organisation, identifiers=given,
+        check=check,
+    )  # fmt: skip
+    linked = gate_facts.linked_records(
+        session, register=register, organisation=actor.organisation,
+        record_ids=[f.record_id for f in found], check=check,
+    )  # fmt: skip
+    return [*found, *linked]
+
+
+def _requester(
+    session: Session, register: str, request_id: uuid.UUID | None, named: Sequence[uuid.UUID]
+) -> uuid.UUID | None:
+    """Whom partners' records found are listed as: the request's requester, else the one
+    person named in the request."""
+    if request_id is not None:
+        request = session.get(RightsRequest, request_id)
+        if request is not None and request.register == register:
+            return request.subject_id
+    return named[0] if len(named) == 1 else None
+
+
 def _named(
     session: Session, register: str, subject_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, set[str]]:
@@ -233,6 +307,8 @@ def discover(
         for h in gate_facts.subject_records(session, subject_ids=sorted(people, key=str))
         if h.owner_organisation == actor.organisation and h.register == register
     ]
+    requester = _requester(session, register, request_id, subject_ids)
+    partners = [] if requester is None else _partner_records(session, actor, register, identifiers)
     search = DiscoverySearch(
         id=uuid.uuid4(),
         register=register,
@@ -260,6 +336,23 @@ def discover(
         )
         for h in held
     ]
+    rows += [
+        DiscoveryCandidate(
+            id=uuid.uuid4(),
+            search_id=search.id,
+            kind=f.kind,
+            record_id=f.record_id,
+            subject_id=requester,
+            register=f.register,
+            owner=f.owner_organisation,
+            record_type=f.record_type,
+            held_since=f.at,
+            matched_on=sorted(f.matched_on),
+            status="proposed",
+        )
+        for f in partners
+        if f.owner_organisation == actor.organisation and requester is not None
+    ]
     session.add_all(rows)
     session.flush()
     acts.record_event(
@@ -269,7 +362,7 @@ def discover(
         purpose=WHAT,
         register=register,
         record_type=WHAT,
-        subject_ids=sorted({h.subject_id for h in held}, key=str),
+        subject_ids=sorted({r.subject_id for r in rows}, key=str),
         ref=str(search.id),
     )
     return _view(search, rows)
