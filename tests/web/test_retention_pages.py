@@ -5,12 +5,12 @@ disposal run, and that run's certificate; a caseworker is refused with a plain p
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from accord.accounts.models import User
@@ -27,7 +27,22 @@ from .test_sign_in import sign_in
 pytestmark = pytest.mark.browser
 
 
-def closed_cases(engine: Engine, service: str, due: list[timedelta]) -> list[uuid.UUID]:
+@pytest.fixture
+def made(engine: Engine) -> Iterator[list[uuid.UUID]]:
+    """The cases a test makes, removed afterwards with their holds and reviews, so that later
+    tests on the same database (which travel in time) do not find them due."""
+    found: list[uuid.UUID] = []
+    yield found
+    with Session(engine) as session:
+        session.execute(delete(RetentionHold).where(RetentionHold.record_id.in_(found)))
+        session.execute(delete(RetentionReview).where(RetentionReview.record_id.in_(found)))
+        session.execute(delete(SafetyCase).where(SafetyCase.id.in_(found)))
+        session.commit()
+
+
+def closed_cases(
+    engine: Engine, made: list[uuid.UUID], service: str, due: list[timedelta]
+) -> list[uuid.UUID]:
     """Closed Hounslow panel cases of `service`, each falling due `due[i]` from now."""
     coordinator = actor("hounslow", "panel-coordinator", teams=[service])
     now = datetime.now(UTC)
@@ -43,6 +58,7 @@ def closed_cases(engine: Engine, service: str, due: list[timedelta]) -> list[uui
             )
             found.append(case.id)
         session.commit()
+    made.extend(found)
     return found
 
 
@@ -60,9 +76,9 @@ def plan_row(page: Any, heading: str, kind: str) -> str:
 
 
 def test_dpo_sees_what_falls_due_and_holds_a_record_out_of_it(
-    page: Any, engine: Engine, make_user: Callable[..., User]
+    page: Any, engine: Engine, make_user: Callable[..., User], made: list[uuid.UUID]
 ) -> None:
-    first, _ = closed_cases(engine, "marac", [timedelta(days=5), timedelta(days=12)])
+    first, _ = closed_cases(engine, made, "marac", [timedelta(days=5), timedelta(days=12)])
     officer = dpo(make_user)
     page.goto("/")
     sign_in(page, officer.email)
@@ -112,18 +128,32 @@ def test_dpo_sees_what_falls_due_and_holds_a_record_out_of_it(
     assert "1 held" in row
     assert int(row.split("\t")[1].split()[0]) == before - 1
 
+    # Release, saying why (asked for when missing).
     page.goto("/retention/holds")
+    page.locator(f"#hold-{hold.id} button:has-text('Release this hold')").click()
+    assert "Say why the hold is released" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
+    page.fill(f"#release-{hold.id}", "The claim was settled out of court in November")
     page.locator(f"#hold-{hold.id} button:has-text('Release this hold')").click()
     assert "The hold is released" in page.inner_text(".govuk-notification-banner")
     assert page.locator(f"#hold-{hold.id}").count() == 0
+    released = page.inner_text(f"#released-{hold.id}")
+    assert "The claim was settled out of court" in released
+    assert officer.name in released
+    assert_accessible(page)
+    with Session(engine) as session:
+        found = session.get(RetentionHold, hold.id)
+        assert found is not None
+        assert found.released_by == officer.name
+        assert found.release_reason == "The claim was settled out of court in November"
     page.goto("/retention")
     assert plan_row(page, heading, kind).rstrip().endswith("None")
 
 
 def test_dpo_decides_reviews_after_a_run_and_opens_its_certificate(
-    page: Any, engine: Engine, make_user: Callable[..., User]
+    page: Any, engine: Engine, make_user: Callable[..., User], made: list[uuid.UUID]
 ) -> None:
-    kept, disposed = closed_cases(engine, "iom", [timedelta(days=-2), timedelta(days=-1)])
+    kept, disposed = closed_cases(engine, made, "iom", [timedelta(days=-2), timedelta(days=-1)])
     result = running.run(sessionmaker(engine), ran_by="Nightly disposal run")
     assert result.counts[("hounslow", "hounslow", "iom-case", "review", "queued")] >= 2
     with Session(engine) as session:

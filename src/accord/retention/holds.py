@@ -95,7 +95,10 @@ def _record_owner(session: Session, record_id: uuid.UUID) -> str | None:
     return None
 
 
-def release_hold(session: Session, *, actor: Actor, hold_id: uuid.UUID) -> RetentionHold:
+def release_hold(
+    session: Session, *, actor: Actor, hold_id: uuid.UUID, reason: str | None = None
+) -> RetentionHold:
+    """End a hold; `reason` (at least 10 characters when given) says why it is over."""
     hold = session.get(RetentionHold, hold_id)
     if hold is None or hold.organisation != actor.organisation:
         raise NotFound("hold")
@@ -108,8 +111,11 @@ def release_hold(session: Session, *, actor: Actor, hold_id: uuid.UUID) -> Reten
     )
     if hold.released_at is not None:
         raise Conflict("the hold was already released")
+    if reason is not None and len(reason.strip()) < 10:
+        raise Invalid("reason", "say why the hold is released (at least 10 characters)")
     hold.released_at = datetime.now(UTC)
     hold.released_by = _who(actor)
+    hold.release_reason = reason.strip() if reason is not None else None
     session.flush()
     return hold
 

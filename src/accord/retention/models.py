@@ -31,6 +31,7 @@ class RetentionHold(UuidPk, Base):
     placed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     released_by: Mapped[str | None] = mapped_column(String(200))
     released_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    release_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class RetentionRun(UuidPk, Base):

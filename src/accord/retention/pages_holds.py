@@ -39,6 +39,7 @@ SCOPES = {
     "record-type": "Every record of one kind",
 }
 FIELDS = ("scope", "which", "kind_of_record", "kind", "reason")
+RELEASED_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -188,17 +189,26 @@ def _holds_page(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     done: str = "",
+    released_reason: str = "",
     status_code: int = 200,
 ) -> Response:
-    in_force = holds.list_holds(session, actor=actor)
+    every = holds.list_holds(session, actor=actor, active=False)
+    in_force = [hold for hold in every if hold.released_at is None]
+    released = sorted(
+        (hold for hold in every if hold.released_at is not None),
+        key=lambda hold: hold.released_at or hold.placed_at,
+        reverse=True,
+    )[:RELEASED_SHOWN]
     return templates.TemplateResponse(
         request,
         "retention/holds.html",
         {
             "holds": [(hold, hold_words(session, hold)) for hold in in_force],
+            "released": [(hold, hold_words(session, hold)) for hold in released],
             "values": values or dict.fromkeys(FIELDS, ""),
             "errors": errors or {},
             "done": done,
+            "released_reason": released_reason,
             "scopes": SCOPES,
             "kinds": words.HOLD_KINDS,
             "kinds_of_record": kinds_of_record(actor),
@@ -317,6 +327,21 @@ def release_hold(
     session: DbSession,
     actor: CurrentActor,
     _csrf: CsrfChecked,
+    reason: Scope = "",
 ) -> Response:
-    holds.release_hold(session, actor=actor, hold_id=hold_id)
+    """End a hold, saying why it is over."""
+    field = f"release-{hold_id}"
+    errors: dict[str, str] = {}
+    if len(reason.strip()) < 10:
+        errors[field] = "Say why the hold is released, in at least 10 characters"
+    else:
+        try:
+            with session.begin_nested():
+                holds.release_hold(session, actor=actor, hold_id=hold_id, reason=reason)
+        except Invalid as error:
+            errors[field] = error.message
+    if errors:
+        return _holds_page(
+            request, session, actor, errors=errors, released_reason=reason, status_code=400
+        )
     return RedirectResponse("/retention/holds?done=released", status_code=303)
