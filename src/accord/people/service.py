@@ -8,11 +8,11 @@ database alone never holds anything that decrypts a subject's fields.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from accord.keys.errors import KeysError
@@ -32,6 +32,7 @@ __all__ = [
     "find_subjects",
     "get_subject",
     "index_values",
+    "rekey_subject",
     "seal",
     "set_objection",
     "set_restriction",
@@ -279,6 +280,94 @@ def shred_subject(
     subject.erased_at = utcnow()
     session.flush()
     return subject
+
+
+# Where a new data key waits in the keystore between its blobs being resealed and the
+# case transaction committing: found again from the subject id alone.
+_STAGED = uuid.UUID("2a0c8f6e-7d1b-4b39-9e55-0f3c6a1d8b27")
+
+
+def staged_key_id(subject_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(_STAGED, str(subject_id))
+
+
+Reseal = Callable[[bytes], bytes | None]
+
+
+def rekey_subject(
+    session: Session, *, subject_id: uuid.UUID, reseal_all: Callable[[Reseal], int]
+) -> int:
+    """Give an active subject a new data key, so that what was sealed under the old one (in
+    a backup of the case database taken before, say) can no longer be opened.
+
+    `reseal_all` is called with a function turning a blob sealed for this subject under the
+    old key into the same fields sealed under the new one (None for a blob that is not
+    theirs); it writes each back in this session's transaction and returns how many. The
+    new key waits in the keystore under `staged_key_id` meanwhile. When the transaction
+    commits, the new key replaces the old one in the keystore (the old one is gone for
+    good); when it rolls back, the waiting key is dropped and the old one stays. Returns
+    how many blobs were resealed."""
+    crypto = current_crypto()
+    old = _data_key(session, crypto, subject_id)
+    old_wrapped = crypto.keystore.get(subject_id)
+    if old_wrapped is None:
+        raise SubjectShredded(subject_id)
+    new = AESGCM.generate_key(bit_length=256)
+    staged = staged_key_id(subject_id)
+    crypto.keystore.forget(staged)
+    crypto.keystore.put(staged, crypto.keyring.wrap(new, subject_id=staged))
+
+    def convert(blob: bytes) -> bytes | None:
+        try:
+            plain = open_bytes(old, subject_id, blob)
+        except SealError:
+            return None
+        return seal_bytes(new, subject_id, plain)
+
+    count = reseal_all(convert)
+    crypto.cache.put(subject_id, new)
+    _on_outcome(session, subject_id, old_wrapped, new)
+    return count
+
+
+_PENDING = "accord.people.rekeys"  # re-keys waiting for the transaction's outcome
+
+
+def _on_outcome(session: Session, subject_id: uuid.UUID, old: Any, new: bytes) -> None:
+    if _PENDING not in session.info:
+        session.info[_PENDING] = {}
+        event.listen(session, "after_commit", _committed)
+        event.listen(session, "after_soft_rollback", _rolled_back)
+    pending: dict[uuid.UUID, tuple[Any, bytes]] = session.info[_PENDING]
+    first_old = pending[subject_id][0] if subject_id in pending else old
+    pending[subject_id] = (first_old, new)
+
+
+def _committed(session: Session) -> None:
+    crypto = current_crypto()
+    keystore, keyring = crypto.keystore, crypto.keyring
+    pending: dict[uuid.UUID, tuple[Any, bytes]] = session.info.get(_PENDING, {})
+    while pending:
+        subject_id, (old, new) = pending.popitem()
+        wrapped = keyring.wrap(new, subject_id=subject_id)
+        if not keystore.replace(subject_id, old, wrapped):
+            # rewrapped meanwhile (a master key rotation): swap whatever holds the old key
+            held = keystore.get(subject_id)
+            if held is not None and keyring.unwrap(held, subject_id=subject_id) != new:
+                keystore.replace(subject_id, held, wrapped)
+        keystore.forget(staged_key_id(subject_id))
+        crypto.cache.put(subject_id, new)
+
+
+def _rolled_back(session: Session, previous: Any) -> None:
+    if previous.parent is not None:
+        return  # a savepoint inside the transaction, not the transaction
+    crypto = current_crypto()
+    pending: dict[uuid.UUID, tuple[Any, bytes]] = session.info.get(_PENDING, {})
+    while pending:
+        subject_id, _ = pending.popitem()
+        crypto.cache.drop(subject_id)
+        crypto.keystore.forget(staged_key_id(subject_id))
 
 
 def erase_subject(session: Session, *, subject_id: uuid.UUID) -> None:

@@ -12,7 +12,10 @@ reason, and erases the rest:
 - Some kept: a record under a legal hold (`retention.holds`) always is, under legal claims.
   The other records are deleted one by one, each id written to the erasure log
   (kind "record") so that `replay_record_erasures` deletes them again from a restored older
-  backup; the kept records, their grounds and the reasons are recorded.
+  backup; the kept records, their grounds and the reasons are recorded. Then the person is
+  re-keyed (`rekey`): everything kept is sealed again under a new data key in the same
+  transaction, and the old key is destroyed when it commits, so the erased records in a
+  backup taken before can no longer be opened.
 
 Recipients of the erased data in the disclosure log are told (Art 19): a notice row per
 recipient, pending until recorded as sent, impossible or disproportionate (`recipients`).
@@ -45,6 +48,7 @@ from accord.rights.decision_models import ErasureDecision, ErasureItem, Rectific
 from accord.rights.decisions import audit, person_for, request_for, seal_text, text
 from accord.rights.recipients import add_notices
 from accord.rights.records import HeldRecord, delete_record, held_records
+from accord.rights.rekey import rekey
 from accord.store.base import utcnow
 
 WHAT = "rights-erasure"
@@ -266,6 +270,8 @@ def erase(
             delete_record(session, record, subject.id)
         # The history of corrections to an erased record holds its old values: it goes too.
         session.execute(delete(Rectification).where(Rectification.record_id.in_(erased_ids)))
+        if erased:
+            rekey(session, subject.id)
     session.flush()
     return ErasureResult(
         decision=decision,
