@@ -304,3 +304,9 @@ def notice(
     else:
         out.write_text(text, encoding="utf-8")
         console.print(f"[green]✓[/green] wrote {out}")
+
+
+from accord.reports.extracts_cli import extract_command, list_extracts_command  # noqa: E402
+
+app.command("extract")(extract_command)
+app.command("extracts")(list_extracts_command)

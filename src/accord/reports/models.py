@@ -54,3 +54,30 @@ class ReportRun(UuidPk, Base):
     cells: Mapped[int] = mapped_column(Integer)
     released_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     checked_by_name: Mapped[str | None] = mapped_column(String(200))
+
+
+class EvaluationExtract(UuidPk, Base):
+    """One evaluation extract as it left: who made it, for whom, how many people it carried and
+    left out, how far its quasi-identifiers were widened. The rows and the key are never kept:
+    the evaluator receives both once, and only a fingerprint of the key stays here."""
+
+    __tablename__ = "evaluation_extracts"
+
+    register: Mapped[str] = mapped_column(String(64))
+    report: Mapped[str] = mapped_column(String(64), index=True)
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    recipient: Mapped[str] = mapped_column(String(64))
+    organisation: Mapped[str] = mapped_column(String(64))  # who produced it
+    produced_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    produced_by_name: Mapped[str] = mapped_column(String(200))
+    produced_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    key_fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of the key, hex
+    rows: Mapped[int] = mapped_column(Integer)
+    people: Mapped[int] = mapped_column(Integer)
+    withdrawn: Mapped[int] = mapped_column(Integer)  # left out: withdrew consent
+    without_consent: Mapped[int] = mapped_column(Integer)  # gave it once; since refused, expired
+    refused_by_gate: Mapped[int] = mapped_column(Integer)
+    withheld: Mapped[int] = mapped_column(Integer)  # rows withheld for k-anonymity
+    k: Mapped[int] = mapped_column(Integer)
+    levels: Mapped[dict[str, Any]] = mapped_column(JSON)  # quasi-identifier -> level reached
+    notes: Mapped[list[str]] = mapped_column(JSON)
