@@ -142,6 +142,7 @@ class HoldOut(BaseModel):
     placed_by: str
     placed_at: datetime
     released_at: datetime | None
+    release_reason: str | None = None
 
 
 def _hold(hold: RetentionHold) -> HoldOut:
@@ -157,6 +158,7 @@ def _hold(hold: RetentionHold) -> HoldOut:
         placed_by=hold.placed_by,
         placed_at=hold.placed_at,
         released_at=hold.released_at,
+        release_reason=hold.release_reason,
     )
 
 
@@ -186,9 +188,17 @@ def place_hold(body: HoldIn, session: DbSession, actor: CurrentActor) -> HoldOut
     )
 
 
+class ReleaseIn(BaseModel):
+    reason: str = Field(min_length=10, max_length=500)
+
+
 @router.post("/holds/{hold_id}/release", responses=_ERRORS)
-def release_hold(hold_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> HoldOut:
-    return _hold(holds.release_hold(session, actor=actor, hold_id=hold_id))
+def release_hold(
+    hold_id: uuid.UUID, session: DbSession, actor: CurrentActor, body: ReleaseIn | None = None
+) -> HoldOut:
+    """End a hold; the body, when sent, says why it is over."""
+    reason = body.reason if body is not None else None
+    return _hold(holds.release_hold(session, actor=actor, hold_id=hold_id, reason=reason))
 
 
 class ReviewOut(BaseModel):

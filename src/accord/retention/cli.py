@@ -299,12 +299,16 @@ def hold_command(
 
 
 @app.command("release")
-def release_command(hold_id: uuid.UUID, as_email: str = AS_OPTION) -> None:
+def release_command(
+    hold_id: uuid.UUID,
+    reason: str | None = typer.Option(None, help="Why the hold is over (at least 10 characters)."),
+    as_email: str = AS_OPTION,
+) -> None:
     """Release a legal hold."""
     with db() as session:
         actor = actor_for(session, as_email)
         try:
-            holds.release_hold(session, actor=actor, hold_id=hold_id)
+            holds.release_hold(session, actor=actor, hold_id=hold_id, reason=reason)
         except (AccordError, AccessDenied) as exc:
             session.commit() if isinstance(exc, AccessDenied) else session.rollback()
             raise _fail(exc) from exc
