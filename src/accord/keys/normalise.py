@@ -2,8 +2,8 @@
 
 Each kind has one canonical form; every function is idempotent (normalising a canonical
 value returns it unchanged) and raises ValueError naming the kind (never quoting the value,
-which is personal data) when the value cannot be read. Kinds: `name`, `date`, `name_dob` ("name|date"), `email`, `phone`, `crime_number`,
-`postcode`.
+which is personal data) when the value cannot be read. Kinds: `name`, `date`, `name_dob` ("name|date"), `date_of_birth` (a date alone), `email`, `phone`,
+`crime_number`, `postcode`.
 """
 
 from __future__ import annotations
@@ -135,6 +135,7 @@ NORMALISERS: dict[str, Callable[[str], str]] = {
     "name": name,
     "date": iso_date,
     "name_dob": name_dob,
+    "date_of_birth": iso_date,
     "email": email,
     "phone": phone,
     "crime_number": crime_number,

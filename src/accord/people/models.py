@@ -26,7 +26,9 @@ class SubjectState(StrEnum):
     anonymised = "anonymised"  # data key destroyed; unidentifying record data kept
 
 
-INDEX_KINDS = ("name_dob", "email", "phone", "crime_number", "postcode")
+# `date_of_birth` alone finds everyone born that day: a search narrowed by the gate to one's
+# caseload, never an identifier that singles out a person (rights discovery corroborates with it).
+INDEX_KINDS = ("name_dob", "date_of_birth", "email", "phone", "crime_number", "postcode")
 
 
 class Subject(UuidPk, Base):

@@ -41,6 +41,9 @@ MAX_CANDIDATES = 25
 POSTCODE_CANDIDATES: int | None = MAX_CANDIDATES
 # The identifiers that single out one person; a postcode does not.
 STRONG_KINDS = ("name_dob", "email", "phone", "crime_number")
+# Indexed for staff search through the gate, never a reason to propose a match: a date of
+# birth alone is shared by everyone born that day.
+SEARCH_ONLY_KINDS = frozenset({"date_of_birth"})
 NAME_CATEGORIES = ("name", "date-of-birth", "contact-details")
 
 
@@ -56,6 +59,8 @@ def index_values(values: dict[str, Any]) -> dict[str, str]:
     full = f"{values.get('given_name', '')} {values.get('family_name', '')}".strip()
     if full and values.get("date_of_birth"):
         out["name_dob"] = name_dob_value(full, str(values["date_of_birth"]))
+    if values.get("date_of_birth"):
+        out["date_of_birth"] = str(values["date_of_birth"])
     for kind in ("email", "phone", "crime_number", "postcode"):
         if values.get(kind):
             out[kind] = str(values[kind])
@@ -135,6 +140,8 @@ def candidates(
     indexer = current_crypto().indexer
     pairs = []
     for kind, value in values.items():
+        if kind in SEARCH_ONLY_KINDS:
+            continue
         try:
             pairs.append((kind, indexer.digest(kind, value)))
         except ValueError:

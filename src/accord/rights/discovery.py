@@ -45,14 +45,16 @@ from accord.rights.models import RightsRequest
 from accord.store.base import utcnow
 
 WHAT = "rights-discovery"
-# A postcode is shared by a household or a street: it corroborates, it never finds alone.
-CORROBORATING = frozenset({"postcode"})
+# A postcode is shared by a household or a street, a date of birth by everyone born that day:
+# they corroborate, they never find alone.
+CORROBORATING = frozenset({"postcode", "date_of_birth"})
 NAMED = "named-in-request"
 SAME_PERSON = "confirmed-same-person"
 LINKED = "linked-person"
 
 REASONS = {
     "name_dob": "name and date of birth",
+    "date_of_birth": "date of birth",
     "email": "email address",
     "phone": "phone number",
     "crime_number": "crime reference",
@@ -295,7 +297,9 @@ def discover(
         )
     if digests and not {k for k, _ in digests} - CORROBORATING and not subject_ids:
         raise Invalid(
-            "identifiers", "a postcode alone does not single out a person: add another identifier"
+            "identifiers",
+            "a postcode or a date of birth alone does not single out a person: add another "
+            "identifier",
         )
     people = _named(session, register, subject_ids)
     for subject_id, kinds in _by_identifiers(session, register, digests).items():

@@ -38,7 +38,6 @@ from accord.store.base import utcnow
 
 WHAT = "rights-rectification"
 MAX_VALUE = 200
-INDEX_KINDS = ("name_dob", "email", "phone", "crime_number", "postcode")
 # A complaint's and an enquiry's own contact fields and their categories (the free text of
 # what the person said is a record of what they said, not a fact to correct).
 CONTACT_FIELDS = {"name": "name", "email": "contact-details", "phone": "contact-details"}
@@ -126,7 +125,7 @@ def _reindex(session: Session, subject_id: uuid.UUID) -> None:
             values = people.unseal(session, subject_id=subject_id, blob=blob)
             found.extend((k, str(values[k])) for k in ("email", "phone") if values.get(k))
     indexer = current_crypto().indexer
-    merged: dict[str, list[str]] = {kind: [] for kind in INDEX_KINDS}
+    merged: dict[str, list[str]] = {kind: [] for kind in people.INDEX_KINDS}
     for kind, value in found:
         try:
             indexer.digest(kind, value)
