@@ -1,20 +1,24 @@
 """Retention: a run over N due records, and a plan over a large store with 1% due.
 
-`.venv/bin/python -m bench.retention_run [RUN_RECORDS] [PLAN_RECORDS] [POSTGRESQL_URL]`
+`.venv/bin/python -m bench.retention_run [RUN_RECORDS] [PLAN_RECORDS] [POSTGRESQL_URL]
+[--only sqlite|postgresql] [--batch N] [--runs N] [--skip-plan|--skip-run]`
 
 The run: RUN_RECORDS not-taken-up LVWS referrals long past their 12 months, each its own
 person with a data key in the keystore (with an erasure log), bulk-inserted; `retention.run`
 deletes each, erases each person (tombstone in the audit trail, key destroyed and logged)
-and certifies the run. Reported: seconds, records per second, peak resident memory. The plan:
-PLAN_RECORDS cases with 1% due, `retention.plan` timed (median of 5). SQLite is a temporary
-file; PostgreSQL (default: the local server's `test` database, skipped when it does not
-answer) gets a database of its own, dropped afterwards.
+and certifies the run, in batches of `--batch` records. Reported: wall seconds, this
+process's CPU seconds (the machine is shared: wall time depends on the load, printed with
+it), records per second, peak resident memory. The plan: PLAN_RECORDS cases with 1% due,
+`retention.plan` timed (median of `--runs`). SQLite is a temporary file; PostgreSQL
+(default: the local server's `test` database, skipped when it does not answer) gets a
+database of its own, dropped afterwards.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import resource
-import sys
 import tempfile
 import time
 import uuid
@@ -129,11 +133,11 @@ def fill(engine: Engine, keystore: Keystore | None, records: int, due_every: int
                     }
                 )
         with engine.begin() as connection:
-            connection.execute(insert(Subject.__table__), subjects)
-            connection.execute(insert(Case.__table__), cases)
+            connection.execute(insert(Subject), subjects)
+            connection.execute(insert(Case), cases)
         if keys and keystore is not None:
             with keystore.engine.begin() as connection:
-                connection.execute(insert(DataKey.__table__), keys)
+                connection.execute(insert(DataKey), keys)
     return due_count
 
 
@@ -141,7 +145,11 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_run(kind: str, records: int, pg: str) -> None:
+def load() -> str:
+    return " ".join(f"{n:.1f}" for n in os.getloadavg())
+
+
+def bench_run(kind: str, records: int, pg: str, batch: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         keystore = Keystore(
@@ -156,51 +164,71 @@ def bench_run(kind: str, records: int, pg: str) -> None:
         with database(kind, folder, pg) as url, use_crypto(crypto):
             engine = make_engine(url)
             due = fill(engine, keystore, records, 1)
+            if kind == "postgresql":
+                with engine.begin() as connection:
+                    connection.execute(text("ANALYZE"))
             before = peak_mib()
-            start = time.perf_counter()
-            result = running.run(sessionmaker(engine), ran_by="bench", now=NOW)
-            seconds = time.perf_counter() - start
+            load_before = load()
+            start, cpu = time.perf_counter(), time.process_time()
+            result = running.run(sessionmaker(engine), ran_by="bench", now=NOW, batch=batch)
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             engine.dispose()
         keystore.dispose()
     deleted = sum(n for k, n in result.counts.items() if k[4] == "deleted")
     assert deleted == due, (deleted, due)
     print(
-        f"run {kind}: {due} due records deleted in {seconds:.1f} s "
-        f"({due / seconds:.0f}/s, {result.keys_destroyed} keys destroyed); "
-        f"peak RSS {max(before, peak_mib()):.0f} MiB; "
-        f"1,000,000 at this rate: {1_000_000 / (due / seconds):.0f} s"
+        f"run {kind}: {due} due records deleted in {seconds:.1f} s wall, {cpu:.1f} s CPU of "
+        f"this process ({due / seconds:.0f}/s, {result.keys_destroyed} keys destroyed, "
+        f"batches of {batch}); peak RSS {max(before, peak_mib()):.0f} MiB; "
+        f"1,000,000 at this rate: {1_000_000 / (due / seconds):.0f} s; "
+        f"load average before {load_before}, after {load()}"
     )
 
 
-def bench_plan(kind: str, records: int, pg: str) -> None:
+def bench_plan(kind: str, records: int, pg: str, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp, database(kind, Path(tmp), pg) as url:
         engine = make_engine(url)
         start = time.perf_counter()
         due = fill(engine, None, records, 100)
         filled = time.perf_counter() - start
+        if kind == "postgresql":
+            with engine.begin() as connection:
+                connection.execute(text("ANALYZE"))
         with sessionmaker(engine)() as session:
-            timing = repeat(lambda: plan(session, now=NOW), runs=5)
+            timing = repeat(lambda: plan(session, now=NOW), runs=runs)
             lines = plan(session, now=NOW)
         engine.dispose()
     assert sum(line.count for line in lines) == due
     print(
         f"plan {kind}: {records} stored, {due} due: median {timing.median * 1000:.0f} ms "
-        f"(runs {', '.join(f'{r * 1000:.0f}' for r in timing.runs)} ms; filled in {filled:.0f} s)"
+        f"(runs {', '.join(f'{r * 1000:.0f}' for r in timing.runs)} ms; filled in {filled:.0f} s; "
+        f"load average {load()})"
     )
 
 
 def main() -> None:
-    run_records = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    plan_records = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
-    pg = sys.argv[3] if len(sys.argv) > 3 else DEFAULT_PG
-    kinds = ["sqlite"] + (["postgresql"] if answers(pg) else [])
+    parser = argparse.ArgumentParser(prog="bench.retention_run")
+    parser.add_argument("run_records", nargs="?", type=int, default=10_000)
+    parser.add_argument("plan_records", nargs="?", type=int, default=1_000_000)
+    parser.add_argument("pg", nargs="?", default=DEFAULT_PG)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--batch", type=int, default=running.BATCH)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-plan", action="store_true")
+    parser.add_argument("--skip-run", action="store_true")
+    args = parser.parse_args()
+    kinds = ["sqlite"] + (["postgresql"] if answers(args.pg) else [])
+    if args.only:
+        kinds = [k for k in kinds if k == args.only]
     print(machine())
     registry = Registry({"lvws": load_file(ROOT / "registers" / "lvws.yaml")})
     with use_registry(registry):
-        for kind in kinds:
-            bench_run(kind, run_records, pg)
-        for kind in kinds:
-            bench_plan(kind, plan_records, pg)
+        if not args.skip_run:
+            for kind in kinds:
+                bench_run(kind, args.run_records, args.pg, args.batch)
+        if not args.skip_plan:
+            for kind in kinds:
+                bench_plan(kind, args.plan_records, args.pg, args.runs)
 
 
 if __name__ == "__main__":

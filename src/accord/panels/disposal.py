@@ -6,13 +6,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.panels.access import REFERENCE_PREFIX
 from accord.panels.models import CaseParty, SafetyCase
 from accord.register.schema import Register
-from accord.retention.declare import ClockedRows, chunks
+from accord.retention.declare import ClockedRows, select_in
 
 
 def _record_types(register: Register) -> frozenset[str]:
@@ -21,22 +20,17 @@ def _record_types(register: Register) -> frozenset[str]:
     )
 
 
-def _parties(session: Session, case_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    found: set[uuid.UUID] = set()
-    for part in chunks(case_ids):
-        found.update(
-            session.scalars(select(CaseParty.subject_id).where(CaseParty.case_id.in_(part)))
+def _parties(session: Session, case_ids: Sequence[uuid.UUID]) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    return [
+        (case_id, subject_id)
+        for case_id, subject_id in select_in(
+            session, CaseParty, ("case_id", "subject_id"), "case_id", case_ids
         )
-    return found
+    ]
 
 
 def _holding(session: Session, subject_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    found: set[uuid.UUID] = set()
-    for part in chunks(subject_ids):
-        found.update(
-            session.scalars(select(CaseParty.subject_id).where(CaseParty.subject_id.in_(part)))
-        )
-    return found
+    return {s for (s,) in select_in(session, CaseParty, ("subject_id",), "subject_id", subject_ids)}
 
 
 class _SafetyCases(ClockedRows):

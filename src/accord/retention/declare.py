@@ -23,20 +23,110 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Column, Dialect, Table, func, select, update
 from sqlalchemy.orm import Session
 
 from accord.gate.types import Actor
 from accord.register.schema import Register
+from accord.store.bulk import placeholder, select_rows
 
-CHUNK = 500  # ids per IN (...) clause
+CHUNK = 500  # ids per IN (...) clause built by SQLAlchemy
+ID_CHUNK = 20_000  # ids per statement of the set helpers below (one statement per batch)
 
 
 def chunks(ids: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+# Set statements over many ids, written for the driver: a disposal batch reads and deletes
+# tens of thousands of rows, where SQLAlchemy's per-value work on an IN list would cost more
+# than the database. PostgreSQL gets one array parameter (`= ANY(%s)`, an index scan);
+# SQLite one IN list of bound values. Only fixed table and column names enter the SQL text.
+
+
+class IdList(list[Any]):
+    """Ids that go into many statements (a batch's records, its people): each is converted
+    to the driver's form once, and a key column read back maps to the id it came from."""
+
+    def __init__(self, ids: Iterable[Any] = ()) -> None:
+        super().__init__(ids)
+        self._driver: dict[tuple[str, type], tuple[list[Any], dict[Any, Any]]] = {}
+
+    def driver(self, dialect: Dialect, column: Column[Any]) -> tuple[list[Any], dict[Any, Any]]:
+        key = (dialect.name, type(column.type))
+        if key not in self._driver:
+            processor = column.type._cached_bind_processor(dialect)
+            values = list(self) if processor is None else [processor(v) for v in self]
+            self._driver[key] = (values, dict(zip(values, self, strict=True)))
+        return self._driver[key]
+
+
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__ if hasattr(model, "__table__") else model)
+
+
+def _in(dialect: Dialect, column: str, count: int) -> str:
+    """The condition, with `{mark}` for each parameter marker (as `accord.store.bulk` takes)."""
+    if dialect.name == "postgresql":
+        return f"{column} = ANY({{mark}})"
+    return f"{column} IN ({', '.join(['{mark}'] * count)})"
+
+
+def _parts(
+    dialect: Dialect, column: Column[Any], ids: Sequence[Any]
+) -> tuple[list[list[Any]], dict[Any, Any]]:
+    """The ids in the driver's form, in statements' worth, and the way back to each id."""
+    values, back = (ids if isinstance(ids, IdList) else IdList(ids)).driver(dialect, column)
+    return [values[i : i + ID_CHUNK] for i in range(0, len(values), ID_CHUNK)], back
+
+
+def _reader(dialect: Dialect, column: Column[Any]) -> Callable[[Any], Any]:
+    processor = column.type._cached_result_processor(dialect, None)
+    return processor if processor is not None else (lambda value: value)
+
+
+def select_in(
+    session: Session, model: Any, columns: Sequence[str], key: str, ids: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    """`SELECT columns FROM model WHERE key IN ids`, values converted back to Python (the
+    key column straight back to the id asked for)."""
+    table = _table(model)
+    dialect = session.connection().dialect
+    parts, back = _parts(dialect, table.c[key], ids)
+    readers = [_reader(dialect, table.c[c]) for c in columns]
+    if key in columns:  # the key read back is the id asked for (no second conversion)
+        convert = readers[list(columns).index(key)]
+        readers[list(columns).index(key)] = lambda value: back.get(value) or convert(value)
+    found: list[tuple[Any, ...]] = []
+    for part in parts:
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {table.name} "  # noqa: S608
+            f"WHERE {_in(dialect, key, len(part))}"
+        )
+        params = [part] if dialect.name == "postgresql" else part
+        found.extend(
+            tuple(read(v) for read, v in zip(readers, row, strict=True))
+            for row in select_rows(session, sql, params)
+        )
+    return found
+
+
+def delete_in(session: Session, model: Any, key: str, ids: Sequence[Any]) -> int:
+    """`DELETE FROM model WHERE key IN ids`; how many rows went."""
+    table = _table(model)
+    connection = session.connection()
+    dialect = connection.dialect
+    parts, _ = _parts(dialect, table.c[key], ids)
+    removed = 0
+    for part in parts:
+        sql = f"DELETE FROM {table.name} WHERE {_in(dialect, key, len(part))}"  # noqa: S608
+        params = (part,) if dialect.name == "postgresql" else tuple(part)
+        result = connection.exec_driver_sql(sql.format(mark=placeholder(session)), params)
+        removed += max(int(result.rowcount or 0), 0)
+    return removed
 
 
 @dataclass(frozen=True)
@@ -77,8 +167,10 @@ class ClockedRows:
     record_types: Callable[[Register], frozenset[str]]
     has_service: bool = True
     # Other people named on a record (e.g. a panel case's parties), whose subjects may have
-    # nothing else once the record goes.
-    parties: Callable[[Session, Sequence[uuid.UUID]], set[uuid.UUID]] | None = None
+    # nothing else once the record goes: (record id, subject id) pairs.
+    parties: (
+        Callable[[Session, Sequence[uuid.UUID]], Iterable[tuple[uuid.UUID, uuid.UUID]]] | None
+    ) = None
     # Keeps only the given statistical fields of each record, generalised, and takes the
     # record off the clock; None: this store cannot anonymise (the run leaves such records).
     anonymise: Callable[[Session, Sequence[uuid.UUID], frozenset[str]], None] | None = None
@@ -112,9 +204,17 @@ class ClockedRows:
         ]
 
     def due(
-        self, session: Session, *, before: datetime, after: uuid.UUID | None, limit: int
+        self,
+        session: Session,
+        *,
+        before: datetime,
+        after: uuid.UUID | None,
+        limit: int,
+        lock: bool = False,
     ) -> list[DueRow]:
-        """The next `limit` due rows in id order after `after` (keyset: a run resumes)."""
+        """The next `limit` due rows in id order after `after` (keyset: a run resumes).
+        `lock`: lock them until the transaction ends (PostgreSQL), so a clock moved meanwhile
+        waits for the disposal instead of being overtaken by it."""
         m = self.model
         service = self._service()
         query = select(
@@ -128,7 +228,10 @@ class ClockedRows:
         ).where(m.retention_due.is_not(None), m.retention_due <= before)
         if after is not None:
             query = query.where(m.id > after)
-        rows = session.execute(query.order_by(m.id).limit(limit)).all()
+        query = query.order_by(m.id).limit(limit)
+        if lock:
+            query = query.with_for_update()
+        rows = session.execute(query).all()
         return [self._row(row, service is not None) for row in rows]
 
     def _row(self, row: Any, with_service: bool) -> DueRow:
@@ -175,23 +278,25 @@ class ClockedRows:
             )
         return found
 
+    def named(self, session: Session, rows: Sequence[DueRow]) -> dict[uuid.UUID, set[uuid.UUID]]:
+        """Everyone each record names: its subject and any parties (one query for these)."""
+        found: dict[uuid.UUID, set[uuid.UUID]] = {
+            r.id: ({r.subject_id} if r.subject_id is not None else set()) for r in rows
+        }
+        if self.parties is not None:
+            for record_id, subject_id in self.parties(session, IdList(r.id for r in rows)):
+                found.setdefault(record_id, set()).add(subject_id)
+        return found
+
     def subjects(self, session: Session, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         """Everyone the records name: their subject and any parties."""
-        found: set[uuid.UUID] = set()
-        for part in chunks(ids):
-            found.update(
-                session.scalars(select(self.model.subject_id).where(self.model.id.in_(part)))
-            )
+        found = {s for (s,) in select_in(session, self.model, ("subject_id",), "id", ids)}
         if self.parties is not None:
-            found |= self.parties(session, ids)
+            found.update(s for _, s in self.parties(session, ids))
         return found
 
     def delete(self, session: Session, ids: Sequence[uuid.UUID]) -> int:
-        removed = 0
-        for part in chunks(ids):
-            result = session.execute(delete(self.model).where(self.model.id.in_(part)))
-            removed += int(getattr(result, "rowcount", 0) or 0)
-        return removed
+        return delete_in(session, self.model, "id", ids)
 
     def holding(
         self,
@@ -200,13 +305,16 @@ class ClockedRows:
         excluding: Sequence[uuid.UUID] = (),
     ) -> set[uuid.UUID]:
         """Of `subject_ids`, those this store still holds a record of (other than `excluding`)."""
-        found: set[uuid.UUID] = set()
-        for part in chunks(subject_ids):
-            query = select(self.model.subject_id).where(self.model.subject_id.in_(part))
-            if excluding:
-                query = query.where(self.model.id.not_in(list(excluding)))
-            found.update(session.scalars(query.distinct()))
-        return found
+        if not excluding:
+            return {
+                s
+                for (s,) in select_in(
+                    session, self.model, ("subject_id",), "subject_id", subject_ids
+                )
+            }
+        rows = select_in(session, self.model, ("id", "subject_id"), "subject_id", subject_ids)
+        left_out = set(excluding)
+        return {subject_id for record_id, subject_id in rows if record_id not in left_out}
 
     def postpone(self, session: Session, record_id: uuid.UUID, until: datetime) -> None:
         """A reviewer kept the record: it is due again at `until`."""
@@ -262,10 +370,6 @@ def delete_where(model: Any, column: str) -> Callable[[Session, Sequence[uuid.UU
     """A `remove_for_records` deleting rows of `model` whose `column` is one of the ids."""
 
     def remove(session: Session, ids: Sequence[uuid.UUID]) -> int:
-        removed = 0
-        for part in chunks(ids):
-            result = session.execute(delete(model).where(getattr(model, column).in_(part)))
-            removed += int(getattr(result, "rowcount", 0) or 0)
-        return removed
+        return delete_in(session, model, column, ids)
 
     return remove

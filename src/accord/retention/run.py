@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from accord.gate import audit
@@ -33,12 +33,17 @@ from accord.people.models import Subject, SubjectState
 from accord.register.registry import Registry, current_registry
 from accord.register.schema import DisposalAction, OrgRole, Register, RetentionRule
 from accord.retention import stores
-from accord.retention.declare import ClockedRows, DueRow, chunks
-from accord.retention.holds import active_holds
-from accord.retention.models import RetentionReview, RetentionRun, RetentionRunCount
+from accord.retention.declare import ClockedRows, DueRow, IdList, delete_in, select_in
+from accord.retention.holds import ActiveHolds, active_holds
+from accord.retention.models import (
+    RetentionHold,
+    RetentionReview,
+    RetentionRun,
+    RetentionRunCount,
+)
 from accord.store.faults import checkpoint
 
-BATCH = 1000
+BATCH = 10_000
 CERTIFICATE = "retention-certificate"
 
 # (register, organisation, record_type, action, outcome) -> count
@@ -90,10 +95,26 @@ class Tally:
         action = rule.action.value if rule is not None else "none"
         key = (row.register, row.organisation, row.record_type, action, outcome)
         self.counts[key] += n
-        self.rules[key] = rule_text(rule)
+        if key not in self.rules:
+            self.rules[key] = rule_text(rule)
 
-    def key_destroyed(self, at: datetime) -> None:
-        self.keys_destroyed += 1
+    def add_rows(
+        self,
+        rows: Sequence[DueRow],
+        rule_of: Callable[[DueRow], RetentionRule | None],
+        outcome: str,
+    ) -> None:
+        """`add` for many rows at once (a batch's deletions)."""
+        grouped: Counter[tuple[str, str, str]] = Counter(
+            (r.register, r.organisation, r.record_type) for r in rows
+        )
+        firsts = {(r.register, r.organisation, r.record_type): r for r in rows}
+        for group, n in grouped.items():
+            row = firsts[group]
+            self.add(row, rule_of(row), outcome, n)
+
+    def key_destroyed(self, at: datetime, n: int = 1) -> None:
+        self.keys_destroyed += n
         self.keys_first_at = self.keys_first_at or at
         self.keys_last_at = at
 
@@ -116,12 +137,17 @@ class Disposer:
         self.dry_run = dry_run
         self.now = now
         self._allowed: dict[tuple[str, str, str, str | None], bool] = {}
+        self._rules: dict[tuple[str, str], RetentionRule | None] = {}
 
     def rule(self, row: DueRow) -> RetentionRule | None:
-        try:
-            return self.registry.get(row.register).record_type(row.record_type).retention
-        except KeyError:
-            return None
+        key = (row.register, row.record_type)
+        if key not in self._rules:
+            try:
+                rule = self.registry.get(row.register).record_type(row.record_type).retention
+            except KeyError:
+                rule = None
+            self._rules[key] = rule
+        return self._rules[key]
 
     def _authorised(self, session: Session, row: DueRow, actor: Actor | None) -> bool:
         key = (row.register, row.organisation, row.record_type, row.service)
@@ -161,20 +187,23 @@ class Disposer:
         *,
         review: bool = True,
         actor: Actor | None = None,
+        fresh: bool = False,
     ) -> list[DueRow]:
         """Dispose of `rows` by their rules; returns the rows deleted. With `review=False`
-        (a reviewer's decision) a review rule deletes too."""
+        (a reviewer's decision) a review rule deletes too. `fresh`: the rows were read in
+        this transaction, so their clocks need no second read.
+
+        Set-based: a few statements per batch whatever its size (who the records name, the
+        holds, the dependants, the records, the people left with nothing)."""
         if not rows:
             return []
-        # Read again inside this transaction: a row whose clock moved is no longer due.
-        due_now = declaration.still_due(session, [r.id for r in rows], before=self.now)
-        rows = [r for r in rows if r.id in due_now or not review]
-        parties = (
-            {r.id: declaration.subjects(session, [r.id]) for r in rows}
-            if declaration.parties
-            else {}
-        )
-        holds = active_holds(session, rows, [s for found in parties.values() for s in found])
+        if review and not fresh:
+            # Read again inside this transaction: a row whose clock moved is no longer due.
+            due_now = declaration.still_due(session, [r.id for r in rows], before=self.now)
+            rows = [r for r in rows if r.id in due_now]
+        named = declaration.named(session, rows)
+        holds = _holds_now(session, rows, [s for found in named.values() for s in found])
+        any_holds = bool(holds.records or holds.subjects or holds.record_types)
         deleting: list[DueRow] = []
         anonymising: list[DueRow] = []
         for row in rows:
@@ -182,7 +211,7 @@ class Disposer:
             if rule is None:
                 tally.add(row, rule, "no-rule")
                 continue
-            if holds.covers(row, tuple(parties.get(row.id, ()))):
+            if any_holds and holds.covers(row, tuple(named.get(row.id, ()))):
                 tally.add(row, rule, "held")
                 continue
             if rule.action is DisposalAction.REVIEW and review:
@@ -204,16 +233,15 @@ class Disposer:
             self._anonymise(session, declaration, anonymising, tally)
         if not deleting:
             return []
-        ids = [r.id for r in deleting]
-        subjects = declaration.subjects(session, ids)
+        ids = IdList(r.id for r in deleting)
+        subjects = {s for r in deleting for s in named.get(r.id, ())}
         for dependent in stores.dependants():
             if dependent.remove_for_records is not None:
                 dependent.remove_for_records(session, ids)
         declaration.delete(session, ids)
-        for row in deleting:
-            tally.add(row, self.rule(row), "deleted")
+        tally.add_rows(deleting, self.rule, "deleted")
         checkpoint("retention.run.after-delete")
-        self._erase_orphans(session, sorted(subjects), tally)
+        self._erase_orphans(session, IdList(subjects), tally)
         return deleting
 
     def _anonymise(
@@ -230,8 +258,7 @@ class Disposer:
         for (register, record_type), group in by_type.items():
             keep = frozenset(self.registry.get(register).record_type(record_type).statistical)
             declaration.anonymise(session, [r.id for r in group], keep)
-            for row in group:
-                tally.add(row, self.rule(row), "anonymised")
+            tally.add_rows(group, self.rule, "anonymised")
         remaining: set[uuid.UUID] = set()
         for other in stores.clocked():
             remaining |= other.holding(session, subjects, excluding=ids)
@@ -267,10 +294,12 @@ class Disposer:
         )
         return True
 
-    def _erase_orphans(self, session: Session, subjects: list[uuid.UUID], tally: Tally) -> None:
+    def _erase_orphans(self, session: Session, subjects: IdList, tally: Tally) -> None:
         """Erase each person nothing else of is left: a tombstone in the trail (as
-        `gate.history.record_erasure` leaves), their key destroyed (logged first, so a
-        restored backup destroys it again), their row deleted (what is left cascades)."""
+        `gate.history.record_erasure` leaves, one entry naming the batch's people of each
+        register and organisation), their keys destroyed in one keystore statement (logged
+        first, so a restored backup destroys them again), their rows deleted (what is left
+        cascades)."""
         if not subjects:
             return
         remaining: set[uuid.UUID] = set()
@@ -279,42 +308,77 @@ class Disposer:
         for dependent in stores.dependants():
             if dependent.holding is not None:
                 remaining |= dependent.holding(session, subjects)
-        candidates = [s for s in subjects if s not in remaining]
-        people_left: list[tuple[uuid.UUID, str, str]] = []
-        for part in chunks(candidates):
-            people_left.extend(
-                (row[0], row[1], row[2])
-                for row in session.execute(
-                    select(Subject.id, Subject.register, Subject.organisation).where(
-                        Subject.id.in_(part)
-                    )
-                )
-            )
+        candidates = IdList(s for s in subjects if s not in remaining)
+        people_left = select_in(
+            session, Subject, ("id", "register", "organisation"), "id", candidates
+        )
         if not people_left:
             return
         if self.dry_run:
             tally.keys_destroyed += len(people_left)
             return
-        audit.append(session, [_tombstone(*person) for person in people_left])
-        ids = [person[0] for person in people_left]
+        owners: dict[tuple[str, str], list[uuid.UUID]] = {}
+        for subject_id, register, organisation in people_left:
+            owners.setdefault((register, organisation), []).append(subject_id)
+        audit.append(
+            session,
+            [
+                _tombstone(ids, register, organisation)
+                for (register, organisation), ids in sorted(owners.items())
+            ],
+        )
+        ids = (
+            candidates
+            if len(people_left) == len(candidates)
+            else IdList(person[0] for person in people_left)
+        )
         crypto = current_crypto()
         crypto.keystore.destroy_many(ids)
         for subject_id in ids:
             crypto.cache.drop(subject_id)
         checkpoint("retention.run.after-key")
-        for part in chunks(ids):
-            session.execute(
-                delete(Subject)
-                .where(Subject.id.in_(part))
-                .execution_options(synchronize_session=False)
-            )
-        destroyed_at = datetime.now(UTC)
-        for _ in ids:
-            tally.key_destroyed(destroyed_at)
+        delete_in(session, Subject, "id", ids)
+        tally.key_destroyed(datetime.now(UTC), len(ids))
 
 
-def _tombstone(subject_id: uuid.UUID, register: str, organisation: str) -> audit.Event:
-    """The entry `gate.history.record_erasure` leaves: the person's owner and register."""
+HOLDS_READ_WHOLE = 10_000  # holds in force up to which a batch reads them all at once
+
+
+def _holds_now(
+    session: Session, rows: Sequence[DueRow], subjects: Sequence[uuid.UUID]
+) -> ActiveHolds:
+    """The holds in force now over these rows and people, read in the disposing transaction:
+    all of them in one statement while there are few (holds are rare), else by id."""
+    live = session.execute(
+        select(
+            RetentionHold.scope,
+            RetentionHold.organisation,
+            RetentionHold.register,
+            RetentionHold.record_type,
+            RetentionHold.record_id,
+            RetentionHold.subject_id,
+        )
+        .where(RetentionHold.released_at.is_(None))
+        .limit(HOLDS_READ_WHOLE + 1)
+    ).all()
+    if len(live) > HOLDS_READ_WHOLE:
+        return active_holds(session, rows, subjects)
+    return ActiveHolds(
+        records=frozenset((h.organisation, h.record_id) for h in live if h.record_id is not None),
+        subjects=frozenset(
+            (h.organisation, h.subject_id) for h in live if h.subject_id is not None
+        ),
+        record_types=frozenset(
+            (h.organisation, h.register, h.record_type)
+            for h in live
+            if h.scope == "record-type" and h.record_type is not None
+        ),
+    )
+
+
+def _tombstone(subject_ids: Sequence[uuid.UUID], register: str, organisation: str) -> audit.Event:
+    """The entry `gate.history.record_erasure` leaves, naming the people's owner and
+    register (`gate.history.erased_owner` finds it by each person's link)."""
     return audit.Event(
         actor=Actor(
             id=None,
@@ -330,7 +394,7 @@ def _tombstone(subject_id: uuid.UUID, register: str, organisation: str) -> audit
         record_type=TOMBSTONE,
         reason=ReasonCode.ALLOWED,
         outcome="recorded",
-        subject_ids=(subject_id,),
+        subject_ids=tuple(subject_ids),
     )
 
 
@@ -421,12 +485,14 @@ def run(
             tally = Tally()
             with sessions() as session:
                 session.begin()
-                rows = declaration.due(session, before=as_of, after=after, limit=batch)
+                rows = declaration.due(
+                    session, before=as_of, after=after, limit=batch, lock=not dry_run
+                )
                 if not rows:
                     session.rollback()
                     break
                 after = rows[-1].id
-                disposer.batch(session, declaration, rows, tally)
+                disposer.batch(session, declaration, rows, tally, fresh=True)
                 if dry_run:
                     session.rollback()
                 else:

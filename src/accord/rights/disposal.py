@@ -7,26 +7,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.retention.declare import ClockedRows, chunks, present
+from accord.retention.declare import ClockedRows, present, select_in
 from accord.rights.models import RightsRequest
 
 RECORD_TYPE = "rights-request"
 
 
-def _representatives(session: Session, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    found: set[uuid.UUID] = set()
-    for part in chunks(ids):
-        found.update(
-            s
-            for s in session.scalars(
-                select(RightsRequest.representative_id).where(RightsRequest.id.in_(part))
-            )
-            if s is not None
-        )
-    return found
+def _representatives(
+    session: Session, ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    rows = select_in(session, RightsRequest, ("id", "representative_id"), "id", ids)
+    return [(request_id, person) for request_id, person in rows if person is not None]
 
 
 class _Requests(ClockedRows):
@@ -37,16 +30,13 @@ class _Requests(ClockedRows):
         excluding: Sequence[uuid.UUID] = (),
     ) -> set[uuid.UUID]:
         found = super().holding(session, subject_ids, excluding)
-        for part in chunks(subject_ids):
-            found.update(
-                s
-                for s in session.scalars(
-                    select(RightsRequest.representative_id).where(
-                        RightsRequest.representative_id.in_(part)
-                    )
-                )
-                if s is not None
+        found.update(
+            person
+            for (person,) in select_in(
+                session, RightsRequest, ("representative_id",), "representative_id", subject_ids
             )
+            if person is not None
+        )
         return found
 
 
