@@ -2,4 +2,11 @@
 
 from accord.domains import Manifest
 
-MANIFEST = Manifest(name="oversight", routers=("accord.oversight.pages",))
+MANIFEST = Manifest(
+    name="oversight",
+    routers=(
+        "accord.oversight.pages",
+        "accord.oversight.pages_disclosures",
+        "accord.oversight.pages_consent",
+    ),
+)

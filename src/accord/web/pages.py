@@ -18,6 +18,8 @@ from accord.deps import DbSession
 from accord.gate.catalogue import Permission
 from accord.gate.policy import permissions_in, roles_for
 from accord.gate.types import AccessDenied, Actor
+from accord.oversight.pages_consent import oversees_consent
+from accord.oversight.pages_disclosures import oversees_disclosures
 from accord.register.notice import build_notice
 from accord.register.notice_render import NoticeFormat, render
 from accord.register.registry import current_registry
@@ -103,6 +105,20 @@ SECTIONS = (
         "Audit trail",
         "Who did what, and check the trail has not been altered.",
         Permission.AUDIT_TRAIL_READ,
+    ),
+    Section(
+        "/disclosure-log",
+        "Disclosure log",
+        "Information shared with other organisations, with and without consent.",
+        Permission.DISCLOSURE_LOG_READ,
+        also=oversees_disclosures,
+    ),
+    Section(
+        "/consent-withdrawals",
+        "Consent withdrawals",
+        "Who withdrew consent, for what, and what was done about it.",
+        Permission.CONSENT_RECORD_READ,
+        also=oversees_consent,
     ),
     Section(
         "/feeds",
