@@ -143,6 +143,27 @@ class ExtractSettings(_Model):
     link_across_services: bool = False
 
 
+class PriorityFactor(_Model):
+    """One thing that may put a person on a priority list: a partner record whose `field`
+    holds one of `values` (`true` for a yes/no field), named in the recipient's words."""
+
+    id: str
+    name: str
+    source: str  # partner:<organisation>/<dataset>
+    field: str
+    values: list[str]
+
+
+class PrioritySettings(_Model):
+    """An identifying priority list: the impact assessment it rests on (required), how long a
+    list may be opened, and the factors, at least `min_factors` of which put a person on it."""
+
+    impact_assessment: str = Field(min_length=3)  # the DPIA's reference
+    expires_after_days: int = Field(default=28, ge=1, le=183)
+    min_factors: int = Field(default=2, ge=1)
+    factors: list[PriorityFactor] = []
+
+
 class ReportDefinition(_Model):
     id: str
     name: str
@@ -161,6 +182,7 @@ class ReportDefinition(_Model):
     roles: list[str]  # register role ids whose holders receive the released output
     disclosure_control: DisclosureOverrides = DisclosureOverrides()
     extract: ExtractSettings | None = None  # kind extract: required
+    priority: PrioritySettings | None = None  # kind identifying: required
     map: MapOptions | None = None  # drawn as a hotspot map by hexagon
 
     @model_validator(mode="after")

@@ -37,7 +37,8 @@ def definition_hash(register: Register, report: ReportDefinition) -> str:
         # Settings a kind of report does not use are left out, so adding a kind leaves the
         # hashes (and approvals) of every other definition as they were.
         "definition": report.model_dump(
-            mode="json", exclude={k for k in ("extract", "map") if getattr(report, k) is None}
+            mode="json",
+            exclude={k for k in ("extract", "map", "priority") if getattr(report, k) is None},
         ),
         "settings": effective_settings(register, report).model_dump(mode="json"),
     }
