@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from accord.accounts.models import User
+from accord.cases.models import Case
 from accord.panels.cases import close_case
 from accord.panels.models import SafetyCase
 from accord.retention import run as running
@@ -23,6 +24,7 @@ from factories.panels import panel_case
 from support.axe import assert_accessible
 
 from .test_sign_in import sign_in
+from .test_team_manager_pages import received
 
 pytestmark = pytest.mark.browser
 
@@ -238,3 +240,43 @@ def test_a_caseworker_without_retention_permission_is_refused_with_a_plain_page(
         assert page.inner_text("h1") == "You cannot do this"
         assert "no-permission" not in page.content()
     assert_accessible(page)
+
+
+def test_dpo_holds_everything_about_a_person_found_by_case_reference(
+    page: Any, engine: Engine, make_user: Callable[..., User]
+) -> None:
+    case_id, reference = received(engine, f"Held{uuid.uuid4().hex[:5]}", days_ago=1)
+    officer = make_user(
+        organisation="victim-support", roles=(("lvws", "dpo"),), name="Dee Protection"
+    )
+    page.goto("/retention/holds")
+    sign_in(page, officer.email)
+    page.check("label:has-text('Everything about one person')")
+    page.fill("#which", "LVWS-1999-1")
+    page.check("label:has-text('Investigation')")
+    page.fill("#reason", "Police investigation into the offence: the officer asked us to keep it")
+    page.click("button:has-text('Continue')")
+    assert "no case with the reference LVWS-1999-000001" in page.inner_text(".govuk-error-summary")
+    assert page.input_value("#reason").startswith("Police investigation")  # answers kept
+    assert_accessible(page)
+    page.fill("#which", reference.lower())
+    page.click("button:has-text('Continue')")
+    assert f"Everything about the person on case {reference}" in page.inner_text("#check")
+    page.click("button:has-text('Change your answers')")  # back, with the answers kept
+    assert page.input_value("#which") == reference.lower()
+    page.click("button:has-text('Continue')")
+    page.click("button:has-text('Place the hold')")
+    assert "The hold is in place" in page.inner_text(".govuk-notification-banner")
+    with Session(engine) as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        hold = session.scalars(
+            select(RetentionHold).where(RetentionHold.subject_id == case.subject_id)
+        ).one()
+        assert (hold.scope, hold.kind, hold.organisation) == (
+            "subject",
+            "investigation",
+            "victim-support",
+        )
+        session.delete(hold)
+        session.commit()

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -228,7 +228,17 @@ def holds_page(
     return _holds_page(request, session, actor, done=done if done in ("placed", "released") else "")
 
 
-def _values(scope: str, which: str, kind_of_record: str, kind: str, reason: str) -> dict[str, str]:
+Field = Annotated[str, Form()]
+
+
+def _answers(
+    scope: Field = "",
+    which: Field = "",
+    kind_of_record: Field = "",
+    kind: Field = "",
+    reason: Field = "",
+) -> dict[str, str]:
+    """The hold form's answers, as given."""
     return {
         "scope": scope,
         "which": which,
@@ -238,23 +248,14 @@ def _values(scope: str, which: str, kind_of_record: str, kind: str, reason: str)
     }
 
 
-Scope = Annotated[str, Form()]
+Answers = Annotated[dict[str, str], Depends(_answers)]
 
 
 @router.post("/retention/holds/check")
 def check_hold(
-    request: Request,
-    session: DbSession,
-    actor: CurrentActor,
-    _csrf: CsrfChecked,
-    scope: Scope = "",
-    which: Scope = "",
-    kind_of_record: Scope = "",
-    kind: Scope = "",
-    reason: Scope = "",
+    request: Request, session: DbSession, actor: CurrentActor, _csrf: CsrfChecked, values: Answers
 ) -> Response:
     """Check your answers before the hold is placed."""
-    values = _values(scope, which, kind_of_record, kind, reason)
     errors: dict[str, str] = {}
     held = _find(session, actor, values, errors)
     if errors or held is None:
@@ -268,34 +269,16 @@ def check_hold(
 
 @router.post("/retention/holds/change")
 def change_hold(
-    request: Request,
-    session: DbSession,
-    actor: CurrentActor,
-    _csrf: CsrfChecked,
-    scope: Scope = "",
-    which: Scope = "",
-    kind_of_record: Scope = "",
-    kind: Scope = "",
-    reason: Scope = "",
+    request: Request, session: DbSession, actor: CurrentActor, _csrf: CsrfChecked, values: Answers
 ) -> Response:
     """Back to the form with the answers given, to change them."""
-    values = _values(scope, which, kind_of_record, kind, reason)
     return _holds_page(request, session, actor, values=values)
 
 
 @router.post("/retention/holds")
 def place_hold(
-    request: Request,
-    session: DbSession,
-    actor: CurrentActor,
-    _csrf: CsrfChecked,
-    scope: Scope = "",
-    which: Scope = "",
-    kind_of_record: Scope = "",
-    kind: Scope = "",
-    reason: Scope = "",
+    request: Request, session: DbSession, actor: CurrentActor, _csrf: CsrfChecked, values: Answers
 ) -> Response:
-    values = _values(scope, which, kind_of_record, kind, reason)
     errors: dict[str, str] = {}
     held = _find(session, actor, values, errors)
     if held is not None and not errors:
@@ -306,8 +289,8 @@ def place_hold(
                     actor=actor,
                     register=held.register,
                     scope=held.scope,
-                    kind=kind,
-                    reason=reason,
+                    kind=values["kind"],
+                    reason=values["reason"],
                     record_type=held.record_type,
                     record_id=held.record_id,
                     subject_id=held.subject_id,
@@ -327,7 +310,7 @@ def release_hold(
     session: DbSession,
     actor: CurrentActor,
     _csrf: CsrfChecked,
-    reason: Scope = "",
+    reason: Field = "",
 ) -> Response:
     """End a hold, saying why it is over."""
     field = f"release-{hold_id}"
