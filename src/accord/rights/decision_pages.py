@@ -26,6 +26,7 @@ from accord.rights import (
     automated,
     erasure,
     handling_complaints,
+    history,
     objection,
     portability,
     recipients,
@@ -171,6 +172,17 @@ def person_page(
         return _denied(request)
     context.update({"request_id": _request_id(request_id), "errors": {}, "values": {}})
     return _render(request, "person.html", context)
+
+
+@router.get("/rights/people/{subject_id}/decisions")
+def decisions_page(
+    request: Request, subject_id: uuid.UUID, session: DbSession, actor: CurrentActor
+) -> Response:
+    try:
+        past = history.past_decisions(session, actor=actor, subject_id=subject_id)
+    except AccessDenied:
+        return _denied(request)
+    return _render(request, "decisions.html", {"subject_id": subject_id, "decisions": past})
 
 
 @router.post("/rights/people/{subject_id}/restrictions")
