@@ -153,7 +153,11 @@ def review_reminders(context: Context) -> Outcome:
                             organisation=_controller(register),
                             kind="six-monthly-review",
                             due_on=due_on,
-                            text=f"Formal six-monthly review of what is held: {types}"[:500],
+                            text=(
+                                "Formal six-monthly review (the partner data review pack: "
+                                f"/reports/reviews/{register.id}, or accord reports review-pack "
+                                f"--register {register.id}) of what is held: {types}"
+                            )[:500],
                             created_at=context.now,
                         )
                     )

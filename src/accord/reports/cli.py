@@ -306,6 +306,14 @@ def notice(
         console.print(f"[green]✓[/green] wrote {out}")
 
 
+from accord.reports.review_pack_cli import (  # noqa: E402
+    review_outcome_command,
+    review_pack_command,
+)
+
+app.command("review-pack")(review_pack_command)
+app.command("review-outcome")(review_outcome_command)
+
 from accord.reports.extracts_cli import extract_command, list_extracts_command  # noqa: E402
 
 app.command("extract")(extract_command)

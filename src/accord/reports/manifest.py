@@ -1,11 +1,16 @@
-"""What reports contributes: its API, commands and tables."""
+"""What reports contributes: its API, pages, commands and tables."""
 
 from accord.domains import Command, Manifest
 
 MANIFEST = Manifest(
     name="reports",
-    # the extracts routes before the API's /api/reports/{register}/{report}
-    routers=("accord.reports.extracts_api", "accord.reports.api"),
+    # extracts and review routes before the API's /api/reports/{register}/{report}
+    routers=(
+        "accord.reports.extracts_api",
+        "accord.reports.review_pack_api",
+        "accord.reports.api",
+        "accord.reports.pages",
+    ),
     commands=(Command("accord.reports.cli", "reports"),),
     models="accord.reports.models",
 )

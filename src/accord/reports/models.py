@@ -10,10 +10,10 @@ checked for differencing against every earlier one.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Date, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from accord.store.base import Base, UtcDateTime, UuidPk, utcnow
@@ -81,3 +81,31 @@ class EvaluationExtract(UuidPk, Base):
     k: Mapped[int] = mapped_column(Integer)
     levels: Mapped[dict[str, Any]] = mapped_column(JSON)  # quasi-identifier -> level reached
     notes: Mapped[list[str]] = mapped_column(JSON)
+
+
+class PartnerReview(UuidPk, Base):
+    """The outcome of a six-monthly review of one partner's data: who decided what, when, on
+    which pack (its SHA-256: the counts the partners looked at)."""
+
+    __tablename__ = "report_partner_reviews"
+
+    register: Mapped[str] = mapped_column(String(64))
+    partner: Mapped[str] = mapped_column(String(64), index=True)
+    period_from: Mapped[date] = mapped_column(Date)
+    period_to: Mapped[date] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(String(32))  # continue | change | suspend
+    notes: Mapped[str] = mapped_column(String(2000))
+    pack_hash: Mapped[str] = mapped_column(String(64))
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    decided_by_name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(64))  # the decider's organisation
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+# Identifying priority lists' tables live in a module of their own.
+from accord.reports.priority_models import (  # noqa: E402, F401
+    PriorityAccess,
+    PriorityAction,
+    PriorityEntry,
+    PriorityList,
+)
