@@ -8,7 +8,6 @@ DPO's permissions and audit the looking; refusals and bad input are shown as pag
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -24,6 +23,7 @@ from accord.errors import Invalid
 from accord.gate import access
 from accord.gate.models import AccessGrant
 from accord.oversight import trail, words
+from accord.oversight.pages_filters import parse_day
 from accord.web.routing import PageRoute
 from accord.web.templating import templates
 
@@ -106,16 +106,6 @@ def decide_access_review(
     return RedirectResponse(f"/access-reviews?decided={grant_id}", status_code=303)
 
 
-def _parse_day(value: str, field: str, errors: dict[str, str]) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        errors[field] = "Enter a real date, for example 2026-11-30"
-        return None
-
-
 def _audit_page(
     request: Request,
     session: DbSession,
@@ -136,8 +126,8 @@ def _audit_page(
         user_email=query["user"],
         subject_id=subject,
         record_id=query["record"],
-        since=_parse_day(query["since"], "since", errors),
-        until=_parse_day(query["until"], "until", errors),
+        since=parse_day(query["since"], "since", errors),
+        until=parse_day(query["until"], "until", errors),
     )
     found = None
     if not errors:

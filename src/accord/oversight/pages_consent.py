@@ -32,15 +32,13 @@ from accord.gate.models import AuditEntry, AuditEntrySubject
 from accord.gate.service import refuse
 from accord.gate.types import Actor, ReasonCode
 from accord.oversight import words
-from accord.oversight.pages_disclosures import check_dates, day_range, names_of, overseen
+from accord.oversight.pages_filters import PAGE_SIZE, Filters, day_range, names_of, overseen, who
 from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.register.schema import WithdrawalEffect
 from accord.web.routing import PageRoute
-from accord.web.templating import templates
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
-PAGE_SIZE = 50
 WHAT = "consent-withdrawals"
 WITHDRAWN = "consent:withdrawn"
 CHANNELS = {
@@ -185,7 +183,7 @@ def withdrawals(
                 "service": words.register_title(entry.register),
                 "purpose": _purpose_name(entry.register, entry.purpose),
                 "how": CHANNELS.get(channel or "", ""),
-                "recorded_by": _recorder(names, entry),
+                "recorded_by": who(names, entry.actor_id, entry.actor_kind),
                 "effect": EFFECTS.get(effect, "") if effect else "",
                 "pending": pending,
                 "erased": effect is WithdrawalEffect.DELETE_RECORD
@@ -195,12 +193,6 @@ def withdrawals(
             }
         )
     return WithdrawalPage(rows=rows, total=total)
-
-
-def _recorder(names: dict[uuid.UUID, str], entry: AuditEntry) -> str:
-    if entry.actor_id is not None and entry.actor_kind == "user":
-        return names.get(entry.actor_id, "Someone no longer here")
-    return "A partner's system" if entry.actor_kind == "token" else "accord, automatically"
 
 
 @router.get("/consent-withdrawals")
@@ -213,29 +205,16 @@ def consent_withdrawals(
     until: str = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    services = {r.id: r.title for r in overseen(actor, Permission.CONSENT_RECORD_READ)}
-    if not services:
-        refuse(session, actor=actor, what=WHAT, reason=ReasonCode.NO_PERMISSION)
     query = {"service": service, "since": since, "until": until}
-    errors: dict[str, str] = {}
-    if service and service not in services:
-        errors["service"] = "Select a service you oversee"
-    day_from, day_to = check_dates(query, errors)
+    filters = Filters(session, actor, Permission.CONSENT_RECORD_READ, WHAT, query)
     found = None
-    if not errors:
+    if not filters.errors:
         found = withdrawals(
-            session, actor=actor, register=service, since=day_from, until=day_to, page=page
+            session,
+            actor=actor,
+            register=service,
+            since=filters.since,
+            until=filters.until,
+            page=page,
         )
-    return templates.TemplateResponse(
-        request,
-        "oversight/consent_withdrawals.html",
-        {
-            "query": query,
-            "services": services,
-            "found": found,
-            "page": page,
-            "pages": max(1, -(-found.total // PAGE_SIZE)) if found else 1,
-            "errors": errors,
-        },
-        status_code=400 if errors else 200,
-    )
+    return filters.page(request, "oversight/consent_withdrawals.html", found, page)

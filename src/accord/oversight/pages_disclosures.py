@@ -11,9 +11,8 @@ disclosures were shown.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -22,23 +21,21 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from accord.accounts.deps import CurrentActor
-from accord.accounts.models import User
 from accord.deps import DbSession
 from accord.disclosures.models import DisclosureEntry, DisclosureRequest
 from accord.disclosures.service import recipient_name
 from accord.gate import audit
 from accord.gate.catalogue import Permission
-from accord.gate.service import holds_permission, refuse
+from accord.gate.service import refuse
 from accord.gate.types import Actor, ReasonCode
 from accord.oversight import words
+from accord.oversight.pages_filters import PAGE_SIZE, Filters, day_range, names_of, overseen, who
 from accord.people.models import Subject
 from accord.register.registry import current_registry
-from accord.register.schema import Register
 from accord.web.routing import PageRoute
-from accord.web.templating import organisation_name, templates
+from accord.web.templating import organisation_name
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
-PAGE_SIZE = 50
 WHAT = "disclosure-log"
 CONSENT = {"": "With or without consent", "with": "With consent", "without": "Without consent"}
 BASES = {
@@ -51,50 +48,8 @@ BASES = {
 RISKS = {"standard": "Standard risk", "medium": "Medium risk", "high": "High risk"}
 
 
-def overseen(actor: Actor, permission: Permission) -> list[Register]:
-    """The registers where the actor oversees `permission`'s records: they hold it and the
-    audit trail's read permission there, as their organisation's DPO does."""
-    return [
-        register
-        for register in current_registry().registers_of(actor.organisation)
-        if holds_permission(actor, permission, register.id)
-        and holds_permission(actor, Permission.AUDIT_TRAIL_READ, register.id)
-    ]
-
-
 def oversees_disclosures(actor: Actor) -> bool:
     return bool(overseen(actor, Permission.DISCLOSURE_LOG_READ))
-
-
-def day_range(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
-    """The first moment of `since` and the first moment after `until`, in UTC."""
-    start = datetime.combine(since, time(0, 0), tzinfo=UTC) if since else None
-    end = datetime.combine(until + timedelta(days=1), time(0, 0), tzinfo=UTC) if until else None
-    return start, end
-
-
-def parse_day(value: str, field: str, errors: dict[str, str]) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        errors[field] = "Enter a real date, for example 2026-11-30"
-        return None
-
-
-def check_dates(query: dict[str, str], errors: dict[str, str]) -> tuple[date | None, date | None]:
-    since = parse_day(query["since"], "since", errors)
-    until = parse_day(query["until"], "until", errors)
-    if since and until and since > until:
-        errors["until"] = "The end date must be the same as or after the start date"
-    return since, until
-
-
-def names_of(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not ids:
-        return {}
-    return {u.id: u.name for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
 
 def _scope(actor: Actor, registers: list[str]) -> ColumnElement[bool]:
@@ -197,7 +152,7 @@ def disclosure_log(
             "consent": "With consent" if e.with_consent else "Without consent",
             "basis": BASES.get(e.basis, e.basis.replace("-", " ").capitalize()),
             "risk": RISKS.get(risks.get(e.request_id, ""), "") if e.request_id else "",
-            "shared_by": _who(names, e.disclosed_by, e.disclosed_by_kind),
+            "shared_by": who(names, e.disclosed_by, e.disclosed_by_kind),
             "approved_by": names.get(e.approved_by, "Someone no longer here")
             if e.approved_by
             else "",
@@ -206,12 +161,6 @@ def disclosure_log(
         for e in entries
     ]
     return LogPage(rows=rows, total=total)
-
-
-def _who(names: dict[uuid.UUID, str], user: uuid.UUID | None, kind: str) -> str:
-    if user is not None and kind == "user":
-        return names.get(user, "Someone no longer here")
-    return "A partner's system" if kind == "token" else "accord, automatically"
 
 
 @router.get("/disclosure-log")
@@ -225,38 +174,19 @@ def disclosure_log_page(
     until: str = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    services = {r.id: r.title for r in overseen(actor, Permission.DISCLOSURE_LOG_READ)}
-    if not services:
-        refuse(session, actor=actor, what=WHAT, reason=ReasonCode.NO_PERMISSION)
     query = {"service": service, "consent": consent, "since": since, "until": until}
-    errors: dict[str, str] = {}
-    if service and service not in services:
-        errors["service"] = "Select a service you oversee"
+    filters = Filters(session, actor, Permission.DISCLOSURE_LOG_READ, WHAT, query)
     if consent not in CONSENT:
-        errors["consent"] = "Select with or without consent"
-    day_from, day_to = check_dates(query, errors)
+        filters.errors["consent"] = "Select with or without consent"
     found = None
-    if not errors:
+    if not filters.errors:
         found = disclosure_log(
             session,
             actor=actor,
             register=service,
             consent=consent,
-            since=day_from,
-            until=day_to,
+            since=filters.since,
+            until=filters.until,
             page=page,
         )
-    return templates.TemplateResponse(
-        request,
-        "oversight/disclosure_log.html",
-        {
-            "query": query,
-            "services": services,
-            "consents": CONSENT,
-            "found": found,
-            "page": page,
-            "pages": max(1, -(-found.total // PAGE_SIZE)) if found else 1,
-            "errors": errors,
-        },
-        status_code=400 if errors else 200,
-    )
+    return filters.page(request, "oversight/disclosure_log.html", found, page, consents=CONSENT)
