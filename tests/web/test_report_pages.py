@@ -142,8 +142,10 @@ def test_reports_run_checked_released_and_downloaded(
 
 def test_partner_data_review_outcome_is_recorded(page: Any, make_user: Callable[..., User]) -> None:
     dpo = make_user(organisation="oxfordshire-cc", roles=(("tvt", "dpo"),), name="Ola Council")
-    page.goto("/reports/reviews/tvt")
+    page.goto("/")
     sign_in(page, dpo.email)
+    page.click("#sections a:has-text('Partner data reviews')")
+    assert page.url.endswith("/reports/reviews/tvt")
     assert page.inner_text("h1") == "Partner data review"
     assert "Thames Valley Police" in page.inner_text("main")
     assert_accessible(page)

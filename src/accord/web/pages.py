@@ -132,6 +132,12 @@ SECTIONS = (
     Section(
         "/reports", "Reports", "Agreed partnership reports.", Permission.REPORTS_AGGREGATE_READ
     ),
+    Section(
+        "/reports/reviews",
+        "Partner data reviews",
+        "Every six months: what each partner sent, and what was held, matched and reported.",
+        Permission.REPORTS_DEFINITION_APPROVE,
+    ),
     Section("/statistics", "Statistics", "Anonymous statistics.", Permission.STATS_AGGREGATE_READ),
 )
 
