@@ -122,6 +122,7 @@ def test_dpo_sees_what_falls_due_and_holds_a_record_out_of_it(
         assert (hold.kind, hold.placed_by, hold.released_at) == ("litigation", officer.name, None)
     card = page.locator(f"#hold-{hold.id}")
     assert officer.name in card.inner_text()
+    assert card.locator(f"a[href='/panels/cases/{first}']").count() == 1
     assert "Civil claim against the council" in card.inner_text()
     assert_accessible(page)
 
@@ -171,6 +172,7 @@ def test_dpo_decides_reviews_after_a_run_and_opens_its_certificate(
     card = page.locator(f"#review-{waiting[kept]}")
     assert "Integrated Offender Management case" in card.inner_text()
     assert "Kept 6 years after the case closed, then reviewed" in card.inner_text()
+    assert card.locator(f"a[href='/panels/cases/{kept}']").count() == 1
     assert_accessible(page)
 
     # Keep: a reason and a new review date, which the form asks for when it is missing.

@@ -168,17 +168,18 @@ def _find(
     )
 
 
-def hold_words(session: Session, hold: RetentionHold) -> str:
-    """What a hold in force covers, in words."""
+def hold_words(session: Session, hold: RetentionHold) -> tuple[str, str | None]:
+    """What a hold covers, in words, and the page of the record it holds (if it has one)."""
     if hold.scope == "record-type" and hold.record_type is not None:
         kind = words.record_words(hold.register, hold.record_type).lower()
-        return f"Every {kind} ({words.register_title(hold.register)})"
+        return f"Every {kind} ({words.register_title(hold.register)})", None
     if hold.scope == "subject":
-        return f"Everything about the person with the identifier {hold.subject_id}"
+        return f"Everything about the person with the identifier {hold.subject_id}", None
     row = _record(session, hold.record_id) if hold.record_id is not None else None
     if row is None:
-        return f"The record {hold.record_id} (no longer held)"
-    return f"{words.record_words(row.register, row.record_type)}: the record {row.id}"
+        return f"The record {hold.record_id} (no longer held)", None
+    kind = words.record_words(row.register, row.record_type)
+    return f"{kind}: the record {row.id}", words.record_page(row.store, row.id)
 
 
 def _holds_page(
@@ -203,8 +204,8 @@ def _holds_page(
         request,
         "retention/holds.html",
         {
-            "holds": [(hold, hold_words(session, hold)) for hold in in_force],
-            "released": [(hold, hold_words(session, hold)) for hold in released],
+            "holds": [(hold, *hold_words(session, hold)) for hold in in_force],
+            "released": [(hold, hold_words(session, hold)[0]) for hold in released],
             "values": values or dict.fromkeys(FIELDS, ""),
             "errors": errors or {},
             "done": done,

@@ -14,6 +14,7 @@ __all__ = [
     "action_words",
     "day",
     "outcome_words",
+    "record_page",
     "record_words",
     "register_title",
     "rule_words",
@@ -49,11 +50,23 @@ TRIGGERS = {
     Trigger.MEETING_HELD: "after the meeting",
     Trigger.RECORD_DATE: "after the date the record is about",
 }
+# The page showing a record of each store that has one (opening it passes the gate).
+RECORD_PAGES = {
+    "cases": "/cases/{id}",
+    "panel-cases": "/panels/cases/{id}",
+    "rights-requests": "/rights/requests/{id}",
+}
 HOLD_KINDS = {
     "litigation": "Litigation (a claim or court case)",
     "investigation": "Investigation (by the police, a regulator or the organisation)",
     "inquiry": "Inquiry (a public or statutory inquiry)",
 }
+
+
+def record_page(store: str, record_id: object) -> str | None:
+    """The address of the page showing the record, where there is one."""
+    page = RECORD_PAGES.get(store)
+    return page.format(id=record_id) if page is not None else None
 
 
 def action_words(action: str) -> str:
