@@ -12,12 +12,11 @@ audited.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -32,7 +31,7 @@ from accord.gate.models import AuditEntry, AuditEntrySubject
 from accord.gate.service import refuse
 from accord.gate.types import Actor, ReasonCode
 from accord.oversight import words
-from accord.oversight.pages_filters import PAGE_SIZE, Filters, day_range, names_of, overseen, who
+from accord.oversight.pages_filters import Filters, Found, names_of, one_page, overseen, who
 from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.register.schema import WithdrawalEffect
@@ -89,12 +88,6 @@ def _scope(actor: Actor, registers: list[str]) -> ColumnElement[bool]:
     )
 
 
-@dataclass(frozen=True)
-class WithdrawalPage:
-    rows: list[dict[str, Any]]
-    total: int
-
-
 def _effect(register_id: str, purpose_id: str) -> WithdrawalEffect | None:
     try:
         terms = current_registry().get(register_id).purpose(purpose_id).consent
@@ -118,7 +111,7 @@ def withdrawals(
     since: date | None,
     until: date | None,
     page: int,
-) -> WithdrawalPage:
+) -> Found:
     """One page of withdrawals, newest first, within what the actor oversees; audited."""
     registers = [r.id for r in overseen(actor, Permission.CONSENT_RECORD_READ)]
     if not registers:
@@ -131,16 +124,14 @@ def withdrawals(
     )
     if register:
         query = query.where(AuditEntry.register == register)
-    start, end = day_range(since, until)
-    if start:
-        query = query.where(AuditEntry.at >= start)
-    if end:
-        query = query.where(AuditEntry.at < end)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    entries = list(
-        session.scalars(
-            query.order_by(AuditEntry.seq.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        )
+    entries, total = one_page(
+        session,
+        query,
+        AuditEntry.at,
+        since=since,
+        until=until,
+        page=page,
+        order=(AuditEntry.seq.desc(),),
     )
     people = dict(
         session.execute(
@@ -192,7 +183,7 @@ def withdrawals(
                 "person": person,
             }
         )
-    return WithdrawalPage(rows=rows, total=total)
+    return Found(rows=rows, total=total)
 
 
 @router.get("/consent-withdrawals")

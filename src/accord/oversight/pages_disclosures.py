@@ -11,12 +11,11 @@ disclosures were shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -29,7 +28,7 @@ from accord.gate.catalogue import Permission
 from accord.gate.service import refuse
 from accord.gate.types import Actor, ReasonCode
 from accord.oversight import words
-from accord.oversight.pages_filters import PAGE_SIZE, Filters, day_range, names_of, overseen, who
+from accord.oversight.pages_filters import Filters, Found, names_of, one_page, overseen, who
 from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.web.routing import PageRoute
@@ -64,12 +63,6 @@ def _scope(actor: Actor, registers: list[str]) -> ColumnElement[bool]:
     )
 
 
-@dataclass(frozen=True)
-class LogPage:
-    rows: list[dict[str, Any]]
-    total: int
-
-
 def _category_names(register_id: str, ids: list[str]) -> str:
     try:
         register = current_registry().get(register_id)
@@ -88,7 +81,7 @@ def disclosure_log(
     since: date | None,
     until: date | None,
     page: int,
-) -> LogPage:
+) -> Found:
     """One page of the log, newest first, within what the actor oversees; audited."""
     registers = [r.id for r in overseen(actor, Permission.DISCLOSURE_LOG_READ)]
     if not registers:
@@ -98,18 +91,14 @@ def disclosure_log(
         query = query.where(DisclosureEntry.register == register)
     if consent:
         query = query.where(DisclosureEntry.with_consent.is_(consent == "with"))
-    start, end = day_range(since, until)
-    if start:
-        query = query.where(DisclosureEntry.disclosed_at >= start)
-    if end:
-        query = query.where(DisclosureEntry.disclosed_at < end)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    entries = list(
-        session.scalars(
-            query.order_by(DisclosureEntry.disclosed_at.desc(), DisclosureEntry.id)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        )
+    entries, total = one_page(
+        session,
+        query,
+        DisclosureEntry.disclosed_at,
+        since=since,
+        until=until,
+        page=page,
+        order=(DisclosureEntry.disclosed_at.desc(), DisclosureEntry.id),
     )
     request_ids = {e.request_id for e in entries if e.request_id}
     risks = (
@@ -160,7 +149,7 @@ def disclosure_log(
         }
         for e in entries
     ]
-    return LogPage(rows=rows, total=total)
+    return Found(rows=rows, total=total)
 
 
 @router.get("/disclosure-log")

@@ -4,11 +4,12 @@ checked into errors a page shows, staff names, and the page itself."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -21,6 +22,15 @@ from accord.register.schema import Register
 from accord.web.templating import templates
 
 PAGE_SIZE = 50
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One page of a log, in the page's words, and how many entries match in all."""
+
+    rows: list[dict[str, Any]]
+    total: int
 
 
 def overseen(actor: Actor, permission: Permission) -> list[Register]:
@@ -44,11 +54,26 @@ def parse_day(value: str, field: str, errors: dict[str, str]) -> date | None:
         return None
 
 
-def day_range(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
-    """The first moment of `since` and the first moment after `until`, in UTC."""
-    start = datetime.combine(since, time(0, 0), tzinfo=UTC) if since else None
-    end = datetime.combine(until + timedelta(days=1), time(0, 0), tzinfo=UTC) if until else None
-    return start, end
+def one_page(
+    session: Session,
+    query: Select[Row],
+    moment: Any,
+    *,
+    since: date | None,
+    until: date | None,
+    page: int,
+    order: tuple[Any, ...],
+) -> tuple[list[Row], int]:
+    """The `page`th page of `query`'s rows whose `moment` falls on `since` to `until` (UTC
+    days), in `order`, and how many match in all."""
+    if since:
+        query = query.where(moment >= datetime.combine(since, time(0, 0), tzinfo=UTC))
+    if until:
+        end = datetime.combine(until + timedelta(days=1), time(0, 0), tzinfo=UTC)
+        query = query.where(moment < end)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    return list(rows), total
 
 
 class Filters:
