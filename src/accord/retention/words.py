@@ -35,7 +35,8 @@ OUTCOMES = {
     "queued": "Put to a person to review",
     "held": "Kept: under a legal hold",
     "refused": "Kept: the run was not allowed to dispose of it",
-    "skipped": "Kept: this kind of record cannot be disposed of this way",
+    "not-anonymised": "Kept: this kind of record cannot be anonymised here",
+    "no-rule": "Kept: the register has no rule for it",
 }
 TRIGGERS = {
     Trigger.CREATED: "after it was made",
