@@ -24,14 +24,21 @@ from accord.accounts.deps import CurrentActor
 from accord.consent.ledger import RECORD_TYPE
 from accord.consent.models import ConsentEvent
 from accord.deps import DbSession
-from accord.gate import audit
 from accord.gate.catalogue import Permission
 from accord.gate.history import TOMBSTONE
 from accord.gate.models import AuditEntry, AuditEntrySubject
 from accord.gate.service import refuse
 from accord.gate.types import Actor, ReasonCode
 from accord.oversight import words
-from accord.oversight.pages_filters import Filters, Found, names_of, one_page, overseen, who
+from accord.oversight.pages_filters import (
+    Filters,
+    Found,
+    names_of,
+    one_page,
+    overseen,
+    record_look,
+    who,
+)
 from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.register.schema import WithdrawalEffect
@@ -148,19 +155,7 @@ def withdrawals(
         ).all()
     )
     names = names_of(session, {e.actor_id for e in entries if e.actor_id})
-    audit.record(
-        session,
-        audit.Event(
-            actor=actor,
-            action="list",
-            purpose=WHAT,
-            register=register,
-            record_type=WHAT,
-            reason="allowed",
-            outcome="allowed",
-            subject_ids=tuple(sorted(set(people.values()), key=str)),
-        ),
-    )
+    record_look(session, actor=actor, what=WHAT, register=register, people=people.values())
     rows = []
     for entry in entries:
         person = people.get(entry.seq)

@@ -23,12 +23,19 @@ from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
 from accord.disclosures.models import DisclosureEntry, DisclosureRequest
 from accord.disclosures.service import recipient_name
-from accord.gate import audit
 from accord.gate.catalogue import Permission
 from accord.gate.service import refuse
 from accord.gate.types import Actor, ReasonCode
 from accord.oversight import words
-from accord.oversight.pages_filters import Filters, Found, names_of, one_page, overseen, who
+from accord.oversight.pages_filters import (
+    Filters,
+    Found,
+    names_of,
+    one_page,
+    overseen,
+    record_look,
+    who,
+)
 from accord.people.models import Subject
 from accord.register.registry import current_registry
 from accord.web.routing import PageRoute
@@ -117,18 +124,8 @@ def disclosure_log(
         {e.approved_by for e in entries if e.approved_by}
         | {e.disclosed_by for e in entries if e.disclosed_by},
     )
-    audit.record(
-        session,
-        audit.Event(
-            actor=actor,
-            action="list",
-            purpose=WHAT,
-            register=register,
-            record_type=WHAT,
-            reason="allowed",
-            outcome="allowed",
-            subject_ids=tuple(sorted({e.subject_id for e in entries}, key=str)),
-        ),
+    record_look(
+        session, actor=actor, what=WHAT, register=register, people=(e.subject_id for e in entries)
     )
     rows = [
         {

@@ -4,6 +4,7 @@ checked into errors a page shows, staff names, and the page itself."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from accord.accounts.models import User
+from accord.gate import audit
 from accord.gate.catalogue import Permission
 from accord.gate.service import holds_permission, refuse
 from accord.gate.types import Actor, ReasonCode
@@ -129,3 +131,22 @@ def who(names: dict[uuid.UUID, str], user: uuid.UUID | None, kind: str) -> str:
     if user is not None and kind == "user":
         return names.get(user, "Someone no longer here")
     return "A partner's system" if kind == "token" else "accord, automatically"
+
+
+def record_look(
+    session: Session, *, actor: Actor, what: str, register: str, people: Iterable[uuid.UUID]
+) -> None:
+    """Audit a DPO's look at a log (`what`), naming the people whose entries it showed."""
+    audit.record(
+        session,
+        audit.Event(
+            actor=actor,
+            action="list",
+            purpose=what,
+            register=register,
+            record_type=what,
+            reason="allowed",
+            outcome="allowed",
+            subject_ids=tuple(sorted(set(people), key=str)),
+        ),
+    )
