@@ -44,14 +44,14 @@ def test_each_job_runs_once_and_again_only_when_due(session: Session) -> None:
 
 
 def test_a_failing_job_is_recorded_and_retried_and_the_others_run(session: Session) -> None:
-    # A register whose identifying reports are said to be kept here, where no store declares
-    # them: the retention run refuses to start.
-    undeclared = register("tvt", record_types={"report-identifying": {"kept_elsewhere": None}})
+    # A register whose aggregate reports are said to hold personal data, which no store
+    # declares: the retention run refuses to start.
+    undeclared = register("tvt", record_types={"report-aggregate": {"personal_data": True}})
     with using(undeclared):
         ran = runner.run_due(sessions(session), now=NOW)
         outcomes = _outcomes(ran)
         assert outcomes["retention-run"] == "failed"
-        assert "report-identifying" in next(r.message for r in ran if r.name == "retention-run")
+        assert "report-aggregate" in next(r.message for r in ran if r.name == "retention-run")
         assert outcomes["review-reminders"] == "ok"
         retried = runner.run_due(sessions(session), now=NOW + timedelta(minutes=1))
     assert _outcomes(retried)["retention-run"] == "failed"  # still due: tried again

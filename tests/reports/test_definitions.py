@@ -108,17 +108,11 @@ def test_identifying_report_for_a_role_without_the_permission_is_refused() -> No
 
 def test_identifying_report_for_the_agreed_staff_is_valid() -> None:
     tvt = registers.register(
-        "tvt",
-        reports={
-            "serious-violence-profile": {
-                "kind": "identifying",
-                "purpose": "identifying-reports",
-                "recipients": ["partner-priority-staff"],
-                "roles": ["priority-support-recipient"],
-            }
-        },
+        "tvt", reports={"priority-support": {"roles": ["priority-support-recipient"]}}
     )
-    assert tvt.reports[0].kind == "identifying"
+    listed = next(r for r in tvt.reports if r.id == "priority-support")
+    assert listed.kind == "identifying"
+    assert listed.priority is not None
 
 
 def test_unknown_purpose_record_type_recipient_and_role_are_named() -> None:

@@ -128,7 +128,16 @@ def check_reports(register: Register, file: Path) -> list[Problem]:
         seen.add(report.id)
         if report.kind is ReportKind.EXTRACT:
             _check_extract(register, report, problem)
+        elif report.kind is ReportKind.IDENTIFYING:
+            _check_priority(register, report, problem)
         else:
+            if report.priority is not None:
+                problem(
+                    ".priority",
+                    "priority-settings-on-report",
+                    f"report {report.id!r} is {report.kind.value}: only an identifying priority "
+                    "list has priority settings",
+                )
             if report.extract is not None:
                 problem(
                     ".extract",
@@ -444,3 +453,84 @@ def _check_levels(
             f"extract {report.id!r}: {qi.field!r} needs postcode levels (a full postcode is "
             "never released)",
         )
+
+
+def _check_priority(register: Register, report: ReportDefinition, problem: _Problem) -> None:
+    """An identifying report is a priority list: it rests on an impact assessment, its
+    factors read known fields of partner records, and it reads a record type held for its
+    purpose (the list itself, which retention keeps and disposes of)."""
+    purposes = {p.id for p in register.purposes}
+    if report.purpose not in purposes:
+        problem(
+            ".purpose", "unknown-purpose", f"report {report.id!r}: no purpose {report.purpose!r}"
+        )
+    record_types = {rt.id: rt for rt in register.record_types}
+    if len(report.record_types) != 1:
+        problem(
+            ".record_types",
+            "one-list-record-type",
+            f"priority list {report.id!r} names the one record type its lists are kept as",
+        )
+    for j, rt_id in enumerate(report.record_types):
+        rt = record_types.get(rt_id)
+        if rt is None:
+            problem(
+                f".record_types[{j}]",
+                "unknown-record-type",
+                f"report {report.id!r}: no record type {rt_id!r}",
+            )
+        elif report.purpose not in rt.purposes:
+            problem(
+                f".record_types[{j}]",
+                "purpose-not-for-record",
+                f"report {report.id!r}: {rt_id!r} records are not held for {report.purpose!r}",
+            )
+    settings = report.priority
+    if settings is None:
+        problem(
+            ".priority",
+            "impact-assessment-required",
+            f"identifying report {report.id!r} names no impact assessment and no factors: a "
+            "priority list rests on a data protection impact assessment",
+        )
+        return
+    if not settings.factors:
+        problem(".priority.factors", "no-factor", f"priority list {report.id!r} has no factor")
+    if settings.min_factors > max(len(settings.factors), 1):
+        problem(
+            ".priority.min_factors",
+            "too-few-factors",
+            f"priority list {report.id!r} needs {settings.min_factors} factors of "
+            f"{len(settings.factors)}",
+        )
+    ids: set[str] = set()
+    for j, factor in enumerate(settings.factors):
+        where = f".priority.factors[{j}]"
+        if factor.id in ids:
+            problem(where + ".id", "duplicate-id", f"factor id {factor.id!r} is used twice")
+        ids.add(factor.id)
+        fields = (
+            source_fields(register, factor.source)
+            if factor.source.startswith(PARTNER_PREFIX)
+            else None
+        )
+        if fields is None:
+            problem(
+                where + ".source",
+                "unknown-source",
+                f"priority list {report.id!r}: factor {factor.id!r} reads unknown partner "
+                f"dataset {factor.source!r}",
+            )
+        elif factor.field not in fields:
+            problem(
+                where + ".field",
+                "unknown-field",
+                f"priority list {report.id!r}: factor {factor.id!r}: {factor.source!r} has no "
+                f"field {factor.field!r} (fields: {', '.join(sorted(fields))})",
+            )
+        if not factor.values:
+            problem(
+                where + ".values",
+                "no-value",
+                f"priority list {report.id!r}: factor {factor.id!r} names no value",
+            )

@@ -101,3 +101,11 @@ class PartnerReview(UuidPk, Base):
     organisation: Mapped[str] = mapped_column(String(64))  # the decider's organisation
     decided_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
+
+# Identifying priority lists' tables live in a module of their own.
+from accord.reports.priority_models import (  # noqa: E402, F401
+    PriorityAccess,
+    PriorityAction,
+    PriorityEntry,
+    PriorityList,
+)
