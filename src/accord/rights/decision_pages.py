@@ -158,6 +158,22 @@ def _objectable(register_id: str) -> dict[str, str]:
     return {p.id: p.name for p in register.purposes if p.basis.art6 in objection.OBJECTABLE}
 
 
+def _person_page(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    subject_id: uuid.UUID,
+    *,
+    request_id: uuid.UUID | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    """The person's page, with the errors of a form on it (400) or without (200)."""
+    context = _person_context(session, actor, subject_id)
+    context.update({"request_id": request_id, "errors": errors or {}, "values": values or {}})
+    return _render(request, "person.html", context, 400 if errors else 200)
+
+
 @router.get("/rights/people/{subject_id}")
 def person_page(
     request: Request,
@@ -167,11 +183,9 @@ def person_page(
     request_id: str | None = None,
 ) -> Response:
     try:
-        context = _person_context(session, actor, subject_id)
+        return _person_page(request, session, actor, subject_id, request_id=_request_id(request_id))
     except AccessDenied:
         return _denied(request)
-    context.update({"request_id": _request_id(request_id), "errors": {}, "values": {}})
-    return _render(request, "person.html", context)
 
 
 @router.get("/rights/people/{subject_id}/decisions")
@@ -204,15 +218,15 @@ async def restrict(
             request_id=request_id,
         )
     except (Invalid, Conflict) as exc:
-        context = _person_context(session, actor, subject_id)
-        context.update(
-            {
-                "request_id": request_id,
-                "errors": {"grounds": exc.message},
-                "values": {"grounds": form.get("grounds")},
-            }
+        return _person_page(
+            request,
+            session,
+            actor,
+            subject_id,
+            request_id=request_id,
+            errors={"grounds": exc.message},
+            values={"grounds": form.get("grounds")},
         )
-        return _render(request, "person.html", context, 400)
     except AccessDenied:
         return _denied(request)
     return RedirectResponse(f"/rights/people/{subject_id}", status_code=303)
@@ -236,15 +250,13 @@ async def lift_notice(
             channel=str(form.get("channel") or ""),
         )
     except Invalid as exc:
-        context = _person_context(session, actor, subject_id)
-        context.update(
-            {
-                "request_id": None,
-                "errors": {f"channel-{restriction_id}": exc.message},
-                "values": {},
-            }
+        return _person_page(
+            request,
+            session,
+            actor,
+            subject_id,
+            errors={f"channel-{restriction_id}": exc.message},
         )
-        return _render(request, "person.html", context, 400)
     except AccessDenied:
         return _denied(request)
     return RedirectResponse(f"/rights/people/{subject_id}", status_code=303)
@@ -332,16 +344,16 @@ async def object_to(
             request_id=request_id,
         )
     except Invalid as exc:
-        context = _person_context(session, actor, subject_id)
         field = "purposes" if exc.field == "purposes" else "objection"
-        context.update(
-            {
-                "request_id": request_id,
-                "errors": {field: exc.message},
-                "values": {"purposes": purposes, "objection": grounds},
-            }
+        return _person_page(
+            request,
+            session,
+            actor,
+            subject_id,
+            request_id=request_id,
+            errors={field: exc.message},
+            values={"purposes": purposes, "objection": grounds},
         )
-        return _render(request, "person.html", context, 400)
     except AccessDenied:
         return _denied(request)
     return RedirectResponse(f"/rights/people/{subject_id}", status_code=303)
@@ -364,12 +376,14 @@ async def decide_objection(
             session, actor=actor, objection_id=objection_id, outcome=outcome, reason=reason
         )
     except (Invalid, Conflict) as exc:
-        context = _person_context(session, actor, subject_id)
         field = "outcome" if exc.field == "outcome" else "reason"
-        context.update(
-            {"request_id": None, "errors": {f"{field}-{objection_id}": exc.message}, "values": {}}
+        return _person_page(
+            request,
+            session,
+            actor,
+            subject_id,
+            errors={f"{field}-{objection_id}": exc.message},
         )
-        return _render(request, "person.html", context, 400)
     except AccessDenied:
         return _denied(request)
     return RedirectResponse(f"/rights/people/{subject_id}", status_code=303)
@@ -406,15 +420,21 @@ async def ask_review(
             request_id=request_id,
         )
     except (Invalid, NotFound) as exc:
-        context = _person_context(session, actor, subject_id)
         field = exc.field if isinstance(exc, Invalid) and exc.field in values else "reference"
         message = (
             exc.message
             if isinstance(exc, Invalid)
             else "There is no such match score for this person."
         )
-        context.update({"request_id": request_id, "errors": {field: message}, "values": values})
-        return _render(request, "person.html", context, 400)
+        return _person_page(
+            request,
+            session,
+            actor,
+            subject_id,
+            request_id=request_id,
+            errors={field: message},
+            values=values,
+        )
     except AccessDenied:
         return _denied(request)
     return RedirectResponse(f"/rights/automated-reviews/{row.id}", status_code=303)
@@ -480,15 +500,15 @@ async def handling_complaint(
             session, actor=actor, subject_id=subject_id, content=content, request_id=request_id
         )
     except Invalid as exc:
-        context = _person_context(session, actor, subject_id)
-        context.update(
-            {
-                "request_id": request_id,
-                "errors": {"complaint": exc.message},
-                "values": {"complaint": content},
-            }
+        return _person_page(
+            request,
+            session,
+            actor,
+            subject_id,
+            request_id=request_id,
+            errors={"complaint": exc.message},
+            values={"complaint": content},
         )
-        return _render(request, "person.html", context, 400)
     except AccessDenied:
         return _denied(request)
     return _render(
