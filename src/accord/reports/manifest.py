@@ -1,6 +1,6 @@
 """What reports contributes: its API, pages, commands and tables."""
 
-from accord.domains import Command, Manifest
+from accord.domains import Command, DemoStep, Manifest
 
 MANIFEST = Manifest(
     name="reports",
@@ -12,5 +12,6 @@ MANIFEST = Manifest(
         "accord.reports.pages",
     ),
     commands=(Command("accord.reports.cli", "reports"),),
+    demo=DemoStep("accord.reports.demo", "Agreed reports, hotspot maps and the partner review"),
     models="accord.reports.models",
 )

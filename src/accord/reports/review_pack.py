@@ -427,7 +427,7 @@ ROWS = (
     ("rows_loaded", "Rows loaded"),
     ("rows_quarantined", "Rows set aside (failed checks)"),
     ("rows_outside_lookback", "Rows older than the agreed look-back"),
-    ("records_deleted", "Records deleted at the partner's request"),
+    ("records_deleted", "Records removed (deleted or no longer sent)"),
     ("held", "Records held now"),
     ("matched", "Records matched to a person"),
     ("matched_across", "Records matched to another partner's records"),
