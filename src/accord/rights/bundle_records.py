@@ -29,8 +29,6 @@ from accord.disclosures.service import disclosures_for_subject
 from accord.enquiries.models import Enquiry
 from accord.feeds import facts as feeds_facts
 from accord.gate import facts as gate_facts
-from accord.gate.catalogue import Permission
-from accord.gate.service import authorize
 from accord.gate.types import Action, Actor, Target
 from accord.notifications.models import FairProcessingNotice
 from accord.panels.access import agencies_of
@@ -39,7 +37,7 @@ from accord.panels.models import CaseAction, CaseParty, CaseUpdate, PanelListing
 from accord.people import service as people
 from accord.people.models import Subject
 from accord.register.registry import current_registry
-from accord.rights.discovery import CandidateView, label, reading_purpose
+from accord.rights.discovery import CandidateView, gate_check, label
 
 
 @dataclass(frozen=True)
@@ -72,14 +70,7 @@ def _when(moment: datetime | None) -> str | None:
 def _pass(
     session: Session, actor: Actor, target: Target, action: Action = Action.EXPORT
 ) -> frozenset[str]:
-    return authorize(
-        session,
-        actor=actor,
-        purpose=reading_purpose(actor, target),
-        action=action,
-        target=target,
-        permission=Permission.RIGHTS_REQUEST_MANAGE.value,
-    ).categories
+    return gate_check(session, actor, action)(target)
 
 
 def _content(c: CandidateView, fields: dict[str, Any]) -> RecordContent:
