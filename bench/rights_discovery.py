@@ -11,6 +11,11 @@ and logged disclosures (the sealed columns hold filler: discovery never unseals)
 times `rights.discovery.discover` for a random person by email plus name and date of birth,
 with its commit (the search, its candidates and its audit entry are written), `--runs`
 times after a warm-up, and prints the median and the 90th percentile.
+
+`--partner-records N` (default 0: not run) times, besides, finding a Thames Valley Together
+requester's records among N partner records of Thames Valley Police (sealed under the
+dataset's key, as ingest leaves them): the search opens the partner's own datasets, so its
+cost grows with them, not with the rest of the store.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -187,14 +192,91 @@ def measure(url: str, people: int, records: int, runs: int, keys_dir: Path) -> l
     return times
 
 
-def _dpo(registry: Registry) -> Any:
+def _dpo(registry: Registry, register: str = REGISTER, organisation: str = OWNER) -> Any:
     from accord.gate.types import Actor
 
-    role = registry.get(REGISTER).role("dpo")
+    role = registry.get(register).role("dpo")
     return Actor(
-        id=uuid.uuid4(), kind="user", organisation=OWNER, roles=frozenset({"dpo"}),
+        id=uuid.uuid4(), kind="user", organisation=organisation, roles=frozenset({"dpo"}),
         permissions=frozenset(role.permissions), name="bench dpo",
     )  # fmt: skip
+
+
+PARTNER = ("tvt", "thames-valley-police", "crime-events")
+
+
+def _partner_frame(start: int, count: int) -> Any:
+    import pandas as pd
+
+    _, partner, dataset = PARTNER
+    return pd.DataFrame(
+        {
+            "record_id": [uuid.UUID(int=(3 << 120) | n).hex for n in range(start, start + count)],
+            "partner": partner,
+            "dataset": dataset,
+            "first_name": "Person",
+            "surname": [f"Number{n}" for n in range(start, start + count)],
+            "dob": [_born(n) for n in range(start, start + count)],
+            "postcode": None,
+            "address": None,
+            "phone": None,
+            "email": [email(n) for n in range(start, start + count)],
+        }
+    )
+
+
+def _born(n: int) -> Any:
+    """Spread over 20,000 days as real dates of birth are, not the 28 of `name_dob`."""
+    return (datetime(1940, 1, 1) + timedelta(days=n % 20_000)).date()
+
+
+def measure_partners(url: str, records: int, runs: int, keys_dir: Path) -> list[float]:
+    from accord.feeds.identifiers import write_frame
+    from accord.people import service as people
+
+    migrate.upgrade(url)
+    register, _, _ = PARTNER
+    registry = Registry({register: load_file(ROOT / "registers" / f"{register}.yaml")})
+    keystore = Keystore(f"sqlite:///{keys_dir / 'partner-keys.db'}")
+    crypto = Crypto(
+        keyring=LocalKeyring(b"accord-bench-master-key-32-byte!"),
+        keystore=keystore,
+        indexer=BlindIndexer(b"accord-bench-index-key"),
+    )
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    dpo = _dpo(registry, register, PARTNER[1])
+    times: list[float] = []
+    with use_registry(registry), use_crypto(crypto):
+        with factory() as session:
+            start = time.perf_counter()
+            for first in range(0, records, CHUNK):
+                write_frame(session, _partner_frame(first, min(CHUNK, records - first)),
+                            register=register)  # fmt: skip
+            requester = people.create_subject(session, register=register, organisation=PARTNER[1])
+            session.commit()
+            session.connection().exec_driver_sql("ANALYZE")
+            session.commit()
+            print(f"  {records:,} partner records in {time.perf_counter() - start:.0f} s")
+        rng = random.Random(12)
+        for run in range(runs + 1):
+            n = rng.randrange(records)
+            with factory() as session:
+                start = time.perf_counter()
+                found = discovery.discover(
+                    session, actor=dpo, register=register, subject_ids=[requester.id],
+                    identifiers={"email": email(n),
+                                 "name_dob": f"Person Number{n}|{_born(n).isoformat()}"},
+                )  # fmt: skip
+                session.commit()
+                elapsed = time.perf_counter() - start
+            partner = [c for c in found.candidates if c.kind == "partner-record"]
+            assert [c.record_id for c in partner] == [uuid.UUID(int=(3 << 120) | n)], partner
+            if run:
+                times.append(elapsed)
+    engine.dispose()
+    keystore.dispose()
+    return times
 
 
 def main() -> None:
@@ -203,32 +285,49 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=5_000_000)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--partner-records", type=int, default=0)
+    parser.add_argument("--skip-people", action="store_true", help="only the partner search")
     args = parser.parse_args()
     results: dict[str, list[float]] = {}
+    partners: dict[str, list[float]] = {}
     for backend in ("sqlite", "postgresql"):
         if args.backend not in (backend, "both"):
             continue
-        print(
-            f"{backend}: building {args.people:,} people and {args.records:,} records", flush=True
-        )
         with tempfile.TemporaryDirectory() as tmp:
-            if backend == "sqlite":
-                url = f"sqlite:///{Path(tmp) / 'accord.db'}"
-                results[backend] = measure(url, args.people, args.records, args.runs, Path(tmp))
-                continue
-            admin = make_engine(BASE_URL, isolation_level="AUTOCOMMIT")
-            name = f"accord_bench_{uuid.uuid4().hex[:10]}"
-            try:
-                url = _database(admin, name)
-                results[backend] = measure(url, args.people, args.records, args.runs, Path(tmp))
-            finally:
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
+            if not args.skip_people:
+                print(f"{backend}: building {args.people:,} people and {args.records:,} records",
+                      flush=True)  # fmt: skip
+                results[backend] = _on(backend, Path(tmp), "people", lambda url: measure(
+                    url, args.people, args.records, args.runs, Path(tmp)))  # fmt: skip
+            if args.partner_records:
+                print(f"{backend}: building {args.partner_records:,} partner records", flush=True)
+                partners[backend] = _on(backend, Path(tmp), "partners", lambda url: (
+                    measure_partners(url, args.partner_records, args.runs, Path(tmp))))  # fmt: skip
     print(f"machine: {machine()}")
-    print(
-        f"{args.people:,} people, {args.records:,} records; {args.runs} searches after one warm-up"
-    )
+    if results:
+        print(f"{args.people:,} people, {args.records:,} records; {args.runs} searches after one"
+              " warm-up")  # fmt: skip
+        _table(results)
+    if partners:
+        print(f"{args.partner_records:,} partner records of one partner; {args.runs} searches"
+              " after one warm-up")  # fmt: skip
+        _table(partners)
+
+
+def _on(backend: str, tmp: Path, label: str, run: Callable[[str], list[float]]) -> list[float]:
+    if backend == "sqlite":
+        return run(f"sqlite:///{tmp / f'accord-{label}.db'}")
+    admin = make_engine(BASE_URL, isolation_level="AUTOCOMMIT")
+    name = f"accord_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        return run(_database(admin, name))
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _table(results: dict[str, list[float]]) -> None:
     print("| store | median | 90th percentile |")
     print("|---|---|---|")
     for backend, times in results.items():
