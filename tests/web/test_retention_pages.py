@@ -103,6 +103,7 @@ def test_dpo_sees_what_falls_due_and_holds_a_record_out_of_it(
     # Place a hold: the form checks what is missing, then asks to check the answers.
     page.click("nav[aria-label=Retention] a:has-text('Legal holds')")
     page.click("button:has-text('Continue')")
+    assert page.locator(".govuk-error-summary").count() == 1
     summary = page.inner_text(".govuk-error-summary")
     assert "Choose what to hold" in summary
     assert "Say why the records are held" in summary
@@ -180,6 +181,7 @@ def test_dpo_decides_reviews_after_a_run_and_opens_its_certificate(
     card.locator("textarea").fill("Offender back in custody; the panel still manages them")
     card.locator("button:has-text('Save decision')").click()
     assert "Enter the date to review the record again" in page.inner_text(".govuk-error-summary")
+    assert page.locator(".govuk-error-summary").count() == 1
     card = page.locator(f"#review-{waiting[kept]}")
     assert "govuk-form-group--error" in card.inner_html()
     assert_accessible(page)
