@@ -10,7 +10,16 @@ Each domain that keeps personal data exposes `DECLARATIONS` in `accord.<domain>.
 - `Dependent`: rows that belong to another store's records or to a person (consent events,
   disclosures, fair-processing notices): removed with the record they name, and with the
   person when nothing else of theirs remains.
-- `Swept`: a store with a sweep of its own (partner feeds and what linkage derived from them).
+- `Swept`: a store with a sweep of its own: partner records in every store they are in (the
+  identifiers, the analytical store's attribute tables, quarantined rows' raw copies:
+  `accord.feeds.disposal`), and what linkage derived from them (person ids, review pairs,
+  working sets: `accord.linkage.disposal`).
+
+The audit trail needs no declaration: an entry (`accord.gate.models.AuditEntry`) holds ids,
+register ids, category names, a reason code and a reference (a hash or a grant's id), never a
+value about a person, and its subject links hold ids only; free text given with an act is
+kept outside the trail, in the row it explains (an access grant's reason, a hold's reason).
+So the trail outlives the people it names, which the DPO's access history relies on.
 
 `holds(register)` names the record types of a register a declaration keeps; a run refuses to
 start while a personal-data record type of a loaded register is kept by no declaration (and
@@ -345,6 +354,9 @@ class SweepOutcome:
     organisation: str
     record_type: str
     removed: int
+    # How the certificate counts them: "deleted" records, or another copy of records already
+    # counted (e.g. "analytical-rows": the analytical store's rows of deleted partner records).
+    outcome: str = "deleted"
 
 
 @dataclass(frozen=True)
