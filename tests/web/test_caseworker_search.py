@@ -121,3 +121,34 @@ def test_engaged_cases_fall_due_a_fortnight_after_the_last_contact() -> None:
     assert contact_due(engaged) == date(2026, 11, 16)
     for finished in ("closed", "not-taken-up"):
         assert contact_due(_case(finished, last)) is None
+
+
+def test_a_date_of_birth_alone_finds_the_cases_the_searcher_may_see(
+    app: FastAPI, client: TestClient, session: Session, referred: Case
+) -> None:
+    refer(
+        session,
+        police_reference="SEARCH-2",
+        person__given_name="Rosalind",
+        person__family_name="Ashdown-Pryce",
+        person__date_of_birth="1979-02-14",
+        person__phone="07700 900457",
+    )
+    other = refer(session, police_reference="SEARCH-3", person__date_of_birth="1980-02-14")
+    manager = make_actor("victim-support", "team-manager", teams=("intake",))
+    app.dependency_overrides[current_actor] = lambda: manager
+    born = {"dob-day": "14", "dob-month": "02", "dob-year": "1979"}
+    found = _search(client, **born)
+    assert "Marguerite Ashdown-Pryce" in found
+    assert "Rosalind Ashdown-Pryce" in found
+    born_later = session.get(Case, other.case_id)
+    assert born_later is not None
+    assert born_later.reference is not None
+    assert born_later.reference not in found
+    # With another box, every box must match.
+    narrowed = _search(client, phone="07700 900457", **born)
+    assert "Rosalind Ashdown-Pryce" in narrowed
+    assert "Marguerite" not in narrowed
+    # A caseworker none of them is assigned to finds none of them.
+    app.dependency_overrides[current_actor] = lambda: make_actor("victim-support", "caseworker")
+    assert "0 cases found" in _search(client, **born)

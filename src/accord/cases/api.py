@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, Query
 
 from accord.accounts.deps import CurrentActor
-from accord.cases import entries, reading, workflow
+from accord.cases import entries, reading, reopen, workflow
 from accord.cases.schemas import (
     AssignmentIn,
     CaseOut,
@@ -20,6 +20,7 @@ from accord.cases.schemas import (
     NotTakenUpIn,
     Page,
     ReferralOnIn,
+    ReopenIn,
     RoutingIn,
     TimelineEntry,
 )
@@ -150,4 +151,14 @@ def close(
     case_id: uuid.UUID, body: CloseIn, session: DbSession, actor: CurrentActor
 ) -> CaseSummary:
     case = workflow.close_case(session, actor=actor, case_id=case_id, data=body)
+    return reading.summary(case)
+
+
+@router.post("/{case_id}/reopening", responses=_ERRORS)
+def reopen_case(
+    case_id: uuid.UUID, body: ReopenIn, session: DbSession, actor: CurrentActor
+) -> CaseSummary:
+    """Reopen a closed case or a referral not taken up, with the reason (409 for an open
+    case): it is an open case again, its record kept under the engaged rule."""
+    case = reopen.reopen(session=session, actor=actor, case=case_id, reason=body.reason, at=body.at)
     return reading.summary(case)

@@ -150,10 +150,15 @@ def _registers(actor: Actor, register: str | None) -> list[str]:
 
 
 def scope(
-    session: Session, *, actor: Actor, register: str | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    register: str | None = None,
+    purpose: str = purposes.CASEWORK,
 ) -> tuple[ColumnElement[bool] | None, dict[tuple[str, str], frozenset[str]]]:
-    """The gate's filter over every case record type the person may list (None: none), and
-    the categories each listing decision allows. Refused only when nothing may be listed."""
+    """The gate's filter over every case record type the person may list for `purpose` (None:
+    none), and the categories each listing decision allows. Refused only when nothing may be
+    listed."""
     registry = current_registry()
     clauses: list[ColumnElement[bool]] = []
     allowed: dict[tuple[str, str], frozenset[str]] = {}
@@ -167,7 +172,7 @@ def scope(
                 visible = gate.visible(
                     session,
                     actor=actor,
-                    purpose=purposes.CASEWORK,
+                    purpose=purpose,
                     record_type=record_type,
                     register=register_id,
                     columns=scope_columns(),
@@ -186,15 +191,30 @@ def scope(
     return or_(*clauses), allowed
 
 
-def caseload_kind(actor: Actor, register: str | None = None) -> str:
-    """The broadest caseload the person's casework roles give: own, team or organisation."""
+def caseload_kind(
+    actor: Actor, register: str | None = None, purpose: str = purposes.CASEWORK
+) -> str:
+    """The broadest caseload the person's roles for `purpose` give: none, own, team or
+    organisation."""
     registry = current_registry()
     roles = [
         role
         for register_id in _registers(actor, register)
-        for role in roles_for(actor, registry.get(register_id), purposes.CASEWORK)
+        for role in roles_for(actor, registry.get(register_id), purpose)
     ]
     return caseload_of(roles)
+
+
+def team_view(actor: Actor) -> str | None:
+    """How the person sees their team's cases: "casework" when their casework roles reach the
+    team's (or organisation's) cases, "outline" when a register grants them only the team's
+    list in outline (`purposes.TEAM_CASELOAD`: the full case stays with their own caseload or
+    an access request), None when they see no team's cases."""
+    if caseload_kind(actor) in ("team", "organisation"):
+        return "casework"
+    if caseload_kind(actor, purpose=purposes.TEAM_CASELOAD) in ("team", "organisation"):
+        return "outline"
+    return None
 
 
 def _filtered(where: ColumnElement[bool], filters: Filters, now: datetime) -> Any:
@@ -226,10 +246,12 @@ def list_cases(
     register: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    purpose: str = purposes.CASEWORK,
 ) -> Listing:
-    """A page of cases, oldest due first for overdue lists, else newest first."""
+    """A page of cases listed for `purpose`, oldest due first for overdue lists, else newest
+    first."""
     limit = max(1, min(limit, MAX_LIMIT))
-    where, allowed = scope(session, actor=actor, register=register)
+    where, allowed = scope(session, actor=actor, register=register, purpose=purpose)
     if where is None or (filters.subject_ids is not None and not filters.subject_ids):
         return Listing(rows=[], total=0, limit=limit, offset=offset, categories=allowed)
     now = datetime.now(UTC)
@@ -382,14 +404,16 @@ def search(
     offset: int = 0,
 ) -> Listing:
     """Cases matching every box filled in: a reference as typed, or people found through the
-    blind indexes (full name with date of birth, phone number, crime number)."""
+    blind indexes (full name with date of birth, a date of birth alone, phone number, crime
+    number). Whoever is found, only the cases the gate lets this person see are listed."""
     if query.empty():
         raise SearchError(
             "name", "Enter a name and date of birth, a reference, a crime number or a phone number"
         )
-    if bool(query.name) != bool(query.date_of_birth):
-        field_ = "date_of_birth" if query.name else "name"
-        raise SearchError(field_, "Enter the person's full name and their date of birth together")
+    if query.name and not query.date_of_birth:
+        raise SearchError(
+            "date_of_birth", "Enter the person's full name and their date of birth together"
+        )
     filters = Filters()
     if query.reference:
         normal = references.normalise(query.reference)
@@ -402,6 +426,8 @@ def search(
         lookups.append(
             ("name", "name_dob", name_dob_value(query.name, query.date_of_birth.isoformat()))
         )
+    elif query.date_of_birth:
+        lookups.append(("date_of_birth", "date_of_birth", query.date_of_birth.isoformat()))
     if query.phone:
         lookups.append(("phone", "phone", query.phone))
     if query.crime_number:
@@ -423,6 +449,7 @@ def _subjects(session: Session, actor: Actor, field_: str, kind: str, value: str
         except ValueError:
             words = {
                 "name": "Enter the full name and a real date of birth",
+                "date_of_birth": "Enter a real date of birth, for example 27 3 1986",
                 "phone": "Enter a phone number using digits, like 07700 900123",
                 "crime_number": "Enter a crime number like 1234567/26",
             }

@@ -18,6 +18,8 @@ from typing import Any
 from faker import Faker
 from sqlalchemy.orm import Session
 
+from accord.accounts import service
+from accord.accounts.models import User
 from accord.cases import complaints, entries, purposes, workflow
 from accord.cases.models import Case
 from accord.cases.schemas import (
@@ -176,6 +178,8 @@ def run(ctx: DemoContext) -> list[str]:
         session.commit()
         _complaints_and_enquiries(session, vs_manager, vs_workers[0], fake, rng, counts)
         session.commit()
+        shared = _share_team_caseload(ctx, session)
+        session.commit()
     lines = [
         f"{REFERRALS} police referrals through the intake service; {matches} match proposals for caseworkers to decide"
     ]
@@ -185,8 +189,26 @@ def run(ctx: DemoContext) -> list[str]:
     lines.append(
         ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()) if not k.startswith("proposed"))
     )
+    if shared:
+        lines.append("the demo caseworker also sees the intake team's cases in outline")
     lines.extend(bulk_lines)
     return lines
+
+
+def _share_team_caseload(ctx: DemoContext, session: Session) -> bool:
+    """The demo caseworker shares the intake team's caseload (the register's `team-member`
+    role: the team's cases in outline, their own in full), so "My team's cases" has work."""
+    accounts: dict[str, str] = ctx.facts.get("accounts", {})  # type: ignore[assignment]
+    known = accounts.get(f"{REGISTER}:caseworker")
+    register = current_registry().get(REGISTER)
+    if known is None or not any(r.id == "team-member" for r in register.roles):
+        return False
+    user = session.get(User, uuid.UUID(known))
+    if user is None:
+        return False
+    if not any(g.register == REGISTER and g.role_id == "team-member" for g in user.roles):
+        service.add_role(session, user=user, register=REGISTER, role="team-member")
+    return True
 
 
 def _work(

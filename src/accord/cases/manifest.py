@@ -1,7 +1,7 @@
 """What casework contributes: the cases and complaints APIs, the caseworker and team manager
-pages, its tables and demo step."""
+pages, `accord cases`, its tables and demo step."""
 
-from accord.domains import DemoStep, Manifest
+from accord.domains import Command, DemoStep, Manifest
 
 MANIFEST = Manifest(
     name="cases",
@@ -13,6 +13,7 @@ MANIFEST = Manifest(
         "accord.cases.pages",
         "accord.cases.pages_consent",
     ),
+    commands=(Command("accord.cases.cli", "cases"),),
     demo=DemoStep(
         "accord.cases.demo", "Casework: LVWS referrals, routing, contacts, clocks, complaints"
     ),

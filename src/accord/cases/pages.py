@@ -1,5 +1,6 @@
 """Caseworker pages: my caseload and my team's, search, the case page, and the forms that
-record a contact, a need, a note, support and closure (checked before it is done).
+record a contact, a need, a note, support, closure and reopening (the last two checked before
+they are done). Each form has the one shape of `accord.web.forms`.
 
 Pages call the casework services (`caseload`, `reading`, `workflow`, `entries`), which pass
 the gate; refusals are shown as pages that say what to do (`pages_common`).
@@ -10,18 +11,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from accord.accounts.csrf import CsrfChecked
 from accord.accounts.deps import CurrentActor
-from accord.cases import caseload, entries, reading, workflow
+from accord.cases import caseload, entries, purposes, workflow
 from accord.cases import reopen as reopening
 from accord.cases.access import case_target, shares_of
 from accord.cases.models import Case
@@ -33,10 +33,11 @@ from accord.cases.pages_common import (
     RISK,
     Refusal,
     attempt,
-    form_error,
+    case_form,
     form_values,
     guarded,
     refused_page,
+    run_on_case,
     staff_names,
     validation_errors,
 )
@@ -47,6 +48,7 @@ from accord.deps import DbSession
 from accord.errors import AccordError, NotFound
 from accord.gate import access
 from accord.gate.types import AccessDenied, Actor
+from accord.web.forms import redirect
 from accord.web.routing import PageRoute
 from accord.web.templating import templates
 
@@ -94,15 +96,18 @@ def _listing_context(
 
 @router.get("/cases")
 def my_caseload(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-    view = request.query_params.get("view", "mine")
-    kind = caseload.caseload_kind(actor)
-    team_view = view == "team" and kind in ("team", "organisation")
+    how = caseload.team_view(actor)
+    team_view = request.query_params.get("view", "mine") == "team" and how is not None
     page = _page_number(request)
+    kind = caseload.caseload_kind(actor)
     filters = (
-        caseload.Filters(teams=actor.teams if kind == "team" else None)
+        caseload.Filters(teams=actor.teams if kind != "organisation" else None)
         if team_view
         else caseload.Filters(assigned_to=actor.id)
     )
+    # Where the register grants only the team's list in outline, it is listed for that
+    # purpose: the gate shows the name alone, and the case opens only if it is one's own.
+    purpose = purposes.TEAM_CASELOAD if team_view and how == "outline" else purposes.CASEWORK
     listing = guarded(
         request,
         session,
@@ -112,6 +117,7 @@ def my_caseload(request: Request, session: DbSession, actor: CurrentActor) -> Re
             filters=filters,
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
+            purpose=purpose,
         ),
     )
     context = _listing_context(
@@ -119,7 +125,8 @@ def my_caseload(request: Request, session: DbSession, actor: CurrentActor) -> Re
     )
     context.update(
         view="team" if team_view else "mine",
-        offers_team=kind in ("team", "organisation"),
+        offers_team=how is not None,
+        outline=team_view and how == "outline",
         teams=sorted(actor.teams),
     )
     return templates.TemplateResponse(request, "cases/caseload.html", context)
@@ -181,7 +188,7 @@ def case_page(
     case_id: uuid.UUID, request: Request, session: DbSession, actor: CurrentActor
 ) -> Response:
     view = guarded(request, session, lambda: case_view(session, actor, case_id), case_id=case_id)
-    view["reopen_available"] = view["case"].status in REOPENABLE
+    view["reopen_available"] = view["case"].status in workflow.REOPENABLE
     return templates.TemplateResponse(request, "cases/case.html", view)
 
 
@@ -232,10 +239,19 @@ async def request_access(
             },
             status_code=409,
         )
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    return _done(case_id)
 
 
 # --- forms ----------------------------------------------------------------------------------
+
+
+_CHOICES = {
+    "outcomes": OUTCOMES,
+    "channels": CHANNELS,
+    "needs": NEEDS,
+    "risks": RISK,
+    "closures": CLOSURE,
+}
 
 
 def _form_page(
@@ -246,52 +262,14 @@ def _form_page(
     template: str,
     values: dict[str, Any],
     errors: dict[str, str],
-    **extra: Any,
 ) -> Response:
-    case = guarded(
-        request,
-        session,
-        lambda: reading.get_case(session, actor=actor, case_id=case_id),
-        case_id=case_id,
-    )
-    context = {
-        "case": case,
-        "name": " ".join(
-            str(case.person[f]) for f in ("given_name", "family_name") if case.person.get(f)
-        ),
-        "values": values,
-        "errors": errors,
-        "outcomes": OUTCOMES,
-        "channels": CHANNELS,
-        "needs": NEEDS,
-        "risks": RISK,
-        "closures": CLOSURE,
-        **extra,
-    }
-    return templates.TemplateResponse(
-        request, template, context, status_code=400 if errors else 200
+    return case_form(
+        request, session, actor, case_id, template, values, errors, more=lambda _: _CHOICES
     )
 
 
 def _done(case_id: uuid.UUID) -> Response:
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
-
-
-def _run(
-    request: Request,
-    session: Session,
-    case_id: uuid.UUID,
-    call: Callable[[], object],
-    field: str,
-) -> dict[str, str]:
-    """Run the service; refusals leave as their page, bad values come back as errors."""
-    try:
-        attempt(session, call)
-    except (AccessDenied, NotFound) as exc:
-        raise Refusal(refused_page(request, exc, case_id=case_id)) from exc
-    except AccordError as exc:
-        return form_error(exc, field)
-    return {}
+    return redirect(f"/cases/{case_id}")
 
 
 @router.get("/cases/{case_id}/contact")
@@ -327,7 +305,7 @@ async def contact(
             errors = validation_errors(exc, {})
     if data is not None:
         checked = data
-        errors = _run(
+        errors = run_on_case(
             request,
             session,
             case_id,
@@ -412,7 +390,7 @@ def _event_post(kind: str, template: str, first_field: str) -> Callable[..., Any
             except ValidationError as exc:
                 errors = validation_errors(exc, {"details": first_field})
             else:
-                errors = _run(
+                errors = run_on_case(
                     request,
                     session,
                     case_id,
@@ -441,14 +419,62 @@ router.add_api_route(
 )
 
 
-# --- closure, with check your answers -------------------------------------------------------
+# --- closure and reopening, each with check your answers -----------------------------------
+
+T = TypeVar("T")
 
 
-@router.get("/cases/{case_id}/close")
-def close_form(
-    case_id: uuid.UUID, request: Request, session: DbSession, actor: CurrentActor
-) -> Response:
-    return _form_page(request, session, actor, case_id, "cases/close.html", {}, {})
+def _checked_form(
+    name: str,
+    read: Callable[[dict[str, Any], dict[str, str]], T | None],
+    act: Callable[[Session, Actor, uuid.UUID, T], object],
+    field: str,
+) -> None:
+    """`/cases/{id}/<name>`: the form (`cases/<name>.html`); posting it checks the answers and
+    shows them (`cases/<name>_check.html`, the values in hidden inputs); posting that to
+    `/confirm` does it, since it cannot be undone here."""
+    form, check = f"cases/{name}.html", f"cases/{name}_check.html"
+
+    def show(
+        case_id: uuid.UUID, request: Request, session: DbSession, actor: CurrentActor
+    ) -> Response:
+        return _form_page(request, session, actor, case_id, form, {}, {})
+
+    async def check_answers(
+        case_id: uuid.UUID,
+        request: Request,
+        session: DbSession,
+        actor: CurrentActor,
+        _csrf: CsrfChecked,
+    ) -> Response:
+        values = await form_values(request)
+        errors: dict[str, str] = {}
+        if read(values, errors) is None:
+            return _form_page(request, session, actor, case_id, form, values, errors)
+        return _form_page(request, session, actor, case_id, check, values, {})
+
+    async def confirm(
+        case_id: uuid.UUID,
+        request: Request,
+        session: DbSession,
+        actor: CurrentActor,
+        _csrf: CsrfChecked,
+    ) -> Response:
+        values = await form_values(request)
+        errors: dict[str, str] = {}
+        data = read(values, errors)
+        if data is not None:
+            checked = data
+            errors = run_on_case(
+                request, session, case_id, lambda: act(session, actor, case_id, checked), field
+            )
+        if errors:
+            return _form_page(request, session, actor, case_id, form, values, errors)
+        return _done(case_id)
+
+    router.add_api_route(f"/cases/{{case_id}}/{name}", show, methods=["GET"])
+    router.add_api_route(f"/cases/{{case_id}}/{name}", check_answers, methods=["POST"])
+    router.add_api_route(f"/cases/{{case_id}}/{name}/confirm", confirm, methods=["POST"])
 
 
 def _closure(values: dict[str, Any], errors: dict[str, str]) -> CloseIn | None:
@@ -462,82 +488,30 @@ def _closure(values: dict[str, Any], errors: dict[str, str]) -> CloseIn | None:
         return None
 
 
-@router.post("/cases/{case_id}/close")
-async def check_closure(
-    case_id: uuid.UUID,
-    request: Request,
-    session: DbSession,
-    actor: CurrentActor,
-    _csrf: CsrfChecked,
-) -> Response:
-    """Check your answers: closing cannot be undone here, so the answers are shown first."""
-    values = await form_values(request)
-    errors: dict[str, str] = {}
-    if _closure(values, errors) is None:
-        return _form_page(request, session, actor, case_id, "cases/close.html", values, errors)
-    return _form_page(request, session, actor, case_id, "cases/close_check.html", values, {})
-
-
-@router.post("/cases/{case_id}/close/confirm")
-async def close(
-    case_id: uuid.UUID,
-    request: Request,
-    session: DbSession,
-    actor: CurrentActor,
-    _csrf: CsrfChecked,
-) -> Response:
-    values = await form_values(request)
-    errors: dict[str, str] = {}
-    data = _closure(values, errors)
-    if data is not None:
-        checked = data
-        errors = _run(
-            request,
-            session,
-            case_id,
-            lambda: workflow.close_case(session, actor=actor, case_id=case_id, data=checked),
-            "reason",
-        )
-    if errors:
-        return _form_page(request, session, actor, case_id, "cases/close.html", values, errors)
-    return _done(case_id)
-
-
-# --- reopening (once accord.cases.reopen is part of the application) -------------------------
-
-REOPENABLE = ("not-taken-up", "closed")
-
-
-@router.get("/cases/{case_id}/reopen")
-def reopen_form(
-    case_id: uuid.UUID, request: Request, session: DbSession, actor: CurrentActor
-) -> Response:
-    return _form_page(request, session, actor, case_id, "cases/reopen.html", {}, {})
-
-
-@router.post("/cases/{case_id}/reopen")
-async def reopen(
-    case_id: uuid.UUID,
-    request: Request,
-    session: DbSession,
-    actor: CurrentActor,
-    _csrf: CsrfChecked,
-) -> Response:
-    values = await form_values(request)
-    errors: dict[str, str] = {}
+def _reopen_reason(values: dict[str, Any], errors: dict[str, str]) -> str | None:
     reason = str(values.get("reason", ""))
     if not reason:
         errors["reason"] = "Enter why the case is being reopened"
     elif len(reason) > 500:
         errors["reason"] = "The reason must be 500 characters or fewer"
     else:
-        errors = _run(
-            request,
-            session,
-            case_id,
-            lambda: reopening.reopen(session=session, actor=actor, case=case_id, reason=reason),
-            "reason",
-        )
-    if errors:
-        return _form_page(request, session, actor, case_id, "cases/reopen.html", values, errors)
-    return _done(case_id)
+        return reason
+    return None
+
+
+_checked_form(
+    "close",
+    _closure,
+    lambda session, actor, case_id, data: workflow.close_case(
+        session, actor=actor, case_id=case_id, data=data
+    ),
+    "reason",
+)
+_checked_form(
+    "reopen",
+    _reopen_reason,
+    lambda session, actor, case_id, reason: reopening.reopen(
+        session=session, actor=actor, case=case_id, reason=reason
+    ),
+    "reason",
+)

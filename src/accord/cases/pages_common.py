@@ -9,9 +9,9 @@ answers with the error summary or the refusal page.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from fastapi import Request
 from pydantic import ValidationError
@@ -20,12 +20,19 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from accord.accounts.models import User
-from accord.errors import AccordError, Conflict, Invalid, NotFound
-from accord.gate.types import AccessDenied, ReasonCode
+from accord.cases import reading
+from accord.cases.schemas import CaseOut
+from accord.errors import NotFound
+from accord.gate.types import AccessDenied, Actor, ReasonCode
 from accord.register.registry import current_registry
+from accord.web.forms import attempt, form_error, form_response, form_values, submit
 from accord.web.templating import templates
 
 T = TypeVar("T")
+
+# The form helpers every staff page shares live in `accord.web.forms`; named here too, for the
+# pages that import them with the rest of casework's words.
+__all__ = ["attempt", "form_error", "form_values"]
 
 STATUS = {
     "referred": ("New referral", "govuk-tag--blue"),
@@ -173,18 +180,6 @@ def staff_names(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.
     return {row.id: row.name for row in rows}
 
 
-async def form_values(request: Request) -> dict[str, Any]:
-    """The posted form, stripped; fields sent more than once (checkboxes) as lists."""
-    form = await request.form()
-    values: dict[str, Any] = {}
-    for key in form:
-        if key == "csrf_token":
-            continue
-        items = [str(v).strip() for v in form.getlist(key)]
-        values[key] = items if len(items) > 1 or key.endswith("[]") else items[0]
-    return values
-
-
 def validation_errors(exc: ValidationError, fields: dict[str, str]) -> dict[str, str]:
     """pydantic's complaints as messages on the page's fields (`fields`: location -> id)."""
     errors: dict[str, str] = {}
@@ -200,13 +195,6 @@ class Refusal(Exception):  # noqa: N818 (a page answer, raised to leave the rout
     def __init__(self, response: Response) -> None:
         super().__init__("refused")
         self.response = response
-
-
-def attempt(session: Session, call: Callable[[], T]) -> T:
-    """Run a service call in a savepoint, so an error undoes only what the call wrote (a
-    refusal's audit entry is written again: gate.outbox); the error is raised on."""
-    with session.begin_nested():
-        return call()
 
 
 def refused_page(
@@ -244,13 +232,52 @@ def guarded(
         raise Refusal(refused_page(request, exc, case_id=case_id)) from exc
 
 
-def form_error(exc: AccordError, field: str) -> dict[str, str]:
-    """A service's refusal of a value (or of the case's state) as an error summary entry."""
-    if isinstance(exc, Invalid):
-        name = exc.field.removeprefix("details.")
-        message = exc.message
-        return {name if name else field: message[0].upper() + message[1:]}
-    if isinstance(exc, Conflict):
-        message = exc.message
-        return {field: message[0].upper() + message[1:]}
-    return {field: str(exc)}
+def refuse(
+    request: Request, case_id: uuid.UUID | None
+) -> Callable[[AccessDenied | NotFound], NoReturn]:
+    """How a form on a case answers a refusal: the refusal page, raised to leave the route."""
+
+    def leave(exc: AccessDenied | NotFound) -> NoReturn:
+        raise Refusal(refused_page(request, exc, case_id=case_id)) from exc
+
+    return leave
+
+
+def run_on_case(
+    request: Request, session: Session, case_id: uuid.UUID, call: Callable[[], object], field: str
+) -> dict[str, str]:
+    """Run a service on the case: {} when done; a refusal leaves as its page, a bad value or
+    state comes back as the error summary entry (on its own field, else `field`)."""
+    return submit(session, call, field=field, refused=refuse(request, case_id))
+
+
+def full_name(case: CaseOut) -> str:
+    """The person's name as the case shows it to this reader (empty when not shown)."""
+    return " ".join(
+        str(case.person[f]) for f in ("given_name", "family_name") if case.person.get(f)
+    )
+
+
+def case_form(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    case_id: uuid.UUID,
+    template: str,
+    values: Mapping[str, Any],
+    errors: Mapping[str, str],
+    more: Callable[[CaseOut], Mapping[str, Any]] | None = None,
+) -> Response:
+    """A form about one case: the case read through the gate (a refusal shows its page), the
+    person's name, the values entered, and what `more` adds for this form; 400 with the
+    error summary when there are errors."""
+    case = guarded(
+        request,
+        session,
+        lambda: reading.get_case(session, actor=actor, case_id=case_id),
+        case_id=case_id,
+    )
+    context: dict[str, Any] = {"case": case, "name": full_name(case), "values": values}
+    if more is not None:
+        context.update(more(case))
+    return form_response(request, template, context, errors)

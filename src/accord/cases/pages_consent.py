@@ -13,7 +13,6 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -23,23 +22,20 @@ from accord.accounts.deps import CurrentActor
 from accord.cases import entries, reading, recipients
 from accord.cases.pages import CasePageRoute
 from accord.cases.pages_common import (
-    Refusal,
-    attempt,
-    form_error,
+    case_form,
     form_values,
     guarded,
-    refused_page,
+    run_on_case,
     validation_errors,
 )
 from accord.cases.purposes import REFERRAL_ON
 from accord.cases.schemas import CaseOut, ReferralOnIn
 from accord.consent import ledger
 from accord.deps import DbSession
-from accord.errors import AccordError, NotFound
-from accord.gate.types import AccessDenied, Actor
+from accord.gate.types import Actor
 from accord.register.load import digest
 from accord.register.registry import current_registry
-from accord.web.templating import templates
+from accord.web.forms import redirect
 
 router = APIRouter(include_in_schema=False, route_class=CasePageRoute)
 
@@ -65,12 +61,6 @@ def _case(request: Request, session: Session, actor: Actor, case_id: uuid.UUID) 
     )
 
 
-def _name(case: CaseOut) -> str:
-    return " ".join(
-        str(case.person[f]) for f in ("given_name", "family_name") if case.person.get(f)
-    )
-
-
 def consent_purposes(register_id: str) -> dict[str, str]:
     """What a person can agree to in this register, in the privacy notice's words."""
     register = current_registry().get(register_id)
@@ -87,34 +77,25 @@ def _page(
     errors: dict[str, str],
     **extra: Any,
 ) -> Response:
-    case = _case(request, session, actor, case_id)
-    register = current_registry().get(case.register_id)
-    names = recipients.referral_on_recipients(register, case.organisation)
-    listed = {r.id: r.name for r in register.recipients}
-    services = {n: listed.get(n, n.replace("-", " ").capitalize()) for n in names}
-    chosen = values.get("recipient") or (names[0] if len(names) == 1 else "")
-    entry = next((r for r in register.recipients if r.id == chosen), None)
-    allowed = set(entry.categories) if entry is not None and entry.categories else None
-    fields = {c.id: c.name for c in register.categories if allowed is None or c.id in allowed}
-    context = {
-        "case": case,
-        "name": _name(case),
-        "values": values,
-        "errors": errors,
-        "purposes": consent_purposes(case.register_id),
-        "answers": ANSWERS,
-        "how": HOW,
-        "services": services,
-        "fields": fields,
-        **extra,
-    }
-    return templates.TemplateResponse(
-        request, template, context, status_code=400 if errors else 200
-    )
+    def more(case: CaseOut) -> dict[str, Any]:
+        register = current_registry().get(case.register_id)
+        names = recipients.referral_on_recipients(register, case.organisation)
+        listed = {r.id: r.name for r in register.recipients}
+        services = {n: listed.get(n, n.replace("-", " ").capitalize()) for n in names}
+        chosen = values.get("recipient") or (names[0] if len(names) == 1 else "")
+        entry = next((r for r in register.recipients if r.id == chosen), None)
+        allowed = set(entry.categories) if entry is not None and entry.categories else None
+        fields = {c.id: c.name for c in register.categories if allowed is None or c.id in allowed}
+        return {
+            "purposes": consent_purposes(case.register_id),
+            "answers": ANSWERS,
+            "how": HOW,
+            "services": services,
+            "fields": fields,
+            **extra,
+        }
 
-
-def _refused(request: Request, case_id: uuid.UUID, exc: AccessDenied | NotFound) -> Refusal:
-    return Refusal(refused_page(request, exc, case_id=case_id))
+    return case_form(request, session, actor, case_id, template, values, errors, more=more)
 
 
 # --- consent --------------------------------------------------------------------------------
@@ -147,28 +128,26 @@ async def record_consent(
         errors["channel"] = "Select how they told you"
     if not errors:
         register = current_registry().get(case.register_id)
-        try:
-            attempt(
+        errors = run_on_case(
+            request,
+            session,
+            case_id,
+            lambda: ledger.record_consent(
                 session,
-                lambda: ledger.record_consent(
-                    session,
-                    actor=actor,
-                    subject_id=case.subject_id,
-                    register=case.register_id,
-                    controller=case.organisation,
-                    purpose=values["purpose"],
-                    state=values["state"],
-                    channel=values["channel"],
-                    notice_digest=digest(register),
-                ),
-            )
-        except (AccessDenied, NotFound) as exc:
-            raise _refused(request, case_id, exc) from exc
-        except AccordError as exc:
-            errors = form_error(exc, "purpose")
+                actor=actor,
+                subject_id=case.subject_id,
+                register=case.register_id,
+                controller=case.organisation,
+                purpose=values["purpose"],
+                state=values["state"],
+                channel=values["channel"],
+                notice_digest=digest(register),
+            ),
+            "purpose",
+        )
     if errors:
         return _page(request, session, actor, case_id, "cases/consent.html", values, errors)
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    return redirect(f"/cases/{case_id}")
 
 
 # --- referral on, with check your answers ---------------------------------------------------
@@ -253,15 +232,13 @@ async def refer_on(
     data = _referral(values, errors)
     if data is not None:
         checked = data
-        try:
-            attempt(
-                session,
-                lambda: entries.refer_on(session, actor=actor, case_id=case_id, data=checked),
-            )
-        except (AccessDenied, NotFound) as exc:
-            raise _refused(request, case_id, exc) from exc
-        except AccordError as exc:
-            errors = form_error(exc, "recipient")
+        errors = run_on_case(
+            request,
+            session,
+            case_id,
+            lambda: entries.refer_on(session, actor=actor, case_id=case_id, data=checked),
+            "recipient",
+        )
     if errors:
         case = _case(request, session, actor, case_id)
         return _page(
@@ -274,4 +251,4 @@ async def refer_on(
             errors,
             consent_given=_consent_given(session, case),
         )
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    return redirect(f"/cases/{case_id}")

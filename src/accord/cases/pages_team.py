@@ -10,31 +10,28 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from accord.accounts import service as accounts
 from accord.accounts.csrf import CsrfChecked
 from accord.accounts.deps import CurrentActor
-from accord.cases import caseload, purposes, reading, workflow
+from accord.cases import caseload, purposes, workflow
 from accord.cases.pages import PAGE_SIZE, CasePageRoute
 from accord.cases.pages_common import (
-    Refusal,
-    attempt,
-    form_error,
+    case_form,
     form_values,
     guarded,
-    refused_page,
+    run_on_case,
     staff_names,
     status_words,
 )
-from accord.cases.schemas import AssignmentIn
+from accord.cases.schemas import AssignmentIn, CaseOut
 from accord.deps import DbSession
-from accord.errors import AccordError, NotFound
 from accord.gate.policy import holds
-from accord.gate.types import AccessDenied, Actor
+from accord.gate.types import Actor
 from accord.register.registry import current_registry
+from accord.web.forms import redirect
 from accord.web.templating import templates
 
 router = APIRouter(include_in_schema=False, route_class=CasePageRoute)
@@ -159,28 +156,17 @@ def _assign_page(
     values: dict[str, Any],
     errors: dict[str, str],
 ) -> Response:
-    case = guarded(
-        request,
-        session,
-        lambda: reading.get_case(session, actor=actor, case_id=case_id),
-        case_id=case_id,
-    )
-    people = _caseworkers(session, actor, case.register_id)
-    current = str(case.assigned_user) if case.assigned_user else ""
-    return templates.TemplateResponse(
-        request,
-        "cases/assign.html",
-        {
-            "case": case,
-            "name": " ".join(
-                str(case.person[f]) for f in ("given_name", "family_name") if case.person.get(f)
-            ),
+    def more(case: CaseOut) -> dict[str, Any]:
+        people = _caseworkers(session, actor, case.register_id)
+        current = str(case.assigned_user) if case.assigned_user else ""
+        return {
             "people": people,
             "current": people.get(current, ""),
             "values": {"user_id": values.get("user_id", current)},
-            "errors": errors,
-        },
-        status_code=400 if errors else 200,
+        }
+
+    return case_form(
+        request, session, actor, case_id, "cases/assign.html", values, errors, more=more
     )
 
 
@@ -207,19 +193,17 @@ async def assign(
     except ValueError:
         errors["user_id"] = "Select who will work on the case"
     else:
-        try:
-            attempt(
-                session,
-                lambda: workflow.assign(
-                    session, actor=actor, case_id=case_id, data=AssignmentIn(user_id=user_id)
-                ),
-            )
-        except (AccessDenied, NotFound) as exc:
-            raise Refusal(refused_page(request, exc, case_id=case_id)) from exc
-        except AccordError as exc:
-            errors = form_error(exc, "user_id")
-        else:
-            return RedirectResponse(f"/cases/{case_id}", status_code=303)
+        errors = run_on_case(
+            request,
+            session,
+            case_id,
+            lambda: workflow.assign(
+                session, actor=actor, case_id=case_id, data=AssignmentIn(user_id=user_id)
+            ),
+            "user_id",
+        )
+        if not errors:
+            return redirect(f"/cases/{case_id}")
     return _assign_page(request, session, actor, case_id, values, errors)
 
 

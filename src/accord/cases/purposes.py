@@ -17,6 +17,9 @@ REFERRAL_ON = "referral-on"  # to specialist services, with consent
 EQUALITY = "equality-monitoring"
 COMPLAINTS = "complaints"
 ENQUIRIES = "enquiries"
+# A team's cases in outline (name, reference, status, next contact) for its caseworkers,
+# where the register grants it; the full case stays with their own caseload.
+TEAM_CASELOAD = "team-caseload"
 
 # record types
 REFERRAL = "referral"

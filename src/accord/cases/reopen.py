@@ -1,9 +1,11 @@
-"""Reopening a case whose person did not take the service up and has come back.
+"""Reopening a closed case, or a referral whose person did not take the service up and has
+come back.
 
 A successful contact on a not-taken-up case reopens it on its own (`workflow.record_contact`);
-pages and other services call `reopen` directly. The case becomes a `case` (or `rj-case`)
-again, its clock moves from 12 months after the outcome to the engaged rule (6 years after
-the last contact), and the timeline says so.
+pages, the API and other services call `reopen` directly, with the reason. The case is an
+open `case` (or `rj-case`) again, its clock moves back to the engaged rule (6 years after the
+last contact; a restorative justice case's clock, counted from closure, stops while it is
+open), and the timeline says who reopened it and why.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ def reopen(
     reason: str,
     at: datetime | None = None,
 ) -> Case:
-    """Reopen a not-taken-up case (409 for any other state), through the gate."""
+    """Reopen a closed or not-taken-up case (409 for an open one), through the gate: the
+    caseworker whose case it is, or a team manager of its team."""
     case_id = case.id if isinstance(case, Case) else case
     loaded, _ = load_case(
         session, actor=actor, case_id=case_id, purpose=purposes.CASEWORK, action=Action.UPDATE

@@ -147,6 +147,15 @@ class ReferralOnIn(_In):
         return value
 
 
+class ReopenIn(_In):
+    """Reopening a closed case, or a referral not taken up, with the reason."""
+
+    reason: str = Field(min_length=1, max_length=500)
+    at: datetime | None = None
+
+    _at = field_validator("at")(_not_future)
+
+
 class CloseIn(_In):
     reason: Literal[
         "support-completed",

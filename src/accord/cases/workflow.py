@@ -290,24 +290,42 @@ def _is_rj(case: Case) -> bool:
     return register.record_type(purposes.RJ_CASE).service == case.service
 
 
+REOPENABLE = (NOT_TAKEN_UP, "closed")
+
+
 def reopen_case(
     session: Session, *, actor: Actor, case: Case, reason: str, at: datetime | None = None
 ) -> Case:
-    """A not-taken-up referral whose person re-engages becomes a case again: its clock moves
-    from the 12-month not-taken-up rule to the engaged rule (last contact). The caller has
-    passed the gate for updating the case (`accord.cases.reopen.reopen` does)."""
-    if case.status != NOT_TAKEN_UP:
-        raise Conflict(f"the case is {case.status}; only a case not taken up is reopened")
+    """A not-taken-up referral whose person re-engages, or a closed case, becomes an open case
+    again, and its clock moves back to the engaged rule: a not-taken-up referral leaves the
+    12-month rule for the last contact (their coming back is a contact); a closed case keeps
+    its last contact and leaves any rule counted from closure (a restorative justice case's
+    clock stops while it is open). The caller has passed the gate for updating the case
+    (`accord.cases.reopen.reopen` does)."""
+    if case.status not in REOPENABLE:
+        raise Conflict(
+            f"the case is {case.status}; only a case not taken up, or a closed one, is reopened"
+        )
     when = moment(at)
     not_before_received(case, when)
+    came_back = case.status == NOT_TAKEN_UP
+    if case.closed_at is not None and when < aware(case.closed_at):
+        raise InvalidInput("at", "a case is reopened after it was closed")
     case.status = "engaged"
     case.record_type = purposes.RJ_CASE if _is_rj(case) else purposes.CASE
     case.not_taken_up_at = None
     case.closed_at = None
     case.closure_reason = None
-    touch_contact(case, when)
+    if came_back:
+        touch_contact(case, when)
     add_event(
-        session, case, actor, "reopened", when, outcome="re-engaged", details={"reason": reason}
+        session,
+        case,
+        actor,
+        "reopened",
+        when,
+        outcome="re-engaged" if came_back else "reopened",
+        details={"reason": reason},
     )
     refresh_clock(case)
     session.flush()
