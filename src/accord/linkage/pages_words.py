@@ -92,6 +92,12 @@ def level_words(comparison: str, level: str) -> str:
     return level
 
 
+def _direction(weight: float) -> str:
+    if abs(weight) < 0.05:
+        return "neither way"
+    return "for the same person" if weight > 0 else "against the same person"
+
+
 def steps_in_words(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each comparison's evidence: what was compared, what was found, the weight and which
     way it points."""
@@ -100,9 +106,7 @@ def steps_in_words(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "comparison": comparison_words(step["comparison"]),
             "level": level_words(step["comparison"], step["level"]),
             "weight": float(step["match_weight"]),
-            "direction": "for the same person"
-            if float(step["match_weight"]) >= 0
-            else "against the same person",
+            "direction": _direction(float(step["match_weight"])),
         }
         for step in steps
     ]
