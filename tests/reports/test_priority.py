@@ -279,3 +279,38 @@ def test_an_identifying_report_needs_an_impact_assessment() -> None:
     )
     rules = {p.rule for p in check_reports(tvt.model_copy(update={"reports": [wrong]}), Path("x"))}
     assert {"unknown-field", "too-few-factors"} <= rules
+
+
+def test_no_one_acts_while_the_person_waits_for_a_human_review(
+    session: Session, produced: PriorityList
+) -> None:
+    from accord.people.service import create_subject
+    from accord.rights.decision_models import AutomatedReview
+
+    _plist, entries = priority.open_list(session, actor=_recipient(), list_id=produced.id)
+    entry = entries[0]
+    worker = _recipient()
+    priority.decide(
+        session,
+        actor=worker,
+        entry_id=entry.id,
+        decision="support",
+        reason="Known to our exploitation team; an offer of support is right",
+    )
+    # the person asked (through the rights team) for a person to review their place on it
+    person = create_subject(session, register="tvt", organisation="thames-valley-police")
+    review = AutomatedReview(
+        subject_id=person.id,
+        register="tvt",
+        organisation="thames-valley-police",
+        kind="priority-list",
+        reference=entry.id,
+        explanation=b"sealed",
+    )
+    session.add(review)
+    session.flush()
+    with pytest.raises(Conflict, match="human review"):
+        priority.act(session, actor=worker, entry_id=entry.id, action="Offer a youth worker")
+    review.outcome = "confirmed"
+    session.flush()
+    assert priority.act(session, actor=worker, entry_id=entry.id, action="Offer a youth worker")

@@ -318,3 +318,8 @@ from accord.reports.extracts_cli import extract_command, list_extracts_command  
 
 app.command("extract")(extract_command)
 app.command("extracts")(list_extracts_command)
+
+from accord.reports.priority_cli import list_command, produce_command  # noqa: E402
+
+app.command("priority-list")(produce_command)
+app.command("priority-lists")(list_command)

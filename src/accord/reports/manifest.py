@@ -4,9 +4,10 @@ from accord.domains import Command, DemoStep, Manifest
 
 MANIFEST = Manifest(
     name="reports",
-    # extracts and review routes before the API's /api/reports/{register}/{report}
+    # these before the API's /api/reports/{register}/{report}, which would take their paths
     routers=(
         "accord.reports.extracts_api",
+        "accord.reports.priority_api",
         "accord.reports.review_pack_api",
         "accord.reports.api",
         "accord.reports.pages",
