@@ -75,6 +75,8 @@ FIELD_WORDS = {
     "family_name": "Last name",
     "name": "Name",
     "date_of_birth": "Date of birth (YYYY-MM-DD)",
+    "date-of-birth": "Date of birth (YYYY-MM-DD)",
+    "telephone": "Phone number",
     "gender": "Gender",
     "phone": "Phone number",
     "email": "Email address",
@@ -96,6 +98,8 @@ CORRECTABLE = {
     "case": sorted(IDENTITY_FIELDS, key=list(FIELD_WORDS).index),
     "complaint": sorted(rectification.CONTACT_FIELDS, key=list(FIELD_WORDS).index),
     "enquiry": sorted(rectification.CONTACT_FIELDS, key=list(FIELD_WORDS).index),
+    "safety-case": sorted(rectification.PANEL_FIELDS, key=list(FIELD_WORDS).index),
+    "safety-case-party": sorted(rectification.PANEL_FIELDS, key=list(FIELD_WORDS).index),
 }
 WORDS = {
     "rights": RIGHT_WORDS,
@@ -607,6 +611,7 @@ async def correct(
                 corrections=corrections,
                 reason=values["reason"],
                 request_id=_request_id(form.get("request_id")),
+                subject_id=subject_id,
             )
         except Invalid as exc:
             field = (exc.field or "").removeprefix("corrections.")

@@ -85,6 +85,11 @@ class RectificationIn(_In):
     corrections: dict[str, str | None] = Field(max_length=20)
     reason: str = Field(max_length=TEXT)
     request_id: uuid.UUID | None = None
+    subject_id: uuid.UUID | None = Field(
+        default=None,
+        description="For a community safety case: the person in it whose details these are "
+        "(its main subject when not given).",
+    )
 
 
 class RectificationOut(BaseModel):
@@ -303,6 +308,7 @@ def rectify(body: RectificationIn, session: DbSession, actor: CurrentActor) -> R
         corrections=body.corrections,
         reason=body.reason,
         request_id=body.request_id,
+        subject_id=body.subject_id,
     )
     row = result.rectification
     return RectificationOut(

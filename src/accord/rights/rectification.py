@@ -1,10 +1,12 @@
 """Rectification (Art 16): corrected fields with their history, and recipients told (Art 19).
 
 A correction replaces fields of a record's sealed details (a case's name, date of birth,
-contact details, crime reference...; a complaint's or an enquiry's name, email and phone)
-and keeps, in its own row, the old values (sealed under
-the person's key), who corrected them, when and why. The person's blind indexes are rebuilt
-from every case, complaint and enquiry held about them, so the wrong value no longer finds them. Every recipient in
+contact details, crime reference...; a complaint's or an enquiry's name, email and phone; a
+community safety case's identifying details of the person, as its main subject or a party:
+name, date of birth, address, telephone, email) and keeps, in its own row, the old values
+(sealed under the person's key), who corrected them, when and why. The person's blind
+indexes are rebuilt from every case, complaint, enquiry and safety case held about them, so
+the wrong value no longer finds them. Every recipient in
 the disclosure log who received a corrected category gets a notice, pending until it is
 recorded as sent, impossible or disproportionate (`recipients.record_notice`).
 """
@@ -26,6 +28,8 @@ from accord.disclosures.service import recipients_to_notify_of_correction
 from accord.enquiries.models import Enquiry
 from accord.errors import Invalid, NotFound
 from accord.gate.types import Actor
+from accord.keys.normalise import name_dob_value
+from accord.panels.models import CaseParty, SafetyCase
 from accord.people import service as people
 from accord.people.crypto import current_crypto
 from accord.referrals.matching import index_values
@@ -41,14 +45,18 @@ MAX_VALUE = 200
 # A complaint's and an enquiry's own contact fields and their categories (the free text of
 # what the person said is a record of what they said, not a fact to correct).
 CONTACT_FIELDS = {"name": "name", "email": "contact-details", "phone": "contact-details"}
+# A safety case's details are keyed by register category: these identify the person.
+PANEL_FIELDS = frozenset({"name", "date-of-birth", "address", "telephone", "email"})
+# ... and index them as (accord.panels.cases)
+PANEL_INDEXED = {"email": "email", "telephone": "phone"}
 
 
 @dataclass(frozen=True)
 class _Shape:
     """How one kind of record holds its correctable fields."""
 
-    model: type[Case] | type[Complaint] | type[Enquiry]
-    blob: str  # the sealed column
+    model: type[Case] | type[Complaint] | type[Enquiry] | type[SafetyCase]
+    blob: str  # the sealed column (a safety case's: the person's own party row's)
     fields: frozenset[str]
     categories: Callable[[Register, str], dict[str, str]]
 
@@ -57,7 +65,17 @@ _SHAPES = (
     _Shape(Case, "identity", IDENTITY_FIELDS, field_categories),
     _Shape(Complaint, "content", frozenset(CONTACT_FIELDS), lambda _r, _t: dict(CONTACT_FIELDS)),
     _Shape(Enquiry, "content", frozenset(CONTACT_FIELDS), lambda _r, _t: dict(CONTACT_FIELDS)),
+    _Shape(SafetyCase, "details", PANEL_FIELDS, lambda _r, _t: {f: f for f in PANEL_FIELDS}),
 )
+
+
+@dataclass(frozen=True)
+class _Held:
+    """The record corrected and the row holding the person's sealed details in it."""
+
+    record: Case | Complaint | Enquiry | SafetyCase
+    row: Case | Complaint | Enquiry | CaseParty
+    subject_id: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -87,7 +105,7 @@ def _value(field: str, value: Any) -> str | None:
     cleaned = value.strip()
     if len(cleaned) > MAX_VALUE:
         raise Invalid(f"corrections.{field}", f"This must be {MAX_VALUE} characters or fewer.")
-    if field in ("date_of_birth", "crime_date") and cleaned:
+    if field in ("date_of_birth", "date-of-birth", "crime_date") and cleaned:
         try:
             when = date.fromisoformat(cleaned)
         except ValueError:
@@ -124,6 +142,13 @@ def _reindex(session: Session, subject_id: uuid.UUID) -> None:
         for blob in session.scalars(select(model.content).where(model.subject_id == subject_id)):
             values = people.unseal(session, subject_id=subject_id, blob=blob)
             found.extend((k, str(values[k])) for k in ("email", "phone") if values.get(k))
+    for blob in session.scalars(
+        select(CaseParty.details).where(CaseParty.subject_id == subject_id)
+    ):
+        details = people.unseal(session, subject_id=subject_id, blob=blob)
+        found.extend((kind, str(details[c])) for c, kind in PANEL_INDEXED.items() if details.get(c))
+        if details.get("name") and details.get("date-of-birth"):
+            found.append(("name_dob", name_dob_value(details["name"], details["date-of-birth"])))
     indexer = current_crypto().indexer
     merged: dict[str, list[str]] = {kind: [] for kind in people.INDEX_KINDS}
     for kind, value in found:
@@ -135,11 +160,25 @@ def _reindex(session: Session, subject_id: uuid.UUID) -> None:
     people.index_values(session, subject_id=subject_id, values=merged, replace=True)
 
 
-def _record(session: Session, record_id: uuid.UUID) -> tuple[_Shape, Case | Complaint | Enquiry]:
+def _record(
+    session: Session, record_id: uuid.UUID, subject_id: uuid.UUID | None = None
+) -> tuple[_Shape, _Held]:
+    """The record and, for a safety case, the party row of the person (`subject_id`, else
+    its main subject)."""
     for shape in _SHAPES:
-        row = session.get(shape.model, record_id)
-        if isinstance(row, Case | Complaint | Enquiry):
-            return shape, row
+        found = session.get(shape.model, record_id)
+        if isinstance(found, Case | Complaint | Enquiry):
+            return shape, _Held(found, found, found.subject_id)
+        if isinstance(found, SafetyCase):
+            person = subject_id or found.subject_id
+            party = session.scalars(
+                select(CaseParty)
+                .where(CaseParty.case_id == found.id, CaseParty.subject_id == person)
+                .order_by(CaseParty.added_at, CaseParty.id)
+            ).first()
+            if party is None:
+                raise NotFound("record")
+            return shape, _Held(found, party, person)
     raise NotFound("record")
 
 
@@ -151,16 +190,19 @@ def rectify(
     corrections: Mapping[str, Any],
     reason: str,
     request_id: uuid.UUID | None = None,
+    subject_id: uuid.UUID | None = None,
 ) -> RectificationResult:
-    """Correct fields of a case, complaint or enquiry (see the module's description)."""
+    """Correct fields of a case, complaint, enquiry or safety case (for a safety case, the
+    details of `subject_id`, else of its main subject; see the module's description)."""
     why = text("reason", reason)
-    shape, case = _record(session, record_id)
+    shape, held = _record(session, record_id, subject_id)
+    case = held.record
     checked = _checked(corrections, shape.fields)
-    subject = person_for(session, actor=actor, subject_id=case.subject_id, what=WHAT)
+    subject = person_for(session, actor=actor, subject_id=held.subject_id, what=WHAT)
     if case.organisation != actor.organisation:
         raise NotFound("record")
     request_id = request_for(session, subject=subject, request_id=request_id, right="rectification")
-    identity = people.unseal(session, subject_id=subject.id, blob=getattr(case, shape.blob))
+    identity = people.unseal(session, subject_id=subject.id, blob=getattr(held.row, shape.blob))
     changed = {f: v for f, v in checked.items() if identity.get(f) != v}
     if not changed:
         raise Invalid("corrections", "These are the values already held: nothing to correct.")
@@ -170,8 +212,9 @@ def rectify(
             identity.pop(field, None)
         else:
             identity[field] = value
-    setattr(case, shape.blob, people.seal(session, subject_id=subject.id, values=identity))
-    case.updated_at = utcnow()
+    setattr(held.row, shape.blob, people.seal(session, subject_id=subject.id, values=identity))
+    if not isinstance(case, SafetyCase):  # a safety case keeps no time of its last change
+        case.updated_at = utcnow()
     session.flush()
     _reindex(session, subject.id)
     by_field = shape.categories(current_registry().get(case.register), case.record_type)
@@ -230,15 +273,18 @@ def history(session: Session, *, actor: Actor, record_id: uuid.UUID) -> list[Cor
             .order_by(Rectification.decided_at, Rectification.id)
         )
     )
-    subject_id = rows[0].subject_id if rows else _record(session, record_id)[1].subject_id
-    subject = person_for(session, actor=actor, subject_id=subject_id, what=WHAT)
+    # a safety case's corrections may be of several people in it, each under their own key
+    people_ids = sorted({r.subject_id for r in rows}, key=str) or [
+        _record(session, record_id)[1].subject_id
+    ]
+    subjects = [person_for(session, actor=actor, subject_id=s, what=WHAT) for s in people_ids]
     audit(
         session,
         actor=actor,
         what=WHAT,
         action="read",
-        register=subject.register,
-        subject_ids=(subject.id,),
+        register=subjects[0].register,
+        subject_ids=people_ids,
         record_ids=(record_id,),
         ref="rectification-history",
     )
@@ -246,8 +292,8 @@ def history(session: Session, *, actor: Actor, record_id: uuid.UUID) -> list[Cor
         Correction(
             id=r.id,
             fields=tuple(r.fields),
-            old_values=people.unseal(session, subject_id=subject.id, blob=r.old_values),
-            reason=open_text(session, subject.id, r.reason),
+            old_values=people.unseal(session, subject_id=r.subject_id, blob=r.old_values),
+            reason=open_text(session, r.subject_id, r.reason),
             decided_by=r.decided_by,
             decided_at=r.decided_at,
             request_id=r.request_id,
