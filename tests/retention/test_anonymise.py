@@ -78,3 +78,57 @@ def test_an_anonymised_referral_keeps_only_its_banded_statistics(
     assert subject.state == "anonymised"
     assert current_crypto().keystore.get(accepted.subject_id) is None
     assert result.keys_destroyed == 1
+
+
+@pytest.fixture
+def anonymising_enquiries() -> Iterator[Registry]:
+    rule = {
+        "trigger": "created",
+        "period": "6 weeks",
+        "action": "anonymise",
+        "source": "test: enquiries counted by channel for the service's returns",
+    }
+    changed = register("lvws", record_types={"web-enquiry": {"retention": rule}})
+    with using(changed) as found:
+        yield found
+
+
+def test_an_anonymised_enquiry_keeps_its_channel_and_dates_and_names_nobody(
+    session: Session, anonymising_enquiries: Registry
+) -> None:
+    from accord.enquiries import service as enquiries
+    from accord.enquiries.models import Enquiry
+    from accord.enquiries.schemas import EnquiryIn
+    from accord.people import service as people
+    from accord.people.errors import SubjectShredded
+
+    worker = actor("lvws", "caseworker", "victim-support")
+    with time_machine.travel(moment(2026, 2, 2), tick=False):
+        made = enquiries.record_enquiry(
+            session,
+            actor=worker,
+            data=EnquiryIn(
+                register_id="lvws",
+                channel="web",
+                name="Lee",
+                email="lee@example.org",
+                message="my neighbour",
+            ),  # type: ignore[arg-type]
+        )
+    with time_machine.travel(moment(2026, 3, 17), tick=False):
+        result = run(session)
+        assert result.counts == {
+            ("lvws", "victim-support", "web-enquiry", "anonymise", "anonymised"): 1
+        }
+        assert run(session).counts == {}  # off the clock
+    enquiry = session.get(Enquiry, made.id)
+    assert enquiry is not None
+    assert (enquiry.channel, enquiry.record_type, enquiry.retention_due) == (
+        "web",
+        "web-enquiry",
+        None,
+    )
+    assert enquiry.assigned_user is None
+    assert result.keys_destroyed == 1
+    with pytest.raises(SubjectShredded):
+        people.unseal(session, subject_id=enquiry.subject_id, blob=enquiry.content)

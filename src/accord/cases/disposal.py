@@ -4,7 +4,8 @@ their timeline, shares and match proposals, and complaints (accord.retention.dec
 A case under an `anonymise` rule keeps only the statistics its record type marks
 (`statistical`: `age` as a ten-year band, `crime_type`, `outcome`): its sealed identity is
 replaced by an empty one, its equality data, police reference, assignment and timeline
-details go, match proposals are deleted, and it leaves the clock."""
+details go, match proposals are deleted, and it leaves the clock. A complaint under one keeps
+its channel, status, outcome (if statistical) and dates."""
 
 from __future__ import annotations
 
@@ -46,6 +47,19 @@ def _anonymise(session: Session, ids: Sequence[uuid.UUID], keep: frozenset[str])
     session.flush()
 
 
+def _anonymise_complaints(session: Session, ids: Sequence[uuid.UUID], keep: frozenset[str]) -> None:
+    """A complaint keeps its channel, status, outcome and dates; its sealed name, contact and
+    account are replaced by an empty seal and who handled it goes."""
+    for part in chunks(ids):
+        for complaint in session.scalars(select(Complaint).where(Complaint.id.in_(part))):
+            complaint.content = people.seal(session, subject_id=complaint.subject_id, values={})
+            complaint.assigned_user = None
+            if "outcome" not in keep:
+                complaint.outcome = None
+            complaint.retention_due = None
+    session.flush()
+
+
 DECLARATIONS = (
     ClockedRows(
         name="cases",
@@ -60,5 +74,6 @@ DECLARATIONS = (
         model=Complaint,
         record_types=lambda register: present(register, purposes.COMPLAINT),
         has_service=False,
+        anonymise=_anonymise_complaints,
     ),
 )
