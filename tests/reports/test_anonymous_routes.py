@@ -11,16 +11,23 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.accounts.deps import current_actor
+from accord.analytics.duckdb_engine import DuckDBEngine
 from accord.gate.types import Actor
 from accord.register.registry import current_registry
-from accord.reports import extracts
+from accord.reports import extracts, priority
+from accord.reports.priority_models import PriorityEntry
+from accord.settings import Settings
 from factories import actors
 from factories.cases import dob_for_age
 
+from .conftest import analyst as tvt_analyst
+from .conftest import approve_all
 from .test_extracts import REPORT, _population
+from .test_priority import _people
 
 pytestmark = pytest.mark.store
 
@@ -52,9 +59,24 @@ def _fill(path: str, values: dict[str, list[str]]) -> list[str]:
 
 
 def test_an_anonymous_only_role_sees_no_identifying_value_in_any_report_route(
-    app: FastAPI, client: TestClient, session: Session
+    app: FastAPI, client: TestClient, session: Session, settings: Settings
 ) -> None:
     cases = _population(session, 6)
+    engine = DuckDBEngine(settings.analytics_path)
+    try:
+        _people(session, engine)
+        approve_all(session, "tvt", "priority-support")
+        listed = priority.produce(
+            session,
+            actor=tvt_analyst(),
+            register="tvt",
+            report_id="priority-support",
+            engine=engine,
+            recipients=["oxfordshire-cc"],
+        )
+    finally:
+        engine.close()
+    entries = list(session.scalars(select(PriorityEntry).where(PriorityEntry.list_id == listed.id)))
     dpo = actors.actor("lvws", "dpo", "victim-support")
     made = extracts.run_extract(session, actor=dpo, register="lvws", report_id=REPORT)
     analyst = actors.actor("lvws", "reporting-analyst", "victim-support")
@@ -66,6 +88,7 @@ def test_an_anonymous_only_role_sees_no_identifying_value_in_any_report_route(
     secrets_ += [dob_for_age(30 + i) for i in range(5)] + [dob_for_age(40 + i) for i in range(5)]
     secrets_ += [row[0] for row in made.rows]  # the pseudonyms
     secrets_ += [str(c.subject_id) for c in cases]
+    secrets_ += ['"p1"', '"p2"', "knife was used"]  # listed people and why
     registry = current_registry()
     values: dict[str, list[str]] = {
         "register": ["lvws", "tvt"],
@@ -73,6 +96,9 @@ def test_an_anonymous_only_role_sees_no_identifying_value_in_any_report_route(
         "report": [REPORT],
         "run_id": [run.json()["id"]],
         "extract_id": [str(made.record.id)],
+        "list_id": [str(listed.id)],
+        "entry_id": [str(e.id) for e in entries],
+        "person": ["p1"],
         "id": [run.json()["id"], str(made.record.id)],
     }
     anonymous = [
@@ -81,6 +107,7 @@ def test_an_anonymous_only_role_sees_no_identifying_value_in_any_report_route(
     ]
     routes = _report_routes(app)
     assert ("POST", "/api/reports/extracts/{register}/{report_id}") in routes
+    assert ("GET", "/api/reports/priority-lists/{list_id}") in routes
     called, answered = 0, 0
     for who in anonymous:
         _as(app, who)
