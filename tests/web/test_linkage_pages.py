@@ -88,6 +88,18 @@ def queued(engine: Engine, live_server: LiveServer) -> ReviewPair:
         return pair
 
 
+def _watch_policy(page: Any) -> list[str]:
+    """Content-Security-Policy violations Chromium reports on the pages that follow."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return violations
+
+
 def _image_text(page: Any, selector: str) -> str:
     """The SVG an <img> on the page shows (sent inside the page as a data address)."""
     source = page.get_attribute(selector, "src")
@@ -99,6 +111,7 @@ def test_analyst_decides_a_pair_under_their_own_name(
     page: Any, engine: Engine, queued: ReviewPair, make_user: Callable[..., User]
 ) -> None:
     pair = queued
+    violations = _watch_policy(page)
     analyst = make_user(
         organisation="thames-valley-police",
         roles=(("tvt", "partnership-analyst"),),
@@ -157,12 +170,14 @@ def test_analyst_decides_a_pair_under_their_own_name(
             )
         ).all()
         assert [e.outcome for e in audited] == ["allowed"]
+    assert violations == []
 
 
 @pytest.mark.usefixtures("queued")
 def test_quality_report_describes_each_chart_in_words(
     page: Any, make_user: Callable[..., User]
 ) -> None:
+    violations = _watch_policy(page)
     analyst = make_user(
         organisation="thames-valley-police", roles=(("tvt", "partnership-analyst"),)
     )
@@ -180,6 +195,7 @@ def test_quality_report_describes_each_chart_in_words(
         assert "Amelia" not in drawn  # no one's details in a chart
         assert page.get_attribute(f"#{chart}-chart", "alt"), chart
     assert "Jaro-Winkler" not in _image_text(page, "#parameters-chart")
+    assert violations == []
     assert_accessible(page)
 
 
