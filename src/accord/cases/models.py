@@ -124,12 +124,14 @@ class MatchProposal(UuidPk, Base):
     case_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), index=True
     )
-    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(SUBJECT_FK, ondelete="CASCADE"))
+    subject_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey(SUBJECT_FK, ondelete="CASCADE"), index=True
+    )
     candidate_subject_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey(SUBJECT_FK, ondelete="CASCADE"), index=True
     )
     candidate_case_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE")
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
     )
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[str] = mapped_column(String(300))  # which fields agreed, never their values

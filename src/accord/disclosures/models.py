@@ -30,7 +30,7 @@ class DisclosureRequest(UuidPk, Base):
     recipient: Mapped[str] = mapped_column(String(64))
     purpose: Mapped[str] = mapped_column(String(64))
     record_type: Mapped[str] = mapped_column(String(64))  # the record disclosed from
-    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     fields: Mapped[list[str]] = mapped_column(JSON)  # register category ids
     risk_level: Mapped[str] = mapped_column(String(16))  # standard | medium | high
     # sealed {"risk": ..., "necessity": ...} under the subject's data key
@@ -58,7 +58,7 @@ class DisclosureEntry(UuidPk, Base):
     with_consent: Mapped[bool] = mapped_column(Boolean)
     basis: Mapped[str] = mapped_column(String(32))  # consent | risk-of-harm | legal-requirement ...
     record_type: Mapped[str | None] = mapped_column(String(64))
-    record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     request_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("disclosure_requests.id", ondelete="SET NULL")
     )
