@@ -219,6 +219,9 @@ def test_others_are_refused_with_a_plain_page(
     dpo = make_user(organisation="thames-valley-police", roles=(("tvt", "dpo"),))
     page.goto("/")
     sign_in(page, dpo.email)
+    page.goto("/linkage/review")
+    assert "Only the matching team can open a pair" in page.inner_text("main")
+    assert page.locator(f"a[href='/linkage/review/{pair.id}']").count() == 0
     answer = page.goto(f"/linkage/review/{pair.id}")
     assert answer is not None
     assert answer.status == 403

@@ -24,6 +24,8 @@ from accord.accounts.csrf import CsrfChecked
 from accord.accounts.deps import CurrentActor
 from accord.deps import DbSession
 from accord.errors import Invalid, NotFound
+from accord.gate.catalogue import Permission
+from accord.gate.service import holds_permission
 from accord.gate.types import Action
 from accord.linkage import access, review, service
 from accord.linkage.api import Config
@@ -73,6 +75,9 @@ def review_queue(
         request,
         "linkage/review_queue.html",
         {
+            "can_decide": holds_permission(
+                actor, Permission.LINKAGE_REVIEW_DECIDE.value, config.register
+            ),
             "pairs": pairs,
             "total": total,
             "page": page,
