@@ -167,3 +167,31 @@ def test_the_api_draws_a_released_map_for_a_recipient(
     drawn = client.get(f"/api/reports/outputs/{run_id}/map?format=svg")
     assert drawn.headers["content-type"].startswith("image/svg+xml")
     assert not any(code in drawn.text for code in centres)
+
+
+def test_a_second_map_differing_by_a_few_records_is_refused(
+    session: Session, analytics: DuckDBEngine, centres: dict[str, tuple[float, float]]
+) -> None:
+    _load(analytics, {"A": 5, "B": 5, "D": 5})
+    first = _run(session, analytics)
+    assert first.status == "released"
+    # three more events in one of Oxford's areas: the same hexagon, 33 against 30
+    load_events(
+        analytics,
+        [
+            *(
+                e
+                for group, n in (("A", 5), ("B", 5), ("D", 5))
+                for i in range(GROUPS[group][2])
+                for e in events(n, lsoa=f"E0{group}{i}")
+            ),
+            *events(3, lsoa="E0A0"),
+        ],
+    )
+    second = service.run_report(
+        session, actor=analyst(), register="tvt", report_id=REPORT, engine=analytics
+    )
+    assert second.status == "refused"
+    assert second.refusal is not None
+    assert second.refusal.startswith("differencing")
+    assert str(first.id) in second.refusal
