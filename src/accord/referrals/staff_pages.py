@@ -76,7 +76,7 @@ def intake_queue(request: Request, session: DbSession, actor: CurrentActor) -> R
             "pages": max(1, -(-listing.total // listing.limit)),
             "assignees": staff_names(session, (r.assigned_user for r in listing.rows)),
             "accepted": request.query_params.get("accepted", ""),
-            "offers_team": caseload.caseload_kind(actor) in ("team", "organisation"),
+            "offers_team": caseload.team_view(actor) is not None,
             "awaiting_consent": _awaiting_consent(session, actor),
         },
     )
