@@ -71,15 +71,15 @@ class CasePageRoute(PageRoute):
 router = APIRouter(include_in_schema=False, route_class=CasePageRoute)
 PAGE_SIZE = 25
 
-__all__ = ["CasePageRoute", "router"]
+__all__ = ["PAGE_SIZE", "CasePageRoute", "listing_context", "page_number", "router"]
 
 
-def _page_number(request: Request) -> int:
+def page_number(request: Request) -> int:
     raw = request.query_params.get("page", "1")
     return max(1, int(raw)) if raw.isdigit() else 1
 
 
-def _listing_context(
+def listing_context(
     session: Session, listing: caseload.Listing, page: int, base: str
 ) -> dict[str, Any]:
     names = staff_names(session, (r.assigned_user for r in listing.rows))
@@ -98,7 +98,7 @@ def _listing_context(
 def my_caseload(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     how = caseload.team_view(actor)
     team_view = request.query_params.get("view", "mine") == "team" and how is not None
-    page = _page_number(request)
+    page = page_number(request)
     kind = caseload.caseload_kind(actor)
     filters = (
         caseload.Filters(teams=actor.teams if kind != "organisation" else None)
@@ -120,7 +120,7 @@ def my_caseload(request: Request, session: DbSession, actor: CurrentActor) -> Re
             purpose=purpose,
         ),
     )
-    context = _listing_context(
+    context = listing_context(
         session, listing, page, "/cases?view=team&" if team_view else "/cases?"
     )
     context.update(
@@ -156,11 +156,16 @@ _SEARCH_FIELDS = {"date_of_birth": "dob-day"}
 def search(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     values = {k: v.strip() for k, v in request.query_params.items() if k != "page"}
     errors: dict[str, str] = {}
-    context: dict[str, Any] = {"values": values, "errors": errors, "searched": False}
+    context: dict[str, Any] = {
+        "values": values,
+        "errors": errors,
+        "searched": False,
+        "offers_team": caseload.team_view(actor) is not None,
+    }
     if any(values.values()):
         query = _search_query(values, errors)
         if not errors:
-            page = _page_number(request)
+            page = page_number(request)
             try:
                 listing = guarded(
                     request,
@@ -177,7 +182,7 @@ def search(request: Request, session: DbSession, actor: CurrentActor) -> Respons
                 errors[_SEARCH_FIELDS.get(exc.field, exc.field)] = exc.message
             else:
                 base = "/cases/search?" + urlencode(values) + "&"
-                context.update(_listing_context(session, listing, page, base))
+                context.update(listing_context(session, listing, page, base))
                 context["searched"] = True
     status = 400 if errors else 200
     return templates.TemplateResponse(request, "cases/search.html", context, status_code=status)

@@ -17,7 +17,7 @@ from accord.accounts import service as accounts
 from accord.accounts.csrf import CsrfChecked
 from accord.accounts.deps import CurrentActor
 from accord.cases import caseload, purposes, workflow
-from accord.cases.pages import PAGE_SIZE, CasePageRoute
+from accord.cases.pages import PAGE_SIZE, CasePageRoute, listing_context, page_number
 from accord.cases.pages_common import (
     case_form,
     form_values,
@@ -74,8 +74,7 @@ def _list_page(
     empty: str,
     base: str,
 ) -> Response:
-    raw = request.query_params.get("page", "1")
-    page = max(1, int(raw)) if raw.isdigit() else 1
+    page = page_number(request)
     listing = guarded(
         request,
         session,
@@ -83,21 +82,9 @@ def _list_page(
             session, actor=actor, filters=filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
         ),
     )
-    return templates.TemplateResponse(
-        request,
-        "cases/team_list.html",
-        {
-            "title": title,
-            "intro": intro,
-            "empty": empty,
-            "rows": listing.rows,
-            "total": listing.total,
-            "page": page,
-            "pages": max(1, -(-listing.total // listing.limit)),
-            "base": base,
-            "assignees": staff_names(session, (r.assigned_user for r in listing.rows)),
-        },
-    )
+    context = listing_context(session, listing, page, base)
+    context.update(title=title, intro=intro, empty=empty)
+    return templates.TemplateResponse(request, "cases/team_list.html", context)
 
 
 @router.get("/cases/team/unassigned")
