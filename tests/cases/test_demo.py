@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+import uuid
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from faker import Faker
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from accord.accounts import service as accounts
+from accord.accounts.models import User
 from accord.cases import demo
 from accord.cases.models import Case, CaseShare
 from accord.demo import DemoContext
@@ -49,3 +52,23 @@ def test_demo_bulk_file_escapes_formula_cells_and_reads_back_as_written(
     assert [c for c in cells if c.startswith(FORMULA_STARTS)] == []
     _, rows = bulk.read_rows(path)
     assert [r["phone"][:4] for r in rows] == ["+44 "] * len(rows)
+
+
+def test_demo_caseworker_shares_the_intake_team_caseload(session: Session, tmp_path: Path) -> None:
+    user = accounts.create_user(
+        session,
+        email=f"caseworker-{uuid.uuid4().hex[:8]}@example.org",
+        name="Demo Caseworker",
+        organisation="victim-support",
+    )
+    accounts.add_role(session, user=user, register="lvws", role="caseworker")
+    factory = sessionmaker(bind=session.get_bind(), join_transaction_mode="create_savepoint")
+    ctx = DemoContext(settings=Settings(environment="test"), out=tmp_path, session_factory=factory)
+    ctx.facts["accounts"] = {"lvws:caseworker": str(user.id)}
+    with factory() as own:
+        assert demo._share_team_caseload(ctx, own)
+        assert demo._share_team_caseload(ctx, own)  # a second demo run adds nothing twice
+        found = own.get(User, user.id)
+        assert found is not None
+        grants = sorted(g.role_id for g in found.roles if g.register == "lvws")
+    assert grants == ["caseworker", "team-member"]
