@@ -65,7 +65,11 @@ def test_reports_commands_end_to_end(database: str, tmp_path: Path) -> None:
     assert listed.exit_code == 0, listed.output
     reports = _json(listed.output)
     assert isinstance(reports, list)
-    assert {r["id"] for r in reports} == {"mopac-monitoring-return", "mopac-equality-return"}
+    assert {r["id"] for r in reports} == {
+        "mopac-monitoring-return",
+        "mopac-equality-return",
+        "mopac-evaluation-extract",
+    }
     shown = runner.invoke(
         cli, ["reports", "show", "lvws", "mopac-equality-return", "--as", ANALYST]
     )
