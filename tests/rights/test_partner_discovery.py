@@ -50,23 +50,28 @@ def _row(record_id: str, partner: str, dataset: str, first: str, **kw: object) -
     }  # fmt: skip
 
 
-def _partners(session: Session) -> None:
+def _partners(session: Session, ids: dict[str, str] | None = None) -> dict[str, str]:
+    """The partners' records (and a linkage run joining Jane's two police records and
+    Oxfordshire's), under these record ids (by default the module's)."""
+    ids = ids or {"jane": JANE, "jayne": JAYNE, "john": JOHN, "phoned": PHONED, "care": CARE}
     frame = pd.DataFrame(
         [
-            _row(JANE, TVP, "crime-events", "Jane", email="Jane.Doe@Example.org"),
-            _row(JAYNE, TVP, "crime-events", "Jayne"),
-            _row(JOHN, TVP, "crime-events", "John", email="john@example.org"),
-            _row(PHONED, TVP, "crime-events", "J", surname="D", dob=None, phone="+44 7700-900123"),
-            _row(CARE, OCC, "social-care", "Jane"),
+            _row(ids["jane"], TVP, "crime-events", "Jane", email="Jane.Doe@Example.org"),
+            _row(ids["jayne"], TVP, "crime-events", "Jayne"),
+            _row(ids["john"], TVP, "crime-events", "John", email="john@example.org"),
+            _row(ids["phoned"], TVP, "crime-events", "J", surname="D", dob=None,
+                 phone="+44 7700-900123"),
+            _row(ids["care"], OCC, "social-care", "Jane"),
         ]
-    )
+    )  # fmt: skip
     identifiers.write_frame(session, frame, register="tvt")
     run = LinkageRun(kind="full", status="finished", engine="duckdb", started_by="test", config={})
     session.add(run)
     session.flush()
-    for record_id, person in ((JANE, "p1"), (JAYNE, "p1"), (JOHN, "p2"), (CARE, "p1")):
-        session.add(PersonId(record_id=record_id, person_id=person, run_id=run.id, fingerprint="x"))
+    for key, person in (("jane", "p1"), ("jayne", "p1"), ("john", "p2"), ("care", "p1")):
+        session.add(PersonId(record_id=ids[key], person_id=person, run_id=run.id, fingerprint="x"))
     session.flush()
+    return ids
 
 
 def _request(session: Session, dpo: Actor) -> uuid.UUID:

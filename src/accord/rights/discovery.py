@@ -61,7 +61,7 @@ REASONS = {
     "postcode": "postcode",
     NAMED: "named in the request",
     SAME_PERSON: "confirmed as the same person when a referral was matched",
-    LINKED: "joined by the partners' record matching to a record that matched",
+    LINKED: "the partners' record matching, which joined it to a record that matched",
 }
 KINDS = {
     "case": "Case",
