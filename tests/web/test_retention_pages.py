@@ -284,3 +284,24 @@ def test_dpo_holds_everything_about_a_person_found_by_case_reference(
         )
         session.delete(hold)
         session.commit()
+
+    # A kind of record: every web-form enquiry, chosen from the register's kinds.
+    page.check("label:has-text('Every record of one kind')")
+    page.select_option("#kind_of_record", "lvws:web-enquiry")
+    page.check("label:has-text('Inquiry')")
+    page.fill("#reason", "Statutory inquiry into the enquiry service asked for every web enquiry")
+    page.click("button:has-text('Continue')")
+    assert "Every web-form enquiry (London Victim and Witness Service)" in page.inner_text("#check")
+    page.click("button:has-text('Place the hold')")
+    assert "Every web-form enquiry" in page.inner_text("h3.govuk-summary-card__title >> nth=-1")
+    with Session(engine) as session:
+        held = session.scalars(
+            select(RetentionHold).where(
+                RetentionHold.organisation == "victim-support",
+                RetentionHold.record_type == "web-enquiry",
+                RetentionHold.released_at.is_(None),
+            )
+        ).one()
+        assert (held.scope, held.kind) == ("record-type", "inquiry")
+        session.delete(held)
+        session.commit()
