@@ -298,7 +298,6 @@ def _panel_services(register_id: str) -> list[Any]:
 
 def _schedule_page(
     request: Request,
-    actor: Actor,
     register_id: str,
     values: dict[str, Any],
     errors: dict[str, str],
@@ -309,7 +308,7 @@ def _schedule_page(
         "panels/schedule.html",
         {
             "register": register,
-            "services": _panel_services(register_id),
+            "panels": [(s.id, s.name) for s in _panel_services(register_id)],
             "values": values,
             "hint": MONTHS_HINT,
         },
@@ -324,7 +323,7 @@ def schedule_form(
     require(actor, Permission.PANEL_MEETING_MANAGE, session=session, register=register_id)
     services = _panel_services(register_id)
     values = {"panel": services[0].id} if len(services) == 1 else {}
-    return _schedule_page(request, actor, register_id, values, {})
+    return _schedule_page(request, register_id, values, {})
 
 
 @router.post("/panels/{register_id}/meetings/new")
@@ -370,7 +369,7 @@ async def schedule(
             "held_on",
         )
     if errors:
-        return _schedule_page(request, actor, register_id, values, errors)
+        return _schedule_page(request, register_id, values, errors)
     return redirect(f"/panels/meetings/{made[0].id}?saved=scheduled")
 
 
