@@ -36,7 +36,7 @@ from accord.panels import actions, cases, meetings
 from accord.panels.access import PANEL_SERVICES, REFERENCE_PREFIX, case_purpose
 from accord.panels.models import PanelListing, PanelMeeting, SafetyCase
 from accord.register.registry import current_registry
-from accord.web.forms import form_response, form_values, redirect, submit
+from accord.web.forms import attempt, form_response, form_values, redirect, submit
 from accord.web.routing import PageRoute
 from accord.web.templating import templates
 
@@ -386,14 +386,12 @@ async def add_to_agenda(
         case_id = uuid.UUID(str(values.get("case_id", "")))
     except ValueError:
         raise NotFound("case") from None
-    errors = submit(
+    # The button shows only beside a case that can be listed: a refusal or a case listed
+    # meanwhile is answered by PageRoute's plain page.
+    attempt(
         session,
         lambda: meetings.list_case(session, actor=actor, meeting_id=meeting_id, case_id=case_id),
-        field="case_id",
-        refused=_raise,
     )
-    if errors:
-        raise Invalid("case_id", next(iter(errors.values())))
     return redirect(f"/panels/meetings/{meeting_id}?saved=listed")
 
 
