@@ -326,29 +326,32 @@ def rekey_subject(
 
     count = reseal_all(convert)
     crypto.cache.put(subject_id, new)
-    _on_outcome(session, subject_id, old_wrapped, new)
+    _on_outcome(session, crypto, subject_id, old_wrapped, new)
     return count
 
 
 _PENDING = "accord.people.rekeys"  # re-keys waiting for the transaction's outcome
 
 
-def _on_outcome(session: Session, subject_id: uuid.UUID, old: Any, new: bytes) -> None:
+def _on_outcome(
+    session: Session, crypto: Crypto, subject_id: uuid.UUID, old: Any, new: bytes
+) -> None:
+    """Finish the re-key when the transaction ends, with the crypto (keystore and key
+    cache) it began with: the commit may run outside the request that began it."""
     if _PENDING not in session.info:
         session.info[_PENDING] = {}
         event.listen(session, "after_commit", _committed)
         event.listen(session, "after_soft_rollback", _rolled_back)
-    pending: dict[uuid.UUID, tuple[Any, bytes]] = session.info[_PENDING]
-    first_old = pending[subject_id][0] if subject_id in pending else old
-    pending[subject_id] = (first_old, new)
+    pending: dict[uuid.UUID, tuple[Crypto, Any, bytes]] = session.info[_PENDING]
+    first_old = pending[subject_id][1] if subject_id in pending else old
+    pending[subject_id] = (crypto, first_old, new)
 
 
 def _committed(session: Session) -> None:
-    crypto = current_crypto()
-    keystore, keyring = crypto.keystore, crypto.keyring
-    pending: dict[uuid.UUID, tuple[Any, bytes]] = session.info.get(_PENDING, {})
+    pending: dict[uuid.UUID, tuple[Crypto, Any, bytes]] = session.info.get(_PENDING, {})
     while pending:
-        subject_id, (old, new) = pending.popitem()
+        subject_id, (crypto, old, new) = pending.popitem()
+        keystore, keyring = crypto.keystore, crypto.keyring
         wrapped = keyring.wrap(new, subject_id=subject_id)
         if not keystore.replace(subject_id, old, wrapped):
             # rewrapped meanwhile (a master key rotation): swap whatever holds the old key
@@ -362,10 +365,9 @@ def _committed(session: Session) -> None:
 def _rolled_back(session: Session, previous: Any) -> None:
     if previous.parent is not None:
         return  # a savepoint inside the transaction, not the transaction
-    crypto = current_crypto()
-    pending: dict[uuid.UUID, tuple[Any, bytes]] = session.info.get(_PENDING, {})
+    pending: dict[uuid.UUID, tuple[Crypto, Any, bytes]] = session.info.get(_PENDING, {})
     while pending:
-        subject_id, _ = pending.popitem()
+        subject_id, (crypto, _, _) = pending.popitem()
         crypto.cache.drop(subject_id)
         crypto.keystore.forget(staged_key_id(subject_id))
 
