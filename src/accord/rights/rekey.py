@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from sqlalchemy import Column, LargeBinary, Table, select, update
 from sqlalchemy.orm import Session
 
+from accord.gate.discovery import domain_modules
 from accord.people import service as people
 from accord.store.base import Base
 
@@ -48,6 +49,8 @@ def _rows(table: Table, subject_id: uuid.UUID) -> Iterator[object]:
 
 def reseal_person(session: Session, subject_id: uuid.UUID, convert: people.Reseal) -> int:
     """Seal again, with `convert`, every blob sealed for the person; how many."""
+    for _ in domain_modules("models"):
+        pass  # every domain's tables known, whatever this process has imported so far
     session.flush()
     count = 0
     for table in Base.metadata.sorted_tables:
