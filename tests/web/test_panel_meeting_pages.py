@@ -183,6 +183,13 @@ def test_coordinator_runs_a_meeting_and_the_partner_finds_their_action(
     assert answer.status == 403
     assert "You cannot do this" in answer.text()
     assert "no-permission" not in answer.text()
+    answer = page.request.post(
+        f"{meeting_path}/agenda",
+        form={"csrf_token": token, "case_id": case_id},
+        headers={"Accept": "text/html"},
+    )
+    assert answer.status == 403
+    assert "You cannot do this" in answer.text()
     page.goto(f"{meeting_path}/cases/{case_id}")
     assert "You cannot do this" in page.inner_text("h1")
     assert_accessible(page)
