@@ -105,3 +105,37 @@ def test_a_rolled_back_erasure_keeps_the_old_key(session: Session) -> None:
     assert current_crypto().keystore.get(people.staged_key_id(person.subject_id)) is None
     assert _opens(session, person.subject_id, copy["complaint"])
     assert session.get(Complaint, complaint_id) is not None
+
+
+def test_identifiers_only_the_erased_records_held_no_longer_find_the_person(
+    session: Session,
+) -> None:
+    person = referred(session)
+    complaint_id = complaint_about(session, person)
+    complaint = session.get(Complaint, complaint_id)
+    assert complaint is not None
+    # the complaint gave an email address the case does not hold, and it was indexed
+    values = people.unseal(session, subject_id=person.subject_id, blob=complaint.content)
+    values["email"] = "amelia.elsewhere@example.org"
+    complaint.content = people.seal(session, subject_id=person.subject_id, values=values)
+    people.index_values(
+        session, subject_id=person.subject_id, values={"email": ["amelia.elsewhere@example.org"]}
+    )
+    session.commit()
+    found = people.find_subjects(
+        session, register="lvws", kind="email", value="amelia.elsewhere@example.org"
+    )
+    assert found == [person.subject_id]
+    erasure.erase(
+        session,
+        actor=dpo(),
+        subject_id=person.subject_id,
+        keep=[erasure.Keep(person.case_id, "public-task", KEEP)],
+    )
+    session.commit()
+    assert (
+        people.find_subjects(
+            session, register="lvws", kind="email", value="amelia.elsewhere@example.org"
+        )
+        == []
+    )

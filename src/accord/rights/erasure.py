@@ -48,6 +48,7 @@ from accord.rights.decision_models import ErasureDecision, ErasureItem, Rectific
 from accord.rights.decisions import audit, person_for, request_for, seal_text, text
 from accord.rights.recipients import add_notices
 from accord.rights.records import HeldRecord, delete_record, held_records
+from accord.rights.rectification import reindex
 from accord.rights.rekey import rekey
 from accord.store.base import utcnow
 
@@ -271,6 +272,8 @@ def erase(
         # The history of corrections to an erased record holds its old values: it goes too.
         session.execute(delete(Rectification).where(Rectification.record_id.in_(erased_ids)))
         if erased:
+            # Identifiers only the erased records held must no longer find the person.
+            reindex(session, subject.id)
             rekey(session, subject.id)
     session.flush()
     return ErasureResult(

@@ -131,7 +131,7 @@ def _checked(corrections: Mapping[str, Any], allowed: frozenset[str]) -> dict[st
     return checked
 
 
-def _reindex(session: Session, subject_id: uuid.UUID) -> None:
+def reindex(session: Session, subject_id: uuid.UUID) -> None:
     """The person's blind indexes from every record held about them, as corrected (a value
     the index cannot read, such as a phone number in words, is left unindexed)."""
     found: list[tuple[str, str]] = []
@@ -216,7 +216,7 @@ def rectify(
     if not isinstance(case, SafetyCase):  # a safety case keeps no time of its last change
         case.updated_at = utcnow()
     session.flush()
-    _reindex(session, subject.id)
+    reindex(session, subject.id)
     by_field = shape.categories(current_registry().get(case.register), case.record_type)
     categories = sorted({c for f in changed if (c := by_field.get(f)) is not None})
     row = Rectification(
