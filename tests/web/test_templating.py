@@ -53,3 +53,23 @@ def test_privacy_notices_are_public(client: TestClient) -> None:
     assert notice.status_code == 200
     assert "<title>Privacy notice:" in notice.text
     assert client.get("/privacy/nowhere").status_code == 404
+
+
+def test_a_page_shows_one_error_summary_and_one_error_prefix() -> None:
+    """base.html shows the error summary and puts "Error: " before the title whenever a
+    page has errors; a page that did either again would show two summaries or "Error: Error:".
+    """
+    doubled = []
+    for folder in template_dirs():
+        for path in folder.rglob("*.html"):
+            text = path.read_text(encoding="utf-8")
+            if '{% extends "base.html" %}' not in text:
+                continue
+            if "error_summary(errors)" in text or "if errors %}Error:" in text:
+                doubled.append(str(path.relative_to(folder)))
+    assert doubled == []
+    page = templates.env.from_string(
+        '{% extends "base.html" %}{% block title %}Find a case{% endblock %}'
+    ).render(errors={"q": "Enter a name"}, service_name="accord")
+    assert page.count("govuk-error-summary__title") == 1
+    assert "<title>Error: Find a case" in page
