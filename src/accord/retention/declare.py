@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Column, Dialect, Table, func, select, update
+from sqlalchemy import Column, Dialect, Table, Uuid, func, select, update
 from sqlalchemy.orm import Session
 
 from accord.gate.types import Actor
@@ -67,21 +67,33 @@ class IdList(list[Any]):
     def driver(self, dialect: Dialect, column: Column[Any]) -> tuple[list[Any], dict[Any, Any]]:
         key = (dialect.name, type(column.type))
         if key not in self._driver:
-            processor = column.type._cached_bind_processor(dialect)
-            values = list(self) if processor is None else [processor(v) for v in self]
-            self._driver[key] = (values, dict(zip(values, self, strict=True)))
+            if _as_text_array(dialect, column):
+                # One array literal ("{hex,hex,...}"): the driver's per-element adaptation of a
+                # list costs far more than the database's parsing of the text.
+                values: list[Any] = ["{" + ",".join(v.hex for v in self) + "}"]
+                self._driver[key] = (values, {})
+            else:
+                processor = column.type._cached_bind_processor(dialect)
+                values = list(self) if processor is None else [processor(v) for v in self]
+                self._driver[key] = (values, dict(zip(values, self, strict=True)))
         return self._driver[key]
+
+
+def _as_text_array(dialect: Dialect, column: Column[Any]) -> bool:
+    return dialect.name == "postgresql" and isinstance(column.type, Uuid)
 
 
 def _table(model: Any) -> Table:
     return cast(Table, model.__table__ if hasattr(model, "__table__") else model)
 
 
-def _in(dialect: Dialect, column: str, count: int) -> str:
+def _in(dialect: Dialect, column: Column[Any], count: int) -> str:
     """The condition, with `{mark}` for each parameter marker (as `accord.store.bulk` takes)."""
+    if _as_text_array(dialect, column):
+        return f"{column.name} = ANY(CAST({{mark}} AS uuid[]))"
     if dialect.name == "postgresql":
-        return f"{column} = ANY({{mark}})"
-    return f"{column} IN ({', '.join(['{mark}'] * count)})"
+        return f"{column.name} = ANY({{mark}})"
+    return f"{column.name} IN ({', '.join(['{mark}'] * count)})"
 
 
 def _parts(
@@ -89,7 +101,16 @@ def _parts(
 ) -> tuple[list[list[Any]], dict[Any, Any]]:
     """The ids in the driver's form, in statements' worth, and the way back to each id."""
     values, back = (ids if isinstance(ids, IdList) else IdList(ids)).driver(dialect, column)
+    if _as_text_array(dialect, column):
+        return [values], back  # one literal, one statement
     return [values[i : i + ID_CHUNK] for i in range(0, len(values), ID_CHUNK)], back
+
+
+def _params(dialect: Dialect, column: Column[Any], part: list[Any]) -> list[Any]:
+    """The statement's parameters for one part: the literal, the list, or each value."""
+    if _as_text_array(dialect, column):
+        return part
+    return [part] if dialect.name == "postgresql" else part
 
 
 def _reader(dialect: Dialect, column: Column[Any]) -> Callable[[Any], Any]:
@@ -113,9 +134,9 @@ def select_in(
     for part in parts:
         sql = (
             f"SELECT {', '.join(columns)} FROM {table.name} "  # noqa: S608
-            f"WHERE {_in(dialect, key, len(part))}"
+            f"WHERE {_in(dialect, table.c[key], len(part))}"
         )
-        params = [part] if dialect.name == "postgresql" else part
+        params = _params(dialect, table.c[key], part)
         found.extend(
             tuple(read(v) for read, v in zip(readers, row, strict=True))
             for row in select_rows(session, sql, params)
@@ -131,8 +152,8 @@ def delete_in(session: Session, model: Any, key: str, ids: Sequence[Any]) -> int
     parts, _ = _parts(dialect, table.c[key], ids)
     removed = 0
     for part in parts:
-        sql = f"DELETE FROM {table.name} WHERE {_in(dialect, key, len(part))}"  # noqa: S608
-        params = (part,) if dialect.name == "postgresql" else tuple(part)
+        sql = f"DELETE FROM {table.name} WHERE {_in(dialect, table.c[key], len(part))}"  # noqa: S608
+        params = tuple(_params(dialect, table.c[key], part))
         result = connection.exec_driver_sql(sql.format(mark=placeholder(session)), params)
         removed += max(int(result.rowcount or 0), 0)
     return removed
