@@ -74,7 +74,7 @@ def plain_link_only(identifiers: pd.DataFrame) -> pd.Series:
 
 def _kinds(ids: pd.Series, data: Labelled) -> str:
     if data.people.empty:
-        return "| | |"
+        return " | "
     by = accuracy_by_kind(ids, data.truth, data.people)
     return " | ".join(
         f"{by[k]['precision']:.4f} / {by[k]['recall']:.4f}" for k in ("twin", "household")

@@ -1,5 +1,7 @@
-"""Twins and household members stay apart: another forename with the surname (and date of
-birth) the same is evidence of two people, in the model and as a must-not-link rule."""
+"""Twins and household members stay apart: another forename with the surname the same is
+evidence of two people in the model; with the date of birth equal too (twins), and the same
+names born years apart in one home (Jr/Sr), a must-not-link rule where the data say such
+pairs are two people, and not where they are one person with a replaced value (FEBRL)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ import pandas as pd
 import pytest
 
 from accord.linkage import pipeline, quality
-from accord.linkage.apart import different_forenames
+from accord.linkage.apart import different_forenames, must_not_link
 from accord.linkage.config import LinkageConfig
 from accord.linkage.prepare import prepare
+from accord.linkage.profiles import collapse
 from accord.linkage.samples import Labelled, synthetic
 from accord.linkage.service import write_report
 
@@ -69,6 +72,94 @@ def test_a_different_surname_or_date_is_not_a_must_not_link_pair() -> None:
     frame = _frame(["Amelia", "Grace"])
     frame.loc[1, "dob"] = "2003-01-02"
     assert len(different_forenames(prepare(frame))) == 0
+
+
+def _surname(n: int) -> str:
+    """A surname of person `n` (names are cleaned of digits: Faabc for 12)."""
+    return "Fa" + "".join(chr(97 + int(d)) for d in f"{n:03d}")
+
+
+def _person(
+    n: int, first: str, systems: tuple[str, ...], *, surname: str | None = None, dob: str = ""
+) -> list[dict[str, str]]:
+    """One person's records, one per system (partner), alike but for the system."""
+    return [
+        {
+            "record_id": f"{system}-{n}-{first}",
+            "partner": system,
+            "dataset": "people",
+            "first_name": first,
+            "surname": surname or _surname(n),
+            "dob": dob or f"19{50 + n % 40:02d}-0{1 + n % 9}-1{n % 10}",
+            "postcode": "OX4 1AB",
+            "address": f"{n} Cowley Road, Oxford",
+            "phone": f"01865 1{n:05d}",
+            "email": "",
+        }
+        for system in systems
+    ]
+
+
+def _kept(rows: list[dict[str, str]]) -> set[frozenset[str]]:
+    """The forename pairs must_not_link keeps apart among `rows`."""
+    frame = pd.DataFrame(rows)
+    distinct, profiles = collapse(frame)
+    prepared = prepare(distinct)
+    sources = (frame["partner"] + "/" + frame["dataset"]).to_numpy()
+    apart = must_not_link(prepared, profiles.profile, sources)
+    names = prepared["first_name"].to_numpy()
+    return {frozenset((names[a], names[b])) for a, b in apart.pairs.tolist()}
+
+
+BOTH = ("police", "council")
+# 30 people each named alike by both systems: most forenames are confirmed
+ORDINARY = [r for n in range(30) for r in _person(n, "Alexander", BOTH)]
+
+
+def _replaced(n: int) -> list[dict[str, str]]:
+    """A person whose council record carries another forename (FEBRL's corruption)."""
+    police, council = _person(100 + n, "Benjamin", BOTH)
+    return [police, {**council, "first_name": "Joshua"}]
+
+
+def _twins(n: int) -> list[dict[str, str]]:
+    """Twins, each named alike by both systems."""
+    return _person(200 + n, "Amelia", BOTH, dob="2001-04-17") + _person(
+        200 + n, "Grace", BOTH, dob="2001-04-17"
+    )
+
+
+def test_twins_each_named_by_two_systems_are_kept_apart() -> None:
+    assert _kept(ORDINARY + _twins(0)) == {frozenset({"amelia", "grace"})}
+
+
+def test_where_no_pair_is_twins_a_replaced_forename_is_not_kept_apart() -> None:
+    """Neither forename of a replaced pair is confirmed by two systems; with no confirmed
+    pair at all, the data say such pairs are one person."""
+    assert _kept(ORDINARY + [r for n in range(5) for r in _replaced(n)]) == set()
+
+
+def test_where_such_pairs_are_mostly_twins_an_unconfirmed_one_is_kept_apart() -> None:
+    """The same replaced pairs, now among as many confirmed twins: the data say a pair of
+    this kind is more likely two people, and the same unconfirmed pairs stay apart."""
+    rows = ORDINARY + [r for n in range(5) for r in _replaced(n) + _twins(n)]
+    assert frozenset({"benjamin", "joshua"}) in _kept(rows)
+    assert frozenset({"amelia", "grace"}) in _kept(rows)
+
+
+def test_one_system_alone_cannot_tell_so_every_such_pair_is_kept_apart() -> None:
+    rows = [{**r, "partner": "police"} for r in _replaced(0)]
+    rows[1]["record_id"] = "police-2"
+    assert _kept(rows) == {frozenset({"benjamin", "joshua"})}
+
+
+def test_a_parent_and_child_named_alike_in_one_home_are_kept_apart() -> None:
+    father = _person(300, "Tom", BOTH, dob="1961-03-02")
+    son = [{**r, "record_id": r["record_id"] + "-jr", "dob": "1989-11-23"} for r in father]
+    assert _kept(ORDINARY + father + son) == {frozenset({"tom"})}
+    # born years apart in another home: not a candidate at all
+    elsewhere = [{**r, "postcode": "RG1 1AA", "phone": "0118 000000"} for r in son]
+    assert _kept(ORDINARY + father + elsewhere) == set()
 
 
 def test_twins_are_two_people_even_when_a_record_without_forename_links_both() -> None:

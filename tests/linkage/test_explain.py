@@ -3,6 +3,7 @@ SVG waterfall, for the matching team only."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,8 +24,9 @@ from accord.linkage.api import linkage_config
 from accord.linkage.config import LinkageConfig
 from accord.linkage.defaults import default_model
 from accord.linkage.explain import explain, waterfall_svg
+from accord.linkage.model import SAME_FAMILY
 from accord.linkage.models import LinkageRun, ReviewPair
-from accord.linkage.prepare import prepare, with_rare_dates
+from accord.linkage.prepare import for_linking, prepare
 from accord.linkage.samples import Labelled
 from accord.register.load import load_file
 from accord.register.registry import Registry, use_registry
@@ -42,7 +44,7 @@ def _two(febrl: Labelled, left: str, right: str) -> pd.DataFrame:
 
 
 def test_the_steps_add_up_to_the_queued_score(febrl: Labelled) -> None:
-    pair = with_rare_dates(prepare(_two(febrl, "febrl-a:rec-10-org", "febrl-b:rec-10-dup-0")))
+    pair = for_linking(prepare(_two(febrl, "febrl-a:rec-10-org", "febrl-b:rec-10-dup-0")))
     plain = explain(pair, default_model())
     total = sum(step["match_weight"] for step in plain["steps"])
     assert total == pytest.approx(plain["match_weight"], abs=1e-3)
@@ -57,13 +59,23 @@ def test_the_steps_add_up_to_the_queued_score(febrl: Labelled) -> None:
     )
 
 
-def test_twins_show_the_other_forename_as_strong_evidence_against(febrl: Labelled) -> None:
-    twins = _two(febrl, "febrl-a:rec-10-org", "febrl-b:rec-10-dup-0")
-    twins.loc[1, ["first_name", "surname", "dob", "address", "postcode"]] = twins.loc[
-        0, ["first_name", "surname", "dob", "address", "postcode"]
-    ].to_numpy()
-    twins.loc[1, "first_name"] = "zebedee"
-    explained = explain(with_rare_dates(prepare(twins)), default_model())
+def _family(febrl: Labelled, forename: str, dob: str | None = None) -> pd.DataFrame:
+    """Two records alike in everything but the forename (and the date of birth if given)."""
+    pair = _two(febrl, "febrl-a:rec-10-org", "febrl-b:rec-10-dup-0")
+    same = ["first_name", "surname", "dob", "address", "postcode"]
+    pair.loc[1, same] = pair.loc[0, same].to_numpy()
+    pair.loc[1, "first_name"] = forename
+    if dob is not None:
+        pair.loc[1, "dob"] = dob
+    return pair
+
+
+def test_a_household_member_shows_the_other_forename_as_strong_evidence_against(
+    febrl: Labelled,
+) -> None:
+    explained = explain(
+        for_linking(prepare(_family(febrl, "zebedee", "19011231"))), default_model()
+    )
     forename = explained["steps"][1]
     assert forename["level"] == "Another forename, same surname"
     assert forename["match_weight"] < -20
@@ -72,6 +84,29 @@ def test_twins_show_the_other_forename_as_strong_evidence_against(febrl: Labelle
     assert svg.startswith("<?xml")
     assert "Another forename, same surname" in svg
     assert "zebedee" not in svg.lower()
+
+
+def test_twins_show_the_other_forename_with_the_weight_the_model_learned(
+    febrl: Labelled,
+) -> None:
+    """Another forename with surname and date of birth equal is a level of its own, its
+    weight estimated (twins are kept apart by accord.linkage.apart, not by the score)."""
+    model = default_model()
+    explained = explain(for_linking(prepare(_family(febrl, "zebedee"))), model)
+    forename = explained["steps"][1]
+    assert forename["level"] == SAME_FAMILY
+    (level,) = (
+        lv
+        for c in model["comparisons"]
+        for lv in c["comparison_levels"]
+        if lv.get("label_for_charts") == SAME_FAMILY
+    )
+    assert not level.get("fix_m_probability")
+    assert not level.get("fix_u_probability")
+    assert forename["match_weight"] == pytest.approx(
+        math.log2(level["m_probability"] / level["u_probability"]), abs=1e-3
+    )
+    assert SAME_FAMILY in waterfall_svg(explained)
 
 
 @pytest.fixture

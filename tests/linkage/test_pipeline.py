@@ -35,11 +35,8 @@ def first_run(febrl: Labelled) -> RunOutput:
 def test_person_ids_reach_the_accuracy_floor(first_run: RunOutput, febrl: Labelled) -> None:
     accuracy = pairwise_accuracy(first_run.person_ids, febrl.truth)
     assert accuracy["precision"] >= 0.98
-    # FEBRL corrupts a duplicate by replacing its forename with another name; with surname
-    # and date of birth equal, linkage reads that as twins and keeps the two apart
-    # (accord.linkage.apart), which costs FEBRL recall by design
-    assert accuracy["recall"] >= 0.88
-    assert accuracy["f1"] >= 0.93
+    assert accuracy["recall"] >= 0.95
+    assert accuracy["f1"] >= 0.97
     assert first_run.blocking_recall is not None
     assert first_run.blocking_recall >= 0.98
     assert first_run.comparisons > first_run.edges_used > 0
@@ -79,12 +76,13 @@ def test_incremental_delta_gives_returning_people_their_ids(febrl: Labelled) -> 
     back = inc.person_ids[returning[returning | new_people].to_numpy()]
     counterpart = back.index.str.replace("febrl-b:", "febrl-a:").str.replace("-dup-0", "-org")
     expected = base.person_ids.reindex(counterpart).to_numpy()
-    assert (back.to_numpy() == expected).mean() >= 0.88  # FEBRL's replaced forenames: kept apart
+    # 0.925 measured: the model is trained on the 1,900 records linked before the delta
+    assert (back.to_numpy() == expected).mean() >= 0.91
     fresh = inc.person_ids[new_people[returning | new_people].to_numpy()]
     assert not set(fresh) & set(base.person_ids)  # new people never take an existing id
     together = pd.Series(fresh.to_numpy(), index=person_number(fresh.index.to_series()))
     same = together.groupby(level=0).nunique() == 1
-    assert same.mean() >= 0.88  # FEBRL's replaced forenames: kept apart
+    assert same.mean() >= 0.95
 
 
 def test_an_em_session_splink_refuses_leaves_the_model_as_it_was(
@@ -117,4 +115,4 @@ def test_an_em_session_splink_refuses_leaves_the_model_as_it_was(
     assert out.training is not None
     assert out.training.source == "trained"
     # name alone is a weaker session than name within a district, still a working model
-    assert pairwise_accuracy(out.person_ids, data.truth)["f1"] >= 0.93
+    assert pairwise_accuracy(out.person_ids, data.truth)["f1"] >= 0.95

@@ -37,7 +37,7 @@ def build(n_records: int = DEFAULT_RECORDS, seed: int = DEFAULT_SEED) -> dict[st
     """Train the model on the synthetic generator's tuning data, as the default is made."""
     from accord.linkage import training
     from accord.linkage.engine import make_engine
-    from accord.linkage.prepare import prepare, with_rare_dates
+    from accord.linkage.prepare import for_linking, prepare
     from accord.linkage.profiles import collapse
     from accord.linkage.samples import synthetic
 
@@ -45,7 +45,7 @@ def build(n_records: int = DEFAULT_RECORDS, seed: int = DEFAULT_SEED) -> dict[st
     distinct, _ = collapse(data.identifiers)
     engine = make_engine("duckdb")
     try:
-        linker = training.train(engine, with_rare_dates(prepare(distinct)), name="defaults")
+        linker = training.train(engine, for_linking(prepare(distinct)), name="defaults")
         return training.trained_model(linker)
     finally:
         engine.close()

@@ -41,7 +41,7 @@ def _settings_without_tf(model: dict[str, Any]) -> dict[str, Any]:
 def explain(
     prepared: pd.DataFrame, model: dict[str, Any], *, scored_weight: float | None = None
 ) -> dict[str, Any]:
-    """The waterfall of two prepared records (accord.linkage.prepare, with dob_rare) under
+    """The waterfall of two prepared records (accord.linkage.prepare.for_linking) under
     `model`; `scored_weight` is the pair's score in the queue, when known."""
     if len(prepared) != 2:
         raise ValueError(f"a pair is two records, not {len(prepared)}")

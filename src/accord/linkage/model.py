@@ -16,20 +16,34 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
-# Twins, siblings and household members share a surname, an address and often a landline,
-# and twins a date of birth: summed, those fields outweigh one disagreeing forename. A
-# forename that is clearly another name (not equal, a nickname, an initial, a typo, a
-# sound-alike or a swap: every such case has a level above) while the surname agrees is
-# strong evidence of two people of one family, not weak evidence of one person, so its
-# weight is fixed, not estimated: EM would learn it from pairs that are mostly the same
-# person, and u sampling from random pairs, which rarely share a surname at all.
+# Siblings and household members share a surname, an address and often a landline: summed,
+# those fields outweigh one disagreeing forename. A forename that is clearly another name
+# (not equal, a nickname, an initial, a typo, a sound-alike or a swap: every such case has a
+# level above) while the surname agrees and the date of birth does not is strong evidence of
+# two people of one family, not weak evidence of one person, so its weight is fixed, not
+# estimated: EM would learn it from pairs that are mostly the same person, and u sampling
+# from random pairs, which rarely share a surname at all.
 OTHER_FORENAME_M = 1e-9
 OTHER_FORENAME_U = 0.999
-# A date of birth many years away that no typo explains, with the same forename and surname,
-# is a parent and child named alike (Jr/Sr), not one person.
-FAR_DOB_M = 1e-6
-FAR_DOB_U = 0.5
+# The same with the date of birth equal too is twins in a partnership, and a replaced
+# forename in a file whose duplicates have one (FEBRL): the data decide which. The level's m
+# and u are estimated by EM among pairs sharing a date of birth (accord.linkage.training);
+# whether a pair of this kind is kept apart is decided from the data by accord.linkage.apart
+# (EM counts twins among the matches, so the weight it learns cannot make that call).
+SAME_FAMILY = "Another forename, same surname and date of birth"
+# A date of birth many years away that no typo explains, with the same forename and surname:
+# a parent and child named alike (Jr/Sr), or a replaced date (FEBRL). Estimated like the
+# level above, among pairs with the same names in one postcode district; a parent and child
+# in one home are kept apart by accord.linkage.apart where the data say so.
+FAR_DOB = "Same names, born years apart (parent and child)"
+# the conditioned levels: EM estimates their u among its session's pairs, which meet part of
+# the condition already (random pairs almost never meet it); every other u comes from random
+# sampling
+ESTIMATED_U = frozenset({SAME_FAMILY, FAR_DOB})
 FAR_DOB_YEARS = 15
+# The conditioned levels compare keys (accord.linkage.prepare.LINKING_KEYS), not the columns
+# the keys are made of: Splink leaves a comparison out of an EM session that blocks on a
+# column it reads, and the forename comparison is estimated in the session on `dob`.
 
 
 def _fixed(level: ComparisonLevelCreator, label: str, m: float, u: float) -> ComparisonLevelCreator:
@@ -60,6 +74,7 @@ def _first_name() -> ComparisonCreator:
                 " AND substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)",
                 label_for_charts="Initial",
             ),
+            cll.CustomLevel("family_key_l = family_key_r", label_for_charts=SAME_FAMILY),
             _fixed(
                 cll.CustomLevel("surname_l = surname_r"),
                 "Another forename, same surname",
@@ -98,15 +113,11 @@ def _dob() -> ComparisonCreator:
             ),
             cll.LevenshteinLevel("dob", 1).configure(label_for_charts="One digit differs"),
             cll.ExactMatchLevel("dob_year").configure(label_for_charts="Same year"),
-            _fixed(
-                cll.CustomLevel(
-                    f"abs(cast(dob_year_l AS INTEGER) - cast(dob_year_r AS INTEGER))"
-                    f" >= {FAR_DOB_YEARS} AND levenshtein(dob_l, dob_r) > 2"
-                    " AND first_name_l = first_name_r AND surname_l = surname_r"
-                ),
-                "Same names, born years apart (parent and child)",
-                FAR_DOB_M,
-                FAR_DOB_U,
+            cll.CustomLevel(
+                f"abs(cast(dob_year_l AS INTEGER) - cast(dob_year_r AS INTEGER))"
+                f" >= {FAR_DOB_YEARS} AND levenshtein(dob_l, dob_r) > 2"
+                " AND name_key_l = name_key_r",
+                label_for_charts=FAR_DOB,
             ),
             cll.ElseLevel(),
         ],

@@ -18,12 +18,12 @@ import pandas as pd
 from splink import Linker
 
 from accord.linkage import training
-from accord.linkage.apart import different_forenames
+from accord.linkage.apart import Apart, must_not_link
 from accord.linkage.clustering import ClusterResult, cluster
 from accord.linkage.config import LinkageConfig
 from accord.linkage.defaults import default_model
 from accord.linkage.engine import Engine, make_engine
-from accord.linkage.prepare import COMPARED_COLUMNS, prepare, with_rare_dates
+from accord.linkage.prepare import COMPARED_COLUMNS, LINKING_KEYS, for_linking, prepare
 from accord.linkage.profiles import IDENTITY_COLUMNS, Profiles, collapse, extend, profile_hash
 from accord.linkage.quality import pair_count
 from accord.linkage.stable_ids import carry_over
@@ -45,6 +45,7 @@ class RunOutput:
     blocking_recall: float | None = None
     profiles: int = 0  # distinct identifier profiles scored (see accord.linkage.profiles)
     must_not_link: int = 0  # profile pairs kept apart as another forename (accord.linkage.apart)
+    apart: Apart | None = None  # and the estimates they were chosen by (full runs)
     # where the model came from (full runs: trained here, or a fallback when too few records)
     training: training.Training | None = None
     # the run's records as prepared (full: all; incremental: the delta), for the working set
@@ -203,7 +204,8 @@ def _rejected_records(decisions: pd.DataFrame) -> list[str]:
 
 
 def prepare_records(identifiers: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
-    """Every record prepared (PREPARED_COLUMNS but dob_rare), working once per profile."""
+    """Every record prepared (PREPARED_COLUMNS but dob_rare and the linking keys), working
+    once per profile."""
     distinct, profiles = _collapse(identifiers, decisions)
     return _per_record(prepare(distinct), profiles, identifiers)
 
@@ -211,7 +213,8 @@ def prepare_records(identifiers: pd.DataFrame, decisions: pd.DataFrame) -> pd.Da
 def _per_record(
     prepared: pd.DataFrame, profiles: Profiles, identifiers: pd.DataFrame
 ) -> pd.DataFrame:
-    out = prepared.drop(columns=["dob_rare"], errors="ignore").iloc[profiles.profile]
+    dropped = ["dob_rare", *LINKING_KEYS]
+    out = prepared.drop(columns=dropped, errors="ignore").iloc[profiles.profile]
     out = out.reset_index(drop=True)
     out["record_id"] = profiles.records.astype("string").to_numpy()
     out["profile"] = profiles.ids[profiles.profile].astype("string").to_numpy()
@@ -237,8 +240,9 @@ def run_full(
     timings: dict[str, float] = {}
     with timed(timings, "prepare", step):
         distinct, profiles = _collapse(identifiers, decisions)
-        prepared = with_rare_dates(prepare(distinct))
-        apart = different_forenames(prepared)  # rows are profile numbers
+        prepared = for_linking(prepare(distinct))
+        sources = identifiers["partner"].astype(str) + "/" + identifiers["dataset"].astype(str)
+        apart = must_not_link(prepared, profiles.profile, sources.to_numpy())
     own = engine is None
     engine = engine or make_engine(config.engine)
     try:
@@ -253,7 +257,7 @@ def run_full(
                 recall = blocking_recall(engine, predictions, _profile_truth(truth, profiles))
             predictions.drop_table_from_database_and_remove_from_cache()
         with timed(timings, "cluster", step):
-            graph = _graph(len(profiles), edges, decisions, profiles.of, apart)
+            graph = _graph(len(profiles), edges, decisions, profiles.of, apart.pairs)
             result = _cluster_graph(graph, edges, config)
             labels = pd.Series(profiles.spread(result.labels), index=profiles.records)
             person_ids = carry_over(labels, previous)
@@ -265,7 +269,8 @@ def run_full(
     output = RunOutput(person_ids, review, trained, count, histogram, result, used, timings)
     output.blocking_recall = recall
     output.training = used_model
-    output.must_not_link = len(apart)
+    output.must_not_link = apart.patterns[0].kept_apart if apart.patterns else 0
+    output.apart = apart
     output.profiles = len(profiles)
     output.prepared = _per_record(prepared, profiles, identifiers)
     return output
@@ -351,7 +356,7 @@ def run_incremental(
         has_person = pd.notna(known)
         person[profiles.profile[:n_old][has_person]] = known[has_person]
         is_old = pd.notna(person)
-        prepared = with_rare_dates(distinct)
+        prepared = for_linking(distinct)
     own = engine is None
     engine = engine or make_engine(config.engine)
     try:

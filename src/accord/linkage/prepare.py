@@ -225,3 +225,19 @@ def with_rare_dates(prepared: pd.DataFrame, *, limit: int = RARE_DOB_PROFILES) -
     rare = (codes >= 0) & (shared[np.maximum(codes, 0)] <= limit)
     out = prepared.assign(dob_rare=prepared["dob"].where(rare).astype("string"))
     return out
+
+
+# Keys the model's conditioned levels compare (accord.linkage.model): forename and surname,
+# surname and date of birth. Splink leaves a comparison out of an EM session that blocks on
+# a column it reads, so a forename level conditioned on the date of birth written with `dob`
+# would never be estimated (the one session that estimates forenames blocks on `dob`).
+LINKING_KEYS = ("name_key", "family_key")
+
+
+def for_linking(prepared: pd.DataFrame, *, limit: int = RARE_DOB_PROFILES) -> pd.DataFrame:
+    """The prepared records as a linker reads them: with `dob_rare` (with_rare_dates) and
+    LINKING_KEYS, which depend on nothing but the record and are never stored."""
+    out = with_rare_dates(prepared, limit=limit)
+    out["name_key"] = (out["first_name"] + "|" + out["surname"]).astype("string")
+    out["family_key"] = (out["surname"] + "|" + out["dob"]).astype("string")
+    return out

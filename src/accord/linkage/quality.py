@@ -132,6 +132,7 @@ def build(
     training: dict[str, Any] | None = None,
     people: pd.DataFrame | None = None,
     must_not_link: int = 0,
+    apart: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     sizes = person_ids.value_counts()
     distribution = sizes.value_counts().sort_index()
@@ -161,6 +162,9 @@ def build(
         "timings_seconds": timings,
         "accuracy": None,
     }
+    if apart is not None:
+        # look-alike pairs and the data's estimate that they are two people (linkage.apart)
+        report["kept_apart"] = apart
     if truth is not None:
         report["accuracy"] = pairwise_accuracy(person_ids, truth)
         if blocking_recall is not None:
@@ -185,6 +189,31 @@ def _model_lines(model: dict[str, Any] | None) -> list[str]:
         ),
         "",
     ]
+
+
+def _apart_lines(apart: dict[str, Any] | None) -> list[str]:
+    if not apart or not apart["patterns"]:
+        return []
+    share = apart["confirmed_share"]
+    lines = [
+        "",
+        "## Look-alike pairs kept apart",
+        "",
+        "A forename is confirmed when two or more systems record it for the same surname and "
+        "date of birth"
+        + ("" if share is None else f" ({share:.1%} of forenames here)")
+        + ". From how often both forenames of a pair are confirmed, the run estimates the "
+        "share of such pairs that are two people, and keeps a pair apart when two people "
+        "are likely enough.",
+        "",
+        "| pairs | found | kept apart | estimated two people |",
+        "|---|---|---|---|",
+    ]
+    for p in apart["patterns"]:
+        t = p["two_people_share"]
+        estimate = "cannot tell: all kept apart" if t is None else f"{t:.1%}"
+        lines.append(f"| {p['name']} | {p['candidates']:,} | {p['kept_apart']:,} | {estimate} |")
+    return lines
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -219,6 +248,7 @@ def markdown(report: dict[str, Any]) -> str:
             + ", ".join(map(str, clusters["kept_whole_dense"]))
             + "."
         )
+    lines += _apart_lines(report.get("kept_apart"))
     histogram = report["match_weight_histogram"]
     if histogram:
         peak = max(int(b["count"]) for b in histogram) or 1

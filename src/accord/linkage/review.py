@@ -84,7 +84,7 @@ def explanation(
     as for a run, on reading each partner's identifiers."""
     from accord.feeds.identifiers import authorize_datasets, identifiers_table
     from accord.linkage.explain import explain
-    from accord.linkage.prepare import prepare, with_rare_dates
+    from accord.linkage.prepare import for_linking, prepare
     from accord.linkage.service import last_full_run
 
     access.authorize(
@@ -117,9 +117,7 @@ def explanation(
     if len(table) != 2:
         raise Gone(f"a record of review pair {pair_id} is no longer held by its partner")
     table = table.set_index("record_id").loc[[pair.record_id_l, pair.record_id_r]].reset_index()
-    explained = explain(
-        with_rare_dates(prepare(table)), model, scored_weight=float(pair.match_weight)
-    )
+    explained = explain(for_linking(prepare(table)), model, scored_weight=float(pair.match_weight))
     return {
         "pair_id": str(pair.id),
         "record_id_l": pair.record_id_l,

@@ -305,6 +305,7 @@ def _execute(
         training=None if output.training is None else output.training.as_report(),
         people=people,
         must_not_link=output.must_not_link,
+        apart=None if output.apart is None else output.apart.as_report(),
     )
     record.people = int(record.report["counts"]["people"])
     record.status = "finished"
