@@ -1,13 +1,15 @@
 """Partner feeds' facts for the gate: a partner's own records found by the identifiers a
 requester gives (found by `accord.gate.facts`), and one such record read for their copy.
 
-A partner's record belongs to no person accord knows: it has no blind index, only its
-identifiers sealed under the dataset's key. So a search opens the rows of the datasets the
-answering organisation supplied (their feed contracts in the register), after the gate's
-check for each dataset, and compares the requester's identifiers normalised as the blind
-indexes normalise them: name and date of birth together, email, phone; a postcode only
-corroborates. A register without feeds, or an organisation that supplies none, costs
-nothing: no table is read.
+A partner's record belongs to no person accord knows: its identifiers are sealed under the
+dataset's key, with keyed digests of its finding identifiers beside them (name and date of
+birth together, email, phone: `accord.feeds.identity_index`). So a search, after the gate's
+check for each dataset the answering organisation supplies (its feed contracts in the
+register), looks up the requester's digests and opens only the rows they find, comparing
+the identifiers the gate allows, normalised as the blind indexes normalise them; a postcode
+only corroborates. Rows stored before the index existed are found once `accord feeds
+reindex` has written their digests. A register without feeds, or an organisation that
+supplies none, costs nothing: no table is read.
 """
 
 from __future__ import annotations
@@ -19,11 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.feeds import identity_index
 from accord.feeds.crypto import dataset_cipher
 from accord.feeds.identifiers import (
     MATCHING_RECORD_TYPE,
@@ -39,7 +40,6 @@ from accord.keys.normalise import NAME_DOB_SEPARATOR, normalise
 KIND = "partner-record"
 CORROBORATING = frozenset({"postcode"})
 SEARCHED = ("name_dob", "email", "phone", "postcode")  # crime references are not match columns
-_PHONE_TAIL = 9  # the digits a UK number keeps however it is written (07700 900123, +44 ...)
 
 
 def record_uuid(record_id: str) -> uuid.UUID | None:
@@ -59,27 +59,6 @@ def _normalised(identifiers: Mapping[str, Sequence[str]]) -> dict[str, set[str]]
             except ValueError:
                 continue  # the search checks what it is given; an unreadable one finds nothing
     return wanted
-
-
-def _text(table: pa.Table, column: str) -> pa.ChunkedArray:
-    return pc.utf8_lower(pc.utf8_trim_whitespace(table[column]))
-
-
-def _maybe(table: pa.Table, wanted: dict[str, set[str]]) -> pa.Table:
-    """The rows that may agree on a finding identifier, by cheap column-wise tests; each is
-    then compared exactly."""
-    mask = pa.chunked_array([pa.array([False] * table.num_rows, pa.bool_())])
-    if "name_dob" in wanted:
-        born = [date.fromisoformat(v.rpartition(NAME_DOB_SEPARATOR)[2]) for v in wanted["name_dob"]]
-        mask = pc.or_kleene(mask, pc.is_in(table["dob"], value_set=pa.array(born, pa.date32())))
-    if "email" in wanted:
-        emails = pa.array(sorted(wanted["email"]), pa.string())
-        mask = pc.or_kleene(mask, pc.is_in(_text(table, "email"), value_set=emails))
-    if "phone" in wanted:
-        digits = pc.replace_substring_regex(table["phone"], pattern=r"[^0-9]", replacement="")
-        for phone in wanted["phone"]:
-            mask = pc.or_kleene(mask, pc.ends_with(digits, pattern=phone[-_PHONE_TAIL:]))
-    return table.filter(pc.fill_null(mask, False))
 
 
 def _agree(row: dict[str, Any], wanted: dict[str, set[str]]) -> set[str]:
@@ -153,11 +132,16 @@ def identified_records(
             Target(register=register, record_type=MATCHING_RECORD_TYPE, owner_organisation=partner)
         )
         columns = _allowed(register, (partner, dataset), categories)
+        found = identity_index.candidates(
+            session, register=register, dataset=(partner, dataset), identifiers=wanted
+        )
+        if not found:
+            continue
         table = identifiers_table(
             session, register=register, datasets=[(partner, dataset)],
-            columns={(partner, dataset): columns},
+            columns={(partner, dataset): columns}, only=found,
         )  # fmt: skip
-        for row in _maybe(table, wanted).to_pylist():
+        for row in table.to_pylist():
             kinds = _agree(row, wanted)
             if kinds - CORROBORATING:
                 matched.append((row["record_id"], partner, kinds))

@@ -32,6 +32,7 @@ import pyarrow.json as pajson  # type: ignore[import-untyped]
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from accord.feeds import identity_index
 from accord.feeds.crypto import _ENCODE, dataset_cipher
 from accord.feeds.keys import record_secret, row_digest
 from accord.feeds.models import FeedIdentity
@@ -98,7 +99,8 @@ def store_rows(
     settings: Settings | None = None,
     replace: Iterable[str] | None = None,
 ) -> None:
-    """Seal and store identifier rows, each a UTF-8 JSON object of match column / `key`.
+    """Seal and store identifier rows, each a UTF-8 JSON object of match column / `key`,
+    with their finding identifiers' digests (`accord.feeds.identity_index`).
 
     `replace` names the record ids already stored that these rows supersede (None: any of
     them may be). Rows go through the DBAPI's executemany: at a million rows the ORM's
@@ -125,9 +127,11 @@ def store_rows(
     if isinstance(record_dates, pa.Array):
         record_dates = record_dates.to_pylist()
     connection = session.connection()
+    blind = identity_index.indexer(settings)
     for start in range(0, len(record_ids), _WRITE_CHUNK):
         ids = list(record_ids[start : start + _WRITE_CHUNK])
-        sealed = cipher.seal_json(ids, plains[start : start + _WRITE_CHUNK])
+        chunk = plains[start : start + _WRITE_CHUNK]
+        sealed = cipher.seal_json(ids, chunk)
         params = [
             (rid, register, partner, dataset, batch, digest, as_date(day), blob, now)
             for rid, blob, digest, day in zip(
@@ -139,6 +143,7 @@ def store_rows(
             )
         ]
         connection.exec_driver_sql(sql, params)
+        identity_index.write(session, ids, _json_table(list(chunk)), blind)
 
 
 def held_digests(

@@ -97,6 +97,23 @@ class FeedIdentity(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class FeedIdentityDigest(Base):
+    """A keyed digest of one finding identifier of a partner record (name with date of
+    birth, email, phone; accord.feeds.identity_index), never the value: how a rights
+    requester's records are found without opening every row. Deleted with the row."""
+
+    __tablename__ = "feed_identity_index"
+    __table_args__ = (Index("ix_feed_identity_index_kind_digest", "kind", "digest"),)
+
+    record_id: Mapped[str] = mapped_column(
+        String(32),
+        ForeignKey("feed_identifiers.record_id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
 class FeedDataKey(UuidPk, Base):
     """A partner dataset's data key, wrapped under the master key (accord.keys)."""
 
