@@ -250,14 +250,39 @@ def _read(
 
     wanted = [q.field for q in settings.quasi_identifiers] + list(settings.fields)
     cats = field_categories(reg, case.record_type)
-    identity = unseal(session, subject_id=case.subject_id, blob=case.identity)
+    # The stored fields each extract field is made from (the age from the date of birth,
+    # else the age recorded at referral); the gate is asked before anything is unsealed.
+    sources = {
+        "age": ("date_of_birth", "age"),
+        "gender": ("gender",),
+        "area": ("postcode",),
+        "crime_type": ("crime_type",),
+        **{name: (name,) for name in EQUALITY},
+    }
+    requested = {cats[f] for name in wanted for f in sources.get(name, ()) if f in cats}
+    try:
+        decision = authorize(
+            session,
+            actor=actor,
+            purpose=report.purpose,
+            action=Action.EXPORT,
+            target=case_target(case, shares_of(session, case.id)),
+            categories=sorted(requested),
+        )
+    except AccessDenied:
+        return None
+    allowed = decision.categories if decision.allowed else frozenset()
+    identity: dict[str, Any] = {}
+    sealed_fields = ("date_of_birth", "gender", "postcode")
+    if any(cats.get(f) in allowed for f in sealed_fields):
+        identity = unseal(session, subject_id=case.subject_id, blob=case.identity)
     equality: dict[str, Any] = {}
-    if case.equality is not None and set(wanted) & set(EQUALITY):
+    if case.equality is not None and any(n in wanted and cats.get(n) in allowed for n in EQUALITY):
         equality = unseal(session, subject_id=case.subject_id, blob=case.equality)
     by_category: dict[str, dict[str, Any]] = {}
 
     def put(category: str | None, name: str, value: Any) -> None:
-        if category is not None:
+        if category is not None and category in allowed:
             by_category.setdefault(category, {})[name] = value
 
     for name in wanted:
@@ -278,17 +303,6 @@ def _read(
             put(cats.get(name), name, equality.get(name))
         elif name == "crime_type":
             put(cats.get("crime_type"), name, case.crime_type)
-    try:
-        decision = authorize(
-            session,
-            actor=actor,
-            purpose=report.purpose,
-            action=Action.EXPORT,
-            target=case_target(case, shares_of(session, case.id)),
-            categories=sorted(by_category),
-        )
-    except AccessDenied:
-        return None
     shared = minimise(decision, by_category)
     row: dict[str, Any] = {name: None for name in wanted}
     for values in shared.values():
