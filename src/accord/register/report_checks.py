@@ -154,7 +154,10 @@ def check_reports(register: Register, file: Path) -> list[Problem]:
 _Problem = Callable[[str, str, str], None]  # (path inside the report, rule, message)
 
 
-def _check_parts(register: Register, report: ReportDefinition, problem: _Problem) -> None:
+def _check_purpose_and_record_types(
+    register: Register, report: ReportDefinition, problem: _Problem
+) -> None:
+    """The purpose is the register's, and each record type read is held for it."""
     purposes = {p.id for p in register.purposes}
     if report.purpose not in purposes:
         problem(
@@ -177,6 +180,10 @@ def _check_parts(register: Register, report: ReportDefinition, problem: _Problem
                 "purpose-not-for-record",
                 f"report {report.id!r}: {rt_id!r} records are not held for {report.purpose!r}",
             )
+
+
+def _check_parts(register: Register, report: ReportDefinition, problem: _Problem) -> None:
+    _check_purpose_and_record_types(register, report, problem)
     fields = source_fields(register, report.source)
     if fields is None:
         problem(
@@ -328,35 +335,15 @@ def _check_extract(register: Register, report: ReportDefinition, problem: _Probl
     """An extract reads casework of people who consented to its purpose, carries known fields,
     widens each quasi-identifier in a way that fits its type, and links people across
     services only where the register shares the purpose from more than one provider."""
+    _check_purpose_and_record_types(register, report, problem)
     purpose = next((p for p in register.purposes if p.id == report.purpose), None)
-    if purpose is None:
-        problem(
-            ".purpose", "unknown-purpose", f"report {report.id!r}: no purpose {report.purpose!r}"
-        )
-    elif purpose.consent is None:
+    if purpose is not None and purpose.consent is None:
         problem(
             ".purpose",
             "extract-needs-consent",
             f"extract {report.id!r}: purpose {report.purpose!r} does not rest on consent; an "
             "evaluation extract carries only people who consented to it",
         )
-    record_types = {rt.id: rt for rt in register.record_types}
-    if not report.record_types:
-        problem(".record_types", "no-record-type", f"report {report.id!r} reads no record type")
-    for j, rt_id in enumerate(report.record_types):
-        rt = record_types.get(rt_id)
-        if rt is None:
-            problem(
-                f".record_types[{j}]",
-                "unknown-record-type",
-                f"report {report.id!r}: no record type {rt_id!r}",
-            )
-        elif report.purpose not in rt.purposes:
-            problem(
-                f".record_types[{j}]",
-                "purpose-not-for-record",
-                f"report {report.id!r}: {rt_id!r} records are not held for {report.purpose!r}",
-            )
     if report.source != "casework":
         problem(
             ".source",
@@ -459,32 +446,13 @@ def _check_priority(register: Register, report: ReportDefinition, problem: _Prob
     """An identifying report is a priority list: it rests on an impact assessment, its
     factors read known fields of partner records, and it reads a record type held for its
     purpose (the list itself, which retention keeps and disposes of)."""
-    purposes = {p.id for p in register.purposes}
-    if report.purpose not in purposes:
-        problem(
-            ".purpose", "unknown-purpose", f"report {report.id!r}: no purpose {report.purpose!r}"
-        )
-    record_types = {rt.id: rt for rt in register.record_types}
-    if len(report.record_types) != 1:
+    _check_purpose_and_record_types(register, report, problem)
+    if len(report.record_types) > 1:
         problem(
             ".record_types",
             "one-list-record-type",
             f"priority list {report.id!r} names the one record type its lists are kept as",
         )
-    for j, rt_id in enumerate(report.record_types):
-        rt = record_types.get(rt_id)
-        if rt is None:
-            problem(
-                f".record_types[{j}]",
-                "unknown-record-type",
-                f"report {report.id!r}: no record type {rt_id!r}",
-            )
-        elif report.purpose not in rt.purposes:
-            problem(
-                f".record_types[{j}]",
-                "purpose-not-for-record",
-                f"report {report.id!r}: {rt_id!r} records are not held for {report.purpose!r}",
-            )
     settings = report.priority
     if settings is None:
         problem(
