@@ -65,6 +65,18 @@ def test_ingest_status_and_sweep_commands(cli_database: str, tmp_path: Path) -> 
     assert sweep.exit_code == 0, sweep.output
 
 
+def test_reindex_writes_the_digests_of_stored_records(cli_database: str, tmp_path: Path) -> None:
+    from accord.cli import app
+
+    runner = CliRunner()
+    path = write_rows(tmp_path / "police.csv", POLICE, [police_row("P1"), police_row("P2")])
+    result = runner.invoke(app, ["feeds", "ingest", POLICE.partner, POLICE.dataset, str(path)])
+    assert result.exit_code == 0, result.output
+    reindexed = runner.invoke(app, ["feeds", "reindex", "--register", "tvt"])
+    assert reindexed.exit_code == 0, reindexed.output
+    assert "4 digests written" in reindexed.output  # name with date of birth and phone, each
+
+
 def test_status_and_sweep_need_the_register_named(cli_database: str) -> None:
     from accord.cli import app
 

@@ -1,4 +1,5 @@
-"""`accord feeds ingest PARTNER DATASET FILE`, `accord feeds sweep`, `accord feeds status`.
+"""`accord feeds ingest PARTNER DATASET FILE`, `accord feeds sweep`, `accord feeds status`,
+`accord feeds reindex`.
 
 Commands act as the system actor of a register role (default: the matching team's
 `partnership-analyst` for ingest and status; the `dpo` role, which holds the retention
@@ -188,6 +189,22 @@ def sweep_command(
             f"{r.identifiers_removed:,}",
         )
     console.print(table)
+
+
+@app.command("reindex")
+def reindex_command(
+    register: str = REGISTER,
+    role: str = typer.Option("partnership-analyst", help="Register role to act as."),
+    organisation: str | None = ORGANISATION,
+) -> None:
+    """Write the digests rights requests find partner records by, for every stored record
+    (records stored before the digests were kept are found only once this has run)."""
+    from accord.feeds.identity_index import reindex
+
+    with _session() as session, _exits(session):
+        written = reindex(session, actor=_actor(register, role, organisation), register=register)
+        session.commit()
+    console.print(f"[green]✓[/green] {written:,} digests written for register {register}")
 
 
 @app.command("status")

@@ -24,6 +24,7 @@ from typing import Any
 import pyarrow as pa  # type: ignore[import-untyped]
 from sqlalchemy.orm import Session
 
+from accord.gate.types import Actor
 from accord.keys.blind import BlindIndexer
 from accord.keys.normalise import name_dob_value
 from accord.settings import Settings, get_settings
@@ -113,16 +114,21 @@ def candidates(
     return sorted(found)
 
 
-def reindex(session: Session, *, register: str, settings: Settings | None = None) -> int:
+def reindex(
+    session: Session, *, actor: Actor, register: str, settings: Settings | None = None
+) -> int:
     """Rewrite the digests of every stored row of `register` (rows stored before the index
-    existed, or after a change of index key); returns the digests written."""
-    from accord.feeds.identifiers import datasets_held, identifiers_table
+    existed, or after a change of index key); returns the digests written. Reads each
+    dataset through the gate for purpose `data-matching` (a refusal raises AccessDenied)."""
+    from accord.feeds.identifiers import authorize_datasets, identifiers_table
 
+    allowed = authorize_datasets(session, actor=actor, register=register)
     blind, written = indexer(settings), 0
-    for partner, dataset in datasets_held(session, register):
+    for dataset, columns in allowed.items():
         table = identifiers_table(
-            session, register=register, datasets=[(partner, dataset)], settings=settings
-        )
+            session, register=register, datasets=[dataset], settings=settings,
+            columns={dataset: columns},
+        )  # fmt: skip
         ids: list[Any] = table.column("record_id").to_pylist()
         execute_many(
             session, "DELETE FROM feed_identity_index WHERE record_id = {mark}",
