@@ -26,6 +26,11 @@ class BlindIndexer:
             for kind in NORMALISERS
         }
 
+    def kind_key(self, kind: str) -> bytes:
+        """The HMAC key of one kind: digest(kind, v) is HMAC-SHA256 under it of
+        normalise(kind, v). For bulk indexing that normalises and hashes column-wise."""
+        return self._kind_keys[kind]
+
     def digest(self, kind: str, value: str) -> bytes:
         """Raises ValueError naming the kind when the value cannot be normalised."""
         canonical = normalise(kind, value)
