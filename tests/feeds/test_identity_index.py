@@ -154,3 +154,41 @@ def test_rows_stored_before_the_index_are_found_once_reindexed(
     assert set(_digests(session)) == _ids(session)
     # reindexing again rewrites, never duplicates
     assert identity_index.reindex(session, actor=analyst, register="tvt", settings=settings) == 5
+
+
+def test_column_wise_digests_equal_the_blind_indexers() -> None:
+    import pyarrow as pa
+
+    rows = [
+        ("Zoë", "Ó Briain", "1990-01-31", " Zoe@Example.ORG ", "+44 (0)7700-900123"),
+        ("Siobhán", None, "2001-12-01", "no-at-sign", "0044 7700 900124"),
+        (None, "Ng", "1985-07-04", None, "12345"),
+        ("!!", "??", "1970-01-01", "a@b.c", None),
+        ("Bo", "Ng", None, "x y@example.org", "07700 900125"),
+        ("Jo", "Ng", "1999-02-31", None, None),
+    ]
+    table = pa.table(
+        {
+            name: pa.array([row[i] for row in rows], pa.string())
+            for i, name in enumerate(("first_name", "surname", "dob", "email", "phone"))
+        }
+    )
+    blind = identity_index.indexer(Settings(environment="test"))
+    got = set(identity_index.entries(blind, [str(i) for i in range(len(rows))], table))
+    want = set()
+    for i, (first, surname, born, mail, tel) in enumerate(rows):
+        person = " ".join(p for p in (first, surname) if p)
+        values = {
+            "name_dob": f"{person}|{born}" if person and born else None,
+            "email": mail,
+            "phone": tel,
+        }
+        for kind, value in values.items():
+            if value is None:
+                continue
+            try:
+                want.add((str(i), kind, blind.digest(kind, value)))
+            except ValueError:
+                continue
+    assert got == want
+    assert len(got) == 8  # unreadable values, a nameless name and a missing date: none

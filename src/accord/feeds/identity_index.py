@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 from sqlalchemy.orm import Session
 
+from accord.feeds.vector import keyed_digests
 from accord.gate.types import Actor
 from accord.keys.blind import BlindIndexer
-from accord.keys.normalise import name_dob_value
+from accord.keys.normalise import NAME_DOB_SEPARATOR, email, iso_date, name, phone
 from accord.settings import Settings, get_settings
 from accord.store.bulk import execute_many, insert_many, select_by_keys
 
@@ -40,35 +42,60 @@ def indexer(settings: Settings | None = None) -> BlindIndexer:
     return BlindIndexer(hmac.new(index_key, _LABEL, hashlib.sha256).digest())
 
 
-def _values(table: pa.Table) -> Iterator[tuple[str | None, str | None, str | None]]:
-    """(name_dob, email, phone) of each row of a table of match columns (text)."""
-    columns = {c: table.column(c).to_pylist() for c in ("first_name", "surname", "dob")}
-    emails = table.column("email").to_pylist()
-    phones = table.column("phone").to_pylist()
-    for first, surname, born, email, phone in zip(
-        columns["first_name"], columns["surname"], columns["dob"], emails, phones, strict=True
-    ):
-        person = " ".join(str(p) for p in (first, surname) if p)
-        both = name_dob_value(person, str(born)) if person and born is not None else None
-        yield both, email, phone
+def _each(array: pa.ChunkedArray | pa.Array, normal: Callable[[str], str]) -> pa.Array:
+    """`normal` of each value, None where it cannot be normalised; each distinct value is
+    normalised once (names, dates of birth and shared numbers repeat)."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    encoded = array.cast(pa.string()).dictionary_encode()
+
+    def one(value: str) -> str | None:
+        try:
+            return normal(value)
+        except ValueError:
+            return None
+
+    values = [one(v) for v in encoded.dictionary.to_pylist()]
+    return pa.array(values, pa.string()).take(encoded.indices)
+
+
+def normalised(table: pa.Table) -> pa.Table:
+    """The finding identifiers of a table of match columns (text), normalised as
+    `accord.keys.normalise` does: `name_dob`, `email`, `phone`, null where absent or
+    unreadable. The name of `name_dob` is the forename's and surname's normal forms joined,
+    which is the normal form of the two written together."""
+    first = pc.fill_null(_each(table.column("first_name"), name), "")
+    surname = pc.fill_null(_each(table.column("surname"), name), "")
+    person = pc.binary_join_element_wise(first, surname, "")
+    person = pc.if_else(pc.equal(person, ""), pa.scalar(None, pa.string()), person)
+    born = _each(table.column("dob"), iso_date)
+    return pa.table(
+        {
+            "name_dob": pc.binary_join_element_wise(person, born, NAME_DOB_SEPARATOR),
+            "email": _each(table.column("email"), email),
+            "phone": _each(table.column("phone"), phone),
+        }
+    )
 
 
 def entries(
     blind: BlindIndexer, record_ids: Sequence[str], table: pa.Table
 ) -> list[tuple[str, str, bytes]]:
-    """(record_id, kind, digest) for each finding identifier of each row; a value that cannot
-    be normalised is not indexed (the scan's exact comparison would not match it either)."""
-    out: list[tuple[str, str, bytes]] = []
-    digest = blind.digest
-    for record_id, values in zip(record_ids, _values(table), strict=True):
-        for kind, value in zip(INDEXED, values, strict=True):
-            if value is None:
-                continue
-            try:
-                out.append((record_id, kind, digest(kind, str(value))))
-            except ValueError:
-                continue
-    return out
+    """(record_id, kind, digest) for each finding identifier of each row, equal to
+    `blind.digest(kind, value)`; a value that cannot be normalised is not indexed (the
+    exact comparison would not match it either)."""
+    if not record_ids:
+        return []
+    columns = normalised(table).append_column("record_id", pa.array(record_ids, pa.string()))
+    digests = keyed_digests(columns, {kind: blind.kind_key(kind) for kind in INDEXED})
+    return list(
+        zip(
+            digests.column("record_id").to_pylist(),
+            digests.column("kind").to_pylist(),
+            digests.column("digest").to_pylist(),
+            strict=True,
+        )
+    )
 
 
 def write(session: Session, record_ids: Sequence[str], table: pa.Table, blind: BlindIndexer) -> int:
