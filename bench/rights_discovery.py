@@ -14,8 +14,9 @@ times after a warm-up, and prints the median and the 90th percentile.
 
 `--partner-records N` (default 0: not run) times, besides, finding a Thames Valley Together
 requester's records among N partner records of Thames Valley Police (sealed under the
-dataset's key, as ingest leaves them): the search opens the partner's own datasets, so its
-cost grows with them, not with the rest of the store.
+dataset's key, with the keyed digests of their name with date of birth, email and phone,
+as ingest leaves them): the search looks the requester's digests up and opens only the
+rows they find.
 """
 
 from __future__ import annotations

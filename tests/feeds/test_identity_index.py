@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from accord.feeds import facts, identity_index
+from accord.feeds import facts, identifiers, identity_index
 from accord.feeds.ingest import ingest_file
 from accord.feeds.models import FeedIdentity, FeedIdentityDigest
 from accord.gate.types import Target
@@ -149,11 +149,11 @@ def test_rows_stored_before_the_index_are_found_once_reindexed(
     _ingest(session, analyst, analytics, settings, write_rows(tmp_path / "1.csv", POLICE, rows))
     session.execute(delete(FeedIdentityDigest))  # as if stored before the index existed
     assert _find(session, settings, email=["alex@example.org"]) == []
-    assert identity_index.reindex(session, actor=analyst, register="tvt", settings=settings) == 5
+    assert identifiers.reindex(session, actor=analyst, register="tvt", settings=settings) == 5
     assert len(_find(session, settings, email=["alex@example.org"])) == 1
     assert set(_digests(session)) == _ids(session)
     # reindexing again rewrites, never duplicates
-    assert identity_index.reindex(session, actor=analyst, register="tvt", settings=settings) == 5
+    assert identifiers.reindex(session, actor=analyst, register="tvt", settings=settings) == 5
 
 
 def test_column_wise_digests_equal_the_blind_indexers() -> None:

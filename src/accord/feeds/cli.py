@@ -199,7 +199,7 @@ def reindex_command(
 ) -> None:
     """Write the digests rights requests find partner records by, for every stored record
     (records stored before the digests were kept are found only once this has run)."""
-    from accord.feeds.identity_index import reindex
+    from accord.feeds.identifiers import reindex
 
     with _session() as session, _exits(session):
         written = reindex(session, actor=_actor(register, role, organisation), register=register)

@@ -11,7 +11,7 @@ A postcode only corroborates a match, so it is not indexed.
 `identifiers.store_rows` writes the digests with the rows, in the same transaction; the
 rows' foreign key deletes them with their row, whatever deletes it (a delta, a snapshot's
 removals, the lookback, the sweep, `erase_dataset`, retention). Rows stored before the
-index existed get their digests from `reindex` (`accord feeds reindex`).
+index existed get their digests from `identifiers.reindex` (`accord feeds reindex`).
 """
 
 from __future__ import annotations
@@ -19,18 +19,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 from sqlalchemy.orm import Session
 
 from accord.feeds.vector import keyed_digests
-from accord.gate.types import Actor
 from accord.keys.blind import BlindIndexer
 from accord.keys.normalise import NAME_DOB_SEPARATOR, email, iso_date, name, phone
 from accord.settings import Settings, get_settings
-from accord.store.bulk import execute_many, insert_many, select_by_keys
+from accord.store.bulk import insert_many, select_by_keys
 
 INDEXED = ("name_dob", "email", "phone")
 _LABEL = b"accord/feeds/identity-index/v1"
@@ -139,31 +137,3 @@ def candidates(
         )
         found.update(r[0] for r in rows if r[1:] == (register, partner, name))
     return sorted(found)
-
-
-def reindex(
-    session: Session, *, actor: Actor, register: str, settings: Settings | None = None
-) -> int:
-    """Rewrite the digests of every stored row of `register` (rows stored before the index
-    existed, or after a change of index key); returns the digests written. Reads each
-    dataset through the gate for purpose `data-matching` (a refusal raises AccessDenied)."""
-    from accord.feeds.identifiers import authorize_datasets, identifiers_table
-
-    allowed = authorize_datasets(session, actor=actor, register=register)
-    blind, written = indexer(settings), 0
-    for dataset, columns in allowed.items():
-        table = identifiers_table(
-            session, register=register, datasets=[dataset], settings=settings,
-            columns={dataset: columns},
-        )  # fmt: skip
-        ids: list[Any] = table.column("record_id").to_pylist()
-        execute_many(
-            session, "DELETE FROM feed_identity_index WHERE record_id = {mark}",
-            [(rid,) for rid in ids],
-        )  # fmt: skip
-        text = table.select(["first_name", "surname", "email", "phone"]).append_column(
-            "dob", table.column("dob").cast(pa.string())
-        )
-        written += write(session, ids, text, blind)
-    session.flush()
-    return written
