@@ -28,6 +28,7 @@ import io
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -43,6 +44,7 @@ from accord.gate import acts
 from accord.gate.catalogue import Permission
 from accord.gate.service import authorize, holds_permission, refuse
 from accord.gate.types import Action, Actor, ReasonCode, Target
+from accord.gate.types import Decision as GateDecision
 from accord.register.report_checks import PARTNER_PREFIX
 from accord.register.report_schema import PrioritySettings, ReportDefinition, ReportKind
 from accord.register.schema import Register
@@ -57,6 +59,9 @@ from accord.store.base import aware, utcnow
 
 PARTNER_RECORD = "partner-record"
 MIN_REASON = 10
+# Who a listed person is, shown to those who open the list: read from the partners' records
+# at each opening, never kept in the list.
+IDENTITY = ("name", "date-of-birth", "address")
 
 
 class Decision(StrEnum):
@@ -269,10 +274,15 @@ def _may_open(actor: Actor, reg: Register, report: ReportDefinition, plist: Prio
 
 
 def _opened(
-    session: Session, actor: Actor, plist: PriorityList, action: str
-) -> tuple[Register, ReportDefinition]:
+    session: Session,
+    actor: Actor,
+    plist: PriorityList,
+    action: str,
+    categories: Sequence[str] | None = None,
+) -> tuple[Register, ReportDefinition, GateDecision]:
     """The checks before anything of a list is shown or changed: it has not expired, the
-    actor may open it, and the gate allows the read (the list shared with its recipients)."""
+    actor may open it, and the gate allows the read (the list shared with its recipients)
+    of the categories asked for (None: all the purpose may see)."""
     reg = service.register_of(plist.register)
     report = definitions.find(reg, plist.report)
     if not _may_open(actor, reg, report, plist):
@@ -299,7 +309,7 @@ def _opened(
             f"this priority list expired on {aware(plist.expires_at):%d %B %Y}; produce a new "
             "one from the current data"
         )
-    authorize(
+    decision = authorize(
         session,
         actor=actor,
         purpose=report.purpose,
@@ -311,8 +321,9 @@ def _opened(
             record_id=plist.id,
             shared_with=frozenset(plist.recipients),
         ),
+        categories=categories,
     )
-    return reg, report
+    return reg, report, decision
 
 
 def _entries(session: Session, plist: PriorityList) -> list[PriorityEntry]:
@@ -325,18 +336,110 @@ def _entries(session: Session, plist: PriorityList) -> list[PriorityEntry]:
     )
 
 
-def open_list(
+@dataclass(frozen=True)
+class Identity:
+    """Who a listed person is, as far as the opening's gate decision allows (None: not
+    held, or not allowed)."""
+
+    name: str | None = None
+    date_of_birth: str | None = None
+    address: str | None = None
+
+
+def _factor_categories(reg: Register, plist: PriorityList) -> set[str]:
+    """The data categories of the fields behind the list's factors (shown as its reasons)."""
+    _report, settings = _definition(reg, plist.report)
+    found: set[str] = set()
+    for factor in settings.factors:
+        partner, dataset = factor.source.removeprefix(PARTNER_PREFIX).split("/", 1)
+        for contract in reg.feeds:
+            if contract.partner == partner and contract.dataset == dataset:
+                for f in contract.fields:
+                    if f.name == factor.field:
+                        found.update(f.categories)
+    return found
+
+
+def _identities(
+    session: Session, people: Sequence[str], allowed: frozenset[str]
+) -> dict[str, Identity]:
+    """person -> their name, date of birth and address from the partner records the linkage
+    joined into them, each the value most of those records hold (between equals, the one
+    held in the latest record); only the categories the gate allowed. The caller has passed the gate for the list's identifying record type."""
+    from accord.feeds.facts import partner_record
+    from accord.linkage.models import PersonId
+
+    wanted = allowed & set(IDENTITY)
+    if not wanted or not people:
+        return {}
+    records: dict[str, list[str]] = defaultdict(list)
+    for start in range(0, len(people), 500):
+        part = list(people[start : start + 500])
+        for record_id, person_id in session.execute(
+            select(PersonId.record_id, PersonId.person_id).where(PersonId.person_id.in_(part))
+        ):
+            records[person_id].append(record_id)
+    out: dict[str, Identity] = {}
+    for person in people:
+        held = []
+        for record_id in sorted(records.get(person, [])):
+            try:
+                key = uuid.UUID(hex=record_id)
+            except ValueError:
+                continue
+            record = partner_record(session, record_id=key)
+            if record is not None:
+                held.append(record)
+        # field -> value -> (how many records hold it, the latest record date holding it)
+        seen: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+        for record in held:
+            shown = {
+                column: str(value)
+                for column, value in record.values.items()
+                if record.categories.get(column) and record.categories[column] <= wanted
+            }
+            when = record.record_date.toordinal() if record.record_date else 0
+            name = " ".join(shown[k] for k in ("first_name", "surname") if shown.get(k))
+            address = ", ".join(shown[k] for k in ("address", "postcode") if shown.get(k))
+            for field, value in (
+                ("name", name),
+                ("date_of_birth", shown.get("dob", "")),
+                ("address", address),
+            ):
+                if value:
+                    count, latest = seen[field].get(value, (0, 0))
+                    seen[field][value] = (count + 1, max(latest, when))
+        # the most common value; between equally common ones the latest, then the fullest
+        values = {field: _likeliest(found) for field, found in seen.items()}
+        if values:
+            out[person] = Identity(**values)
+    return out
+
+
+def _likeliest(found: dict[str, tuple[int, int]]) -> str:
+    """The value most records hold; between equals, the latest held, then the fullest."""
+    return max(found, key=lambda v: (found[v][0], found[v][1], len(v), v))
+
+
+def open_named(
     session: Session,
     *,
     actor: Actor,
     list_id: uuid.UUID,
     download: str | None = None,
-) -> tuple[PriorityList, list[PriorityEntry]]:
-    """The list's current entries (removed people left out); the opening (or download, in
-    the format given) is recorded with who and which people it held."""
+) -> tuple[PriorityList, list[PriorityEntry], dict[str, Identity]]:
+    """The list's current entries (removed people left out), with who each person is (name,
+    date of birth, address) as far as one gate decision for this opening allows; the
+    opening (or download, in the format given) is recorded with who and which people it
+    held, and the audit names the entries shown."""
     plist = _list(session, list_id)
-    _opened(session, actor, plist, "download" if download else "read")
+    reg = service.register_of(plist.register)
+    asked = sorted(set(IDENTITY) | _factor_categories(reg, plist))
+    _reg, report, decision = _opened(
+        session, actor, plist, "download" if download else "read", categories=asked
+    )
     entries = _entries(session, plist)
+    people = _identities(session, [e.person for e in entries], decision.categories)
     session.add(
         PriorityAccess(
             list_id=plist.id,
@@ -350,6 +453,38 @@ def open_list(
         )
     )
     session.flush()
+    shown = sorted({c for i in people.values() for c, v in _shown(i) if v})
+    acts.record_event(
+        session,
+        actor=actor,
+        action="download" if download else "read",
+        purpose=report.purpose,
+        register=plist.register,
+        record_type=plist.record_type,
+        record_ids=(plist.id, *(e.id for e in entries)),
+        categories=shown,
+        ref=f"priority:{len(people)} of {len(entries)} people named",
+    )
+    return plist, entries, people
+
+
+def _shown(identity: Identity) -> list[tuple[str, str | None]]:
+    return [
+        ("name", identity.name),
+        ("date-of-birth", identity.date_of_birth),
+        ("address", identity.address),
+    ]
+
+
+def open_list(
+    session: Session,
+    *,
+    actor: Actor,
+    list_id: uuid.UUID,
+    download: str | None = None,
+) -> tuple[PriorityList, list[PriorityEntry]]:
+    """`open_named` without who the people are."""
+    plist, entries, _people = open_named(session, actor=actor, list_id=list_id, download=download)
     return plist, entries
 
 
@@ -414,7 +549,7 @@ def decide(
     """A person's decision about one listed person, with the reason; by someone other than
     the list's producer."""
     entry, plist = _entry(session, entry_id)
-    _reg, report = _opened(session, actor, plist, "update")
+    _reg, report, _decision = _opened(session, actor, plist, "update")
     try:
         chosen = Decision(decision)
     except ValueError:
@@ -464,7 +599,7 @@ def act(session: Session, *, actor: Actor, entry_id: uuid.UUID, action: str) -> 
     """Record what is done for a listed person: only once a person decided to support them,
     and not while their request for a human review is open."""
     entry, plist = _entry(session, entry_id)
-    _reg, report = _opened(session, actor, plist, "update")
+    _reg, report, _decision = _opened(session, actor, plist, "update")
     if not action.strip():
         raise Invalid("action", "Say what is being done.")
     refusal = None
@@ -620,7 +755,11 @@ def explain(session: Session, *, actor: Actor, entry_id: uuid.UUID) -> str:
     return " ".join(parts)
 
 
-def to_csv(plist: PriorityList, entries: Sequence[PriorityEntry]) -> str:
+def to_csv(
+    plist: PriorityList,
+    entries: Sequence[PriorityEntry],
+    people: dict[str, Identity] | None = None,
+) -> str:
     from accord.store.exports import escape_row
 
     reg = service.register_of(plist.register)
@@ -628,12 +767,19 @@ def to_csv(plist: PriorityList, entries: Sequence[PriorityEntry]) -> str:
     names = {f.id: f.name for f in settings.factors}
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["person", "factors", "decision", "reason", "decided by"])
+    writer.writerow(
+        ["person", "name", "date of birth", "address", "factors", "decision", "reason",
+         "decided by"]
+    )  # fmt: skip
     for e in entries:
+        who = (people or {}).get(e.person, Identity())
         writer.writerow(
             escape_row(
                 [
                     e.person,
+                    who.name or "",
+                    who.date_of_birth or "",
+                    who.address or "",
                     "; ".join(names.get(f, f) for f in e.factors),
                     e.decision or "not decided yet",
                     e.reason or "",

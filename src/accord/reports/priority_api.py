@@ -46,6 +46,11 @@ class ListOut(BaseModel):
 class EntryOut(BaseModel):
     id: uuid.UUID
     person: str  # the partnership's reference for the person
+    # who the person is, read from the partners' records at this opening (None: not allowed
+    # or not held)
+    name: str | None = None
+    date_of_birth: str | None = None
+    address: str | None = None
     factors: list[str]  # in words
     decision: str | None
     reason: str | None
@@ -53,10 +58,19 @@ class EntryOut(BaseModel):
     decided_at: datetime | None
 
     @classmethod
-    def of(cls, entry: PriorityEntry, names: dict[str, str]) -> EntryOut:
+    def of(
+        cls,
+        entry: PriorityEntry,
+        names: dict[str, str],
+        who: priority.Identity | None = None,
+    ) -> EntryOut:
+        who = who or priority.Identity()
         return cls(
             id=entry.id,
             person=entry.person,
+            name=who.name,
+            date_of_birth=who.date_of_birth,
+            address=who.address,
             factors=[names.get(f, f) for f in entry.factors],
             decision=entry.decision,
             reason=entry.reason,
@@ -155,10 +169,11 @@ def produce(
 @router.get("/{list_id}", responses=_ERRORS)
 def open_list(list_id: uuid.UUID, session: DbSession, actor: CurrentActor) -> ListOpened:
     """The list's people and the factors that put them there (the opening is recorded)."""
-    plist, entries = priority.open_list(session, actor=actor, list_id=list_id)
+    plist, entries, people = priority.open_named(session, actor=actor, list_id=list_id)
     names = _names(plist)
     return ListOpened(
-        summary=ListOut.model_validate(plist), entries=[EntryOut.of(e, names) for e in entries]
+        summary=ListOut.model_validate(plist),
+        entries=[EntryOut.of(e, names, people.get(e.person)) for e in entries],
     )
 
 
@@ -170,10 +185,12 @@ def download(
     format: Literal["csv"] = "csv",
 ) -> Response:
     """A copy of the list as CSV; the download is recorded with who and whom it held."""
-    plist, entries = priority.open_list(session, actor=actor, list_id=list_id, download=format)
+    plist, entries, people = priority.open_named(
+        session, actor=actor, list_id=list_id, download=format
+    )
     name = f"{plist.report}-{plist.produced_at:%Y%m%d}-{str(plist.id)[:8]}.csv"
     return Response(
-        priority.to_csv(plist, entries),
+        priority.to_csv(plist, entries, people),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
