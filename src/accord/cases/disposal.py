@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from accord.cases import purposes
 from accord.cases.models import Case, CaseEvent, Complaint, MatchProposal
 from accord.people import service as people
-from accord.retention.declare import ClockedRows, chunks, present
+from accord.retention.declare import ClockedRows, chunks, content_emptied, present
 
 ANONYMISED = "anonymised"
 
@@ -47,19 +47,6 @@ def _anonymise(session: Session, ids: Sequence[uuid.UUID], keep: frozenset[str])
     session.flush()
 
 
-def _anonymise_complaints(session: Session, ids: Sequence[uuid.UUID], keep: frozenset[str]) -> None:
-    """A complaint keeps its channel, status, outcome and dates; its sealed name, contact and
-    account are replaced by an empty seal and who handled it goes."""
-    for part in chunks(ids):
-        for complaint in session.scalars(select(Complaint).where(Complaint.id.in_(part))):
-            complaint.content = people.seal(session, subject_id=complaint.subject_id, values={})
-            complaint.assigned_user = None
-            if "outcome" not in keep:
-                complaint.outcome = None
-            complaint.retention_due = None
-    session.flush()
-
-
 DECLARATIONS = (
     ClockedRows(
         name="cases",
@@ -74,6 +61,8 @@ DECLARATIONS = (
         model=Complaint,
         record_types=lambda register: present(register, purposes.COMPLAINT),
         has_service=False,
-        anonymise=_anonymise_complaints,
+        anonymise=content_emptied(
+            Complaint, cleared={"assigned_user": None}, unless_kept=("outcome",)
+        ),
     ),
 )

@@ -7,27 +7,9 @@ clock. Its person's key goes once none of their other records need it (accord.re
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from accord.cases.purposes import ENQUIRY_TYPES
 from accord.enquiries.models import Enquiry
-from accord.people import service as people
-from accord.retention.declare import ClockedRows, chunks, present
-
-
-def _anonymise(session: Session, ids: Sequence[uuid.UUID], keep: frozenset[str]) -> None:
-    for part in chunks(ids):
-        for enquiry in session.scalars(select(Enquiry).where(Enquiry.id.in_(part))):
-            enquiry.content = people.seal(session, subject_id=enquiry.subject_id, values={})
-            enquiry.assigned_user = None
-            enquiry.wants_updates = False
-            enquiry.retention_due = None
-    session.flush()
-
+from accord.retention.declare import ClockedRows, content_emptied, present
 
 DECLARATIONS = (
     ClockedRows(
@@ -35,6 +17,6 @@ DECLARATIONS = (
         model=Enquiry,
         record_types=lambda register: present(register, *ENQUIRY_TYPES.values()),
         has_service=False,
-        anonymise=_anonymise,
+        anonymise=content_emptied(Enquiry, cleared={"assigned_user": None, "wants_updates": False}),
     ),
 )

@@ -406,3 +406,27 @@ def delete_where(model: Any, column: str) -> Callable[[Session, Sequence[uuid.UU
         return delete_in(session, model, column, ids)
 
     return remove
+
+
+def content_emptied(
+    model: Any, *, cleared: dict[str, Any], unless_kept: tuple[str, ...] = ()
+) -> Callable[[Session, Sequence[uuid.UUID], frozenset[str]], None]:
+    """An `anonymise` for records whose personal data is one sealed `content`: it is replaced
+    by an empty seal, the `cleared` columns set, those of `unless_kept` the register does not
+    mark statistical emptied, and the record taken off the clock."""
+
+    def anonymise(session: Session, ids: Sequence[uuid.UUID], keep: frozenset[str]) -> None:
+        from accord.people import service as people
+
+        for part in chunks(ids):
+            for row in session.scalars(select(model).where(model.id.in_(part))):
+                row.content = people.seal(session, subject_id=row.subject_id, values={})
+                for name, value in cleared.items():
+                    setattr(row, name, value)
+                for name in unless_kept:
+                    if name not in keep:
+                        setattr(row, name, None)
+                row.retention_due = None
+        session.flush()
+
+    return anonymise
