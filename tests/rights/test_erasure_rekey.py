@@ -139,3 +139,38 @@ def test_identifiers_only_the_erased_records_held_no_longer_find_the_person(
         )
         == []
     )
+
+
+def test_a_rekey_stopped_between_commit_and_swap_is_finished_by_the_next_read(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person = referred(session)
+    complaint_about(session, person)
+    session.commit()
+    case = session.get(Case, person.case_id)
+    assert case is not None
+    identity = people.unseal(session, subject_id=person.subject_id, blob=case.identity)
+    old_key = _key(person.subject_id)
+    # the process stops after the commit, before the new key replaces the old one
+    monkeypatch.setattr(people, "_committed", lambda _session: None)
+    erasure.erase(
+        session,
+        actor=dpo(),
+        subject_id=person.subject_id,
+        keep=[erasure.Keep(person.case_id, "public-task", KEEP)],
+    )
+    session.commit()
+    staged = people.staged_key_id(person.subject_id)
+    assert current_crypto().keystore.get(staged) is not None
+    assert _key(person.subject_id) == old_key
+    session.expire_all()
+    case = session.get(Case, person.case_id)
+    assert case is not None
+    current_crypto().cache.drop(person.subject_id)
+    # another process (empty cache) reads the kept case: it opens, and the swap is finished
+    assert people.unseal(session, subject_id=person.subject_id, blob=case.identity) == identity
+    assert current_crypto().keystore.get(staged) is None
+    assert _key(person.subject_id) != old_key
+    # a process still holding the old key in its cache reads it too
+    current_crypto().cache.put(person.subject_id, old_key)
+    assert people.unseal_many(session, items=[(person.subject_id, case.identity)]) == [identity]

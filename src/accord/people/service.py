@@ -122,7 +122,34 @@ def unseal(session: Session, *, subject_id: uuid.UUID, blob: bytes) -> dict[str,
     """Decrypt a blob sealed for this subject. Raises SubjectShredded once their key is
     destroyed, SealError when the blob was tampered with or sealed for someone else."""
     crypto = current_crypto()
-    return decode_values(open_bytes(_data_key(session, crypto, subject_id), subject_id, blob))
+    return decode_values(_open(crypto, subject_id, _data_key(session, crypto, subject_id), blob))
+
+
+def _open(crypto: Crypto, subject_id: uuid.UUID, key: bytes, blob: bytes) -> bytes:
+    """Open a blob with the subject's key; where it does not open, with the key that may have
+    replaced it: the keystore's (another process re-keyed the subject after this one cached
+    the key), or a re-key's new key left waiting by a process that stopped between its
+    commit and the swap, which is finished here (the blob opening with it proves the commit)."""
+    try:
+        return open_bytes(key, subject_id, blob)
+    except SealError:
+        crypto.cache.drop(subject_id)
+        held = crypto.keystore.get(subject_id)
+        if held is not None:
+            stored = crypto.keyring.unwrap(held, subject_id=subject_id)
+            if stored != key:
+                plain = open_bytes(stored, subject_id, blob)
+                crypto.cache.put(subject_id, stored)
+                return plain
+        waiting = crypto.keystore.get(staged_key_id(subject_id))
+        if held is None or waiting is None:
+            raise
+        new = crypto.keyring.unwrap(waiting, subject_id=staged_key_id(subject_id))
+        plain = open_bytes(new, subject_id, blob)
+        crypto.keystore.replace(subject_id, held, crypto.keyring.wrap(new, subject_id=subject_id))
+        crypto.keystore.forget(staged_key_id(subject_id))
+        crypto.cache.put(subject_id, new)
+        return plain
 
 
 def unseal_many(
@@ -176,7 +203,7 @@ def unseal_many(
                 raise SubjectShredded(subject_id)
             out.append(None)
             continue
-        out.append(decode_values(open_bytes(key, subject_id, blob)))
+        out.append(decode_values(_open(crypto, subject_id, key, blob)))
     return out
 
 
