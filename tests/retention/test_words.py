@@ -41,5 +41,8 @@ def test_actions_and_outcomes_in_words() -> None:
     ]
     assert words.outcome_words("queued") == "Put to a person to review"
     assert words.outcome_words("held") == "Kept: under a legal hold"
+    # every outcome a store's sweep records has words of its own, not its code
+    for outcome in ("analytical-rows", "working-sets", "not-anonymised"):
+        assert words.outcome_words(outcome) in words.OUTCOMES.values()
     assert words.record_page("panel-cases", "x") == "/panels/cases/x"
     assert words.record_page("enquiries", "x") is None

@@ -37,6 +37,9 @@ OUTCOMES = {
     "refused": "Kept: the run was not allowed to dispose of it",
     "not-anonymised": "Kept: this kind of record cannot be anonymised here",
     "no-rule": "Kept: the register has no rule for it",
+    # Copies disposed of with partner records, counted apart so records are not counted twice.
+    "analytical-rows": "Deleted from the partnership's analysis store",
+    "working-sets": "Deleted from the matching's working copies",
 }
 TRIGGERS = {
     Trigger.CREATED: "after it was made",
