@@ -4,6 +4,7 @@ younger stays; the certificate counts the records and, apart, their analytical r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from accord.linkage import working_set
 from accord.linkage.models import WorkingSet
 from accord.linkage.prepare import PREPARED_COLUMNS
 from accord.register.load import load_file
-from accord.settings import Settings
+from accord.settings import Settings, get_settings
 from accord.synthetic.tvt import POLICE
 from factories.actors import actor
 from factories.registers import using
@@ -79,10 +80,20 @@ def _linkage_run(session: Session) -> object:
     return run_row.id
 
 
-def test_partner_data_older_than_six_years_goes_a_day_younger_stays(
-    session: Session, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def analytics_here(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The run's sweep reads the cached settings: point them at this test's analytical store
+    (a copy cached by an earlier test would name another one)."""
     monkeypatch.setenv("ACCORD_ANALYTICS_PATH", str(settings.analytics_path))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.mark.usefixtures("analytics_here")
+def test_partner_data_older_than_six_years_goes_a_day_younger_stays(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
     with using("tvt"):
         analyst = actor("tvt", "partnership-analyst", organisation="thames-valley-police")
         rows = [
