@@ -39,6 +39,16 @@ def exits(session: Session) -> Iterator[None]:
         raise typer.Exit(2) from exc
 
 
+def failed(exc: Exception) -> typer.Exit:
+    """The exit for a command that reports its own failures: a refusal by the gate exits 3,
+    anything else 2, each saying why (raise the result)."""
+    if isinstance(exc, AccessDenied):
+        err_console.print(f"[red]refused[/red]: {exc}")
+        return typer.Exit(3)
+    err_console.print(f"[red]error[/red]: {exc}")
+    return typer.Exit(2)
+
+
 def actor_for(session: Session, email: str) -> Actor:
     """The account with this email, as the gate sees it; exits if there is none."""
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))

@@ -9,20 +9,12 @@ import typer
 from rich.table import Table
 
 from accord.console import console, err_console
-from accord.gate.cli_common import AS_OPTION, actor_for, db
+from accord.gate.cli_common import AS_OPTION, actor_for, db, failed
 from accord.gate.types import AccessDenied
 from accord.panels import actions, meetings
 from accord.panels.access import NotFound, PanelError
 
 app = typer.Typer(help="Risk panels (MARAC, Community Risk Panel, IOM).", no_args_is_help=True)
-
-
-def _refused(exc: Exception) -> typer.Exit:
-    if isinstance(exc, AccessDenied):
-        err_console.print(f"[red]refused[/red]: {exc}")
-        return typer.Exit(3)
-    err_console.print(f"[red]error[/red]: {exc}")
-    return typer.Exit(2)
 
 
 @app.command()
@@ -37,7 +29,7 @@ def agenda(
             found = meetings.agenda(session, actor=actor, meeting_id=meeting_id)
         except (AccessDenied, NotFound, PanelError) as exc:
             session.commit()  # keep the audit entry of a refusal
-            raise _refused(exc) from None
+            raise failed(exc) from None
         session.commit()
     table = Table(
         title=f"{found.panel} on {found.held_on:%d %B %Y}, chair {found.chair} ({found.status})"
@@ -82,7 +74,7 @@ def list_meetings(
             )
         except AccessDenied as exc:
             session.commit()
-            raise _refused(exc) from None
+            raise failed(exc) from None
         session.commit()
     table = Table(title=f"{total} meeting(s)")
     for column in ("date", "panel", "chair", "status", "id"):
@@ -104,7 +96,7 @@ def case_actions(
             views = actions.actions_of(session, actor=actor, case_id=case_id)
         except (AccessDenied, NotFound, PanelError) as exc:
             session.commit()
-            raise _refused(exc) from None
+            raise failed(exc) from None
         session.commit()
     table = Table(title=f"actions on case {case_id}")
     for column in ("owner", "due", "status", "action", "updates"):

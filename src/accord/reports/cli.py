@@ -14,7 +14,7 @@ from rich.table import Table
 
 from accord.console import console, err_console
 from accord.errors import AccordError
-from accord.gate.cli_common import AS_OPTION, actor_for, db
+from accord.gate.cli_common import AS_OPTION, actor_for, db, failed
 from accord.gate.types import AccessDenied
 from accord.reports import outputs, service
 from accord.reports.engines import report_engine
@@ -24,14 +24,6 @@ from accord.settings import get_settings
 app = typer.Typer(help="Agreed reports with disclosure control.", no_args_is_help=True)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
-
-
-def _failed(exc: Exception) -> typer.Exit:
-    if isinstance(exc, AccessDenied):
-        err_console.print(f"[red]refused[/red]: {exc}")
-        return typer.Exit(3)
-    err_console.print(f"[red]error[/red]: {exc}")
-    return typer.Exit(2)
 
 
 def _print_json(data: Any) -> None:
@@ -51,7 +43,7 @@ def list_reports(
             states = service.list_reports(session, actor=actor, register=register)
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         session.commit()
     found = [ReportOut.of(register, s) for s in states]
     if as_json:
@@ -81,7 +73,7 @@ def show(
             state = service.show_report(session, actor=actor, register=register, report_id=report)
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         session.commit()
     out = ReportOut.of(register, state)
     if as_json:
@@ -121,7 +113,7 @@ def approve(
             )
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         session.commit()
         console.print(
             f"[green]✓[/green] {row.organisation} approved {report} ({definition_hash[:12]})"
@@ -174,7 +166,7 @@ def run(
                 )
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         session.commit()
         out = RunOut.of(result)
     if as_json:
@@ -200,7 +192,7 @@ def release(
             result = service.release_run(session, actor=actor, run_id=run_id)
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         session.commit()
         console.print(f"{result.status}: output {result.id}")
         if result.refusal:
@@ -223,7 +215,7 @@ def list_outputs(
             )
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         session.commit()
         found = [RunOut.of(r) for r in rows]
     if as_json:
@@ -258,7 +250,7 @@ def export(
             definition = service.definition(result.register, result.report)
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         session.commit()
         if kind == "csv":
             out.write_text(outputs.to_csv(result), encoding="utf-8")
@@ -297,7 +289,7 @@ def notice(
             reg = service.register_of(register)
             approvals = service.notice_approvals(session, register=register)
         except AccordError as exc:
-            raise _failed(exc) from None
+            raise failed(exc) from None
     text = render(build_notice(reg, approvals), NoticeFormat(fmt))
     if out is None:
         console.print(text, markup=False, highlight=False)

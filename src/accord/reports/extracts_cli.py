@@ -12,18 +12,10 @@ from rich.table import Table
 
 from accord.console import console, err_console
 from accord.errors import AccordError
-from accord.gate.cli_common import AS_OPTION, actor_for, db
+from accord.gate.cli_common import AS_OPTION, actor_for, db, failed
 from accord.gate.types import AccessDenied
 from accord.reports import extracts
 from accord.reports.extracts_api import ExtractOut
-
-
-def _failed(exc: Exception) -> typer.Exit:
-    if isinstance(exc, AccessDenied):
-        err_console.print(f"[red]refused[/red]: {exc}")
-        return typer.Exit(3)
-    err_console.print(f"[red]error[/red]: {exc}")
-    return typer.Exit(2)
 
 
 def extract_command(
@@ -47,7 +39,7 @@ def extract_command(
             )
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         out.write_text(extracts.to_csv(made), encoding="utf-8")
         key_out.write_text(made.key + "\n", encoding="utf-8")
         key_out.chmod(0o600)
@@ -81,7 +73,7 @@ def list_extracts_command(
             )
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         found = [ExtractOut.of(r) for r in rows]
         session.commit()
     if as_json:

@@ -8,22 +8,14 @@ import json
 import typer
 from rich.table import Table
 
-from accord.console import console, err_console
+from accord.console import console
 from accord.errors import AccordError
-from accord.gate.cli_common import AS_OPTION, actor_for, db
+from accord.gate.cli_common import AS_OPTION, actor_for, db, failed
 from accord.gate.types import AccessDenied
 from accord.reports import priority, service
 from accord.reports.engines import report_engine
 from accord.reports.priority_api import ListOut
 from accord.settings import get_settings
-
-
-def _failed(exc: Exception) -> typer.Exit:
-    if isinstance(exc, AccessDenied):
-        err_console.print(f"[red]refused[/red]: {exc}")
-        return typer.Exit(3)
-    err_console.print(f"[red]error[/red]: {exc}")
-    return typer.Exit(2)
 
 
 def produce_command(
@@ -50,7 +42,7 @@ def produce_command(
                 )
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         session.commit()
         console.print(
             f"[green]✓[/green] {plist.entries} people listed in {plist.id} for "
@@ -71,7 +63,7 @@ def list_command(
             rows, _total = priority.list_lists(session, actor=actor, register=register, limit=200)
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         found = [ListOut.model_validate(r) for r in rows]
         session.commit()
     if as_json:

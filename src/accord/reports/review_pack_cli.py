@@ -13,18 +13,10 @@ from rich.table import Table
 
 from accord.console import console, err_console
 from accord.errors import AccordError
-from accord.gate.cli_common import AS_OPTION, actor_for, db
+from accord.gate.cli_common import AS_OPTION, actor_for, db, failed
 from accord.gate.types import AccessDenied
 from accord.reports import review_pack
 from accord.store.base import utcnow
-
-
-def _failed(exc: Exception) -> typer.Exit:
-    if isinstance(exc, AccessDenied):
-        err_console.print(f"[red]refused[/red]: {exc}")
-        return typer.Exit(3)
-    err_console.print(f"[red]error[/red]: {exc}")
-    return typer.Exit(2)
 
 
 def review_pack_command(
@@ -57,7 +49,7 @@ def review_pack_command(
             )
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         session.commit()
     if out is not None:
         if kind == "pdf":
@@ -111,7 +103,7 @@ def review_outcome_command(
             )
         except (AccessDenied, AccordError) as exc:
             session.commit()
-            raise _failed(exc) from None
+            raise failed(exc) from None
         session.commit()
         console.print(f"[green]✓[/green] recorded: {partner} {row.decision} ({row.id})")
 
