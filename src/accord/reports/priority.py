@@ -568,17 +568,35 @@ def decide(
     entry.decided_by_name = actor.name or str(actor.id or actor.kind)
     entry.decided_at = utcnow()
     session.flush()
+    _entry_event(session, actor, report, plist, entry, "decide", ref=f"priority:{chosen.value}")
+    return entry
+
+
+def _entry_event(
+    session: Session,
+    actor: Actor,
+    report: ReportDefinition,
+    plist: PriorityList,
+    entry: PriorityEntry,
+    action: str,
+    *,
+    ref: str | None = None,
+    outcome: str = "recorded",
+    reason: str = ReasonCode.ALLOWED.value,
+) -> None:
+    """An audit entry for an act on one listed person: it names the list and the entry."""
     acts.record_event(
         session,
         actor=actor,
-        action="decide",
+        action=action,
         purpose=report.purpose,
         register=plist.register,
         record_type=plist.record_type,
         record_ids=(plist.id, entry.id),
-        ref=f"priority:{chosen.value}",
+        ref=ref,
+        outcome=outcome,
+        reason=reason,
     )
-    return entry
 
 
 def _review_pending(session: Session, entry_id: uuid.UUID) -> bool:
@@ -610,14 +628,13 @@ def act(session: Session, *, actor: Actor, entry_id: uuid.UUID, action: str) -> 
     elif _review_pending(session, entry.id):
         refusal = "the person asked for a human review of their place on the list; wait for it"
     if refusal is not None:
-        acts.record_event(
+        _entry_event(
             session,
-            actor=actor,
-            action="act",
-            purpose=report.purpose,
-            register=plist.register,
-            record_type=plist.record_type,
-            record_ids=(plist.id, entry.id),
+            actor,
+            report,
+            plist,
+            entry,
+            "act",
             outcome="refused",
             reason="undecided" if entry.decision is None else "not-support",
         )
@@ -742,16 +759,7 @@ def explain(session: Session, *, actor: Actor, entry_id: uuid.UUID) -> str:
             f"{entry.decided_by_name} decided {entry.decision!r} on "
             f"{aware(entry.decided_at or plist.produced_at):%d %B %Y}: {entry.reason}"
         )
-    acts.record_event(
-        session,
-        actor=actor,
-        action="read",
-        purpose=report.purpose,
-        register=plist.register,
-        record_type=plist.record_type,
-        record_ids=(plist.id, entry.id),
-        ref="priority:explanation",
-    )
+    _entry_event(session, actor, report, plist, entry, "read", ref="priority:explanation")
     return " ".join(parts)
 
 
